@@ -1,0 +1,191 @@
+"""Splitting a report body into blocks along its own outline: headings, paragraphs, 一是… items."""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from . import cues
+
+_CN = "一二三四五六七八九十"
+_CN_NUM = {c: i + 1 for i, c in enumerate(_CN)}
+
+# (level, regex) — the marker's number is group "n".
+_MARKERS = [
+    (0, re.compile(r"^第(?P<n>[一二三四五六七八九十]{1,3})(部分|章|篇)")),
+    (1, re.compile(r"^(?P<n>[一二三四五六七八九十]{1,3})[、.．]")),
+    (2, re.compile(r"^[（(](?P<n>[一二三四五六七八九十]{1,3})[）)]")),
+    (3, re.compile(r"^(?P<n>\d{1,2})[.、．](?!\d)")),
+    (4, re.compile(r"^[（(](?P<n>\d{1,2})[）)]")),
+    (5, re.compile(r"^(?P<n>[①②③④⑤⑥⑦⑧⑨⑩⑪⑫⑬⑭⑮⑯⑰⑱⑲⑳])")),
+]
+_SENT = re.compile(r"[^。！？!?]*(?:[。！？!?]+[”’」』）)]*|$)")
+_ITEM = re.compile(r"(?:第(?P<a>[一二三四五六七八九十]{1,2})[，,、])|(?P<b>[一二三四五六七八九十]{1,2})(?:是|要)")
+_BOUNDARY = "。；;：:，,！？!?）)”\""
+MAX_BLOCK = 2000  # characters: longer paragraphs are cut at sentence ends
+
+
+def _number(s: str) -> int:
+    if s.isdigit():
+        return int(s)
+    if s in "①②③④⑤⑥⑦⑧⑨⑩⑪⑫⑬⑭⑮⑯⑰⑱⑲⑳":
+        return "①②③④⑤⑥⑦⑧⑨⑩⑪⑫⑬⑭⑮⑯⑰⑱⑲⑳".index(s) + 1
+    if len(s) == 1:
+        return _CN_NUM.get(s, 0)
+    if s[0] == "十":
+        return 10 + _CN_NUM.get(s[1], 0)
+    return _CN_NUM.get(s[0], 0) * 10 + (_CN_NUM.get(s[2], 0) if len(s) > 2 else 0)
+
+
+@dataclass
+class Unit:
+    """A block in the making: text, its heading path as (level, heading), and where it came from."""
+
+    text: str
+    heading: list[tuple[float, str]]
+    kind: str  # heading | paragraph | lead | item
+    para: int
+    marker_level: float | None = None
+    parts: list[str] = field(default_factory=list)
+
+
+def sentences(text: str) -> list[str]:
+    """The text cut after 。！？ (closing quotes stay with their sentence)."""
+    return [s for s in _SENT.findall(text) if s]
+
+
+def marker(line: str) -> tuple[float, int] | None:
+    """(level, number) of an outline marker at the start of a line, or None."""
+    for level, rx in _MARKERS:
+        m = rx.match(line)
+        if m:
+            return float(level), _number(m.group("n"))
+    return None
+
+
+def _is_heading_line(line: str) -> bool:
+    body = line.rstrip("。.")
+    return len(line) <= 60 and not re.search(r"[。！？!?；;]", body)
+
+
+def _is_part_title(line: str) -> bool:
+    """A short stand-alone line with no punctuation: the title of a part of the report."""
+    if not 4 <= len(line) <= 40 or re.search(r"[，,。：:；;！？!?、]", line):
+        return False
+    return sum("\u4e00" <= c <= "\u9fff" for c in line) >= len(line) * 0.8
+
+
+def _inline_heading(text: str) -> str | None:
+    first = sentences(text)[0] if text else ""
+    if len(first) <= 60 and not re.search(r"[；;]", first) and len(first) < len(text):
+        return first.rstrip("。.！!？?")
+    return None
+
+
+def split_items(text: str) -> list[tuple[str, str]]:
+    """Split 一是…二是…三是… (or 第一，第二，) items out of a paragraph: [(kind, text)]."""
+    found = []
+    want = 1
+    pos = 0
+    while True:
+        m = None
+        for cand in _ITEM.finditer(text, pos):
+            n = _number(cand.group("a") or cand.group("b"))
+            at_boundary = cand.start() == 0 or text[cand.start() - 1] in _BOUNDARY or text[cand.start() - 1] == " "
+            if n == want and at_boundary:
+                m = cand
+                break
+        if not m:
+            break
+        found.append(m.start())
+        want += 1
+        pos = m.end()
+    if len(found) < 2:
+        return [("paragraph", text)]
+    out = []
+    if found[0] > 0 and text[: found[0]].strip():
+        out.append(("lead", text[: found[0]].strip()))
+    bounds = found + [len(text)]
+    for a, b in zip(bounds, bounds[1:]):
+        out.append(("item", text[a:b].strip()))
+    return out
+
+
+def _split_long(text: str) -> list[str]:
+    if len(text) <= MAX_BLOCK:
+        return [text]
+    out, cur = [], ""
+    for s in sentences(text):
+        while len(s) > MAX_BLOCK:  # one endless sentence: cut it plainly
+            if cur:
+                out.append(cur)
+                cur = ""
+            out.append(s[:MAX_BLOCK])
+            s = s[MAX_BLOCK:]
+        if len(cur) + len(s) > MAX_BLOCK and cur:
+            out.append(cur)
+            cur = ""
+        cur += s
+    if cur:
+        out.append(cur)
+    return out
+
+
+def _split_part_switch(text: str, report_year: int | None) -> list[str]:
+    """Cut a paragraph where a later sentence opens the plans part (…问题。下一步，我区将…)."""
+    sents = sentences(text)
+    for i in range(1, len(sents)):
+        if cues.opens_plans(sents[i].strip(), report_year) and not cues.opens_plans(sents[0], report_year):
+            return ["".join(sents[:i]), "".join(sents[i:])]
+    return [text]
+
+
+def split(body: list[str], report_year: int | None = None) -> list[Unit]:
+    """Units for a cleaned body: heading lines, paragraphs, leads and items with heading paths."""
+    stack: list[tuple[float, str]] = []
+    last_num: dict[float, int] = {}
+    units: list[Unit] = []
+
+    def push(level: float, num: int | None, heading: str) -> None:
+        nonlocal stack
+        if num is not None and num <= last_num.get(level, 0) and any(lv < level for lv, _ in stack):
+            # Numbering restarted ((三) then (一)): the parent heading is missing from the page,
+            # so what follows must not inherit the previous parent's heading.
+            stack = [(lv, h) for lv, h in stack if lv > level]
+            for lv in list(last_num):
+                if lv < level:
+                    del last_num[lv]
+        stack = [(lv, h) for lv, h in stack if lv < level]
+        stack.append((level, heading))
+        if num is not None:
+            last_num[level] = num
+        for lv in list(last_num):
+            if lv > level:
+                del last_num[lv]
+
+    for para, line in enumerate(body):
+        md = re.match(r"^(#{1,6})\s*(.*)$", line)
+        text = md.group(2).strip() if md else line
+        if not text:
+            continue
+        mk = marker(text)
+        if md and not mk:
+            push(len(md.group(1)) - 1.5, None, text)  # unnumbered Markdown heading: above 一、
+            units.append(Unit(text, list(stack), "heading", para))
+            continue
+        if mk and (md or _is_heading_line(text)):
+            push(mk[0], mk[1], text.rstrip("。"))
+            units.append(Unit(text, list(stack), "heading", para, marker_level=mk[0]))
+            continue
+        if not mk and _is_part_title(text):
+            push(0.0, None, text)  # 过去五年的政府工作 / 今后五年的主要任务: an unnumbered part title
+            units.append(Unit(text, list(stack), "heading", para, marker_level=0.0))
+            continue
+        if mk:
+            inline = _inline_heading(text)
+            if inline:
+                push(mk[0], mk[1], inline)
+        for piece in _split_part_switch(text, report_year):
+            for kind, chunk in split_items(piece):
+                for part in _split_long(chunk):
+                    units.append(Unit(part, list(stack), kind, para, marker_level=mk[0] if mk else None))
+    return units

@@ -1,0 +1,88 @@
+"""Wording that marks the problems part and the plans part of a report.
+
+These follow how Chinese government reports are written in general (SECTIONS.md and the
+政府工作报告 conventions), not phrases of particular reports.
+"""
+from __future__ import annotations
+
+import re
+
+# A heading that opens the problems part: 存在的问题, 问题和不足, 差距和不足, 短板弱项 …
+PROBLEM_HEADING = re.compile(
+    r"存在(的)?(主要)?(问题|不足|困难)|(问题|困难)(和|与|及)(不足|差距|挑战|短板)|不足(和|与|及)|不足之处|差距(和|与)不足|"
+    r"短板(和|与)?弱项|薄弱环节|主要问题|问题(及|和)(其)?原因|^[^，,]{0,12}(问题|不足)$"
+)
+
+# A heading that opens the plans part: 下一步, 工作计划/思路/打算/安排, 20XX年工作 …
+PLAN_HEADING = re.compile(
+    r"下一步|下阶段|下一阶段|今后|明年|工作(计划|思路|打算|安排|设想|重点|举措|目标|部署)|努力方向|"
+    r"(总体要求|目标任务|主要任务|重点任务|主要目标|重点工作)|政府自身建设|展望"
+)
+_YEAR = re.compile(r"(\d{4})\s*年")
+
+# A sentence that opens the problems part inside a paragraph.
+PROBLEM_OPEN = re.compile(
+    r"(在|看到|肯定|取得)(成绩|成效)的同时|清醒(地|的)?(看到|认识到|意识到)|"
+    r"(存在|面临)(着)?(的)?(一些|一定的?|不少|诸多|许多|较多)?(突出)?(问题|不足|差距|短板|困难|薄弱环节)|"
+    r"还(有|存在)(一些|不少|诸多|一定的?)?(差距|不足|短板|问题)|短板弱项|问题和不足|不足之处|困难和问题|"
+    r"问题和挑战|差距和不足|矛盾和问题|问题(主要)?表现在|不足(主要)?表现在"
+)
+# Clauses that mention problems while reporting work done on them (not admitting them).
+PROBLEM_NEGATORS = re.compile(r"围绕|针对|整改|解决|查摆|查找|聚焦|对照|排查|化解|破解|梳理(?!.*表现)|防范|督促")
+
+# A sentence that opens the plans part: 下一步，… / 2022年，我市将… / 接下来 / 今后
+PLAN_OPEN = re.compile(
+    r"^(下一步|下阶段|下一阶段|接下来|今后|明年|未来|新的一年|展望|\d{4}年[，,]?(是|我们?|全[市区县省]|我[市区县省局委])?)"
+)
+PLAN_WILL = re.compile(r"(我们|我[市区县省局委办厅]|全[市区县省]|[市区县省]政府|本[市区县])?(将|要|计划|拟|继续|力争)")
+
+# Words that keep a problems part going across paragraphs.
+PROBLEM_WORDS = re.compile(r"有待|不足|不够|不高|不强|不到位|薄弱|欠缺|短板|差距|滞后|不平衡|不充分|不规范|缺乏|匮乏|问题|困难|压力")
+
+
+def clause_of(text: str, pos: int) -> str:
+    """The clause (between ，。；：) around position pos."""
+    start = max(text.rfind(c, 0, pos) for c in "，,。；;：:！？") + 1
+    ends = [i for i in (text.find(c, pos) for c in "，,。；;：:！？") if i != -1]
+    return text[start:min(ends) if ends else len(text)]
+
+
+def admits_problems(text: str) -> bool:
+    """True if the text opens an admission of problems (not work done on problems)."""
+    for m in PROBLEM_OPEN.finditer(text):
+        if not PROBLEM_NEGATORS.search(clause_of(text, m.start())):
+            return True
+    return False
+
+
+def heading_is_problems(heading: str) -> bool:
+    return bool(PROBLEM_HEADING.search(heading)) and not PROBLEM_NEGATORS.search(heading)
+
+
+def heading_is_plans(heading: str, report_year: int | None, work_report: bool) -> bool:
+    """A plans heading: 下一步…, 工作计划, or a later year than the one reported on."""
+    if heading_is_problems(heading):
+        return False
+    m = _YEAR.search(heading)
+    if m and report_year and int(m.group(1)) > report_year:
+        return True
+    if m and report_year and int(m.group(1)) <= report_year:
+        return bool(re.search(r"下一步|下阶段|今后|计划|思路|打算|安排", heading))
+    if work_report and re.search(r"今年|本年度", heading):
+        return True
+    if re.search(r"情况|成效|成绩|回顾|完成|做法|进展|经验", heading):
+        return bool(re.search(r"下一步|下阶段|今后|计划|思路|打算", heading))
+    return bool(PLAN_HEADING.search(heading))
+
+
+def opens_plans(sentence: str, report_year: int | None) -> bool:
+    """True if a sentence starts the plans part (下一步, 今后, or next year … 将)."""
+    m = PLAN_OPEN.match(sentence)
+    if not m:
+        return False
+    y = _YEAR.match(m.group(0))
+    if y:
+        if not report_year or int(y.group(1)) <= report_year:
+            return False
+        return bool(PLAN_WILL.search(sentence)) or "是" in m.group(0)
+    return True

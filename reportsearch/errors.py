@@ -1,0 +1,39 @@
+"""The project's exceptions. Library code raises these; only the CLI turns them into messages."""
+from __future__ import annotations
+
+
+class ReportSearchError(Exception):
+    """Base class: an error the user can cause and fix; str(e) says what to do next."""
+
+
+class UnreadableReport(ReportSearchError):
+    """A report file could not be read or has no usable text."""
+
+    def __init__(self, path: str, reason: str) -> None:
+        super().__init__(f"{path}: {reason}")
+        self.path = path
+        self.reason = reason
+
+
+class IndexMissing(ReportSearchError):
+    """There is no index where one was expected."""
+
+
+class IndexLocked(ReportSearchError):
+    """Another process holds the index's write lock."""
+
+
+class IndexIncompatible(ReportSearchError):
+    """The directory is not a reportsearch index of this schema version."""
+
+
+class BadQuery(ReportSearchError):
+    """A search query (or one of its filters) does not parse."""
+
+
+class BadQueryFile(ReportSearchError):
+    """A saved-query file is malformed; the message names the file, query and line."""
+
+
+class ExportError(ReportSearchError):
+    """Results could not be written to the requested output file."""

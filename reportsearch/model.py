@@ -1,0 +1,101 @@
+"""Plain data passed between the pipeline stages."""
+from __future__ import annotations
+
+import enum
+from dataclasses import dataclass, field
+
+
+class Section(str, enum.Enum):
+    """The five sections a block of a report can belong to (SECTIONS.md)."""
+
+    LEADERSHIP = "领导机制"
+    ENFORCEMENT = "行政执法"
+    REVIEW = "复议应诉"
+    PROBLEMS = "存在问题"
+    PLANS = "下一步计划"
+
+    @property
+    def alias(self) -> str:
+        return _ALIASES[self]
+
+    @classmethod
+    def parse(cls, name: str) -> "Section":
+        """A section from its Chinese name or English alias; ValueError if unknown."""
+        key = name.strip().lower()
+        for s in cls:
+            if key in (s.value, _ALIASES[s]):
+                return s
+        raise ValueError(name)
+
+
+_ALIASES = {
+    Section.LEADERSHIP: "leadership",
+    Section.ENFORCEMENT: "enforcement",
+    Section.REVIEW: "review",
+    Section.PROBLEMS: "problems",
+    Section.PLANS: "plans",
+}
+
+SECTION_ORDER = list(Section)
+
+
+@dataclass
+class RawDocument:
+    """A file decoded to text, before cleaning: its lines and any front matter."""
+
+    path: str
+    lines: list[str]
+    front_matter: dict[str, str] = field(default_factory=dict)
+    encoding: str = "utf-8"
+
+
+@dataclass
+class CleanDocument:
+    """A report split into header lines, body lines and trailer lines, furniture removed."""
+
+    path: str
+    header: list[str]
+    body: list[str]
+    trailer: list[str]
+    front_matter: dict[str, str] = field(default_factory=dict)
+
+
+@dataclass
+class Metadata:
+    """What a report says about itself; None where it does not say."""
+
+    title: str | None = None
+    region: str | None = None
+    issuer: str | None = None
+    year: int | None = None
+    published: str | None = None  # YYYY-MM-DD
+
+
+@dataclass
+class Block:
+    """A unit of body text with its heading path and section labels."""
+
+    text: str
+    heading: list[str]
+    labels: list[Section] = field(default_factory=list)
+    kind: str = "paragraph"  # "heading", "paragraph" or "item"
+
+    def to_json(self) -> dict:
+        return {"labels": [s.value for s in self.labels], "heading": list(self.heading), "text": self.text}
+
+
+@dataclass
+class Report:
+    """A parsed report: where it came from, its metadata and its labelled blocks."""
+
+    path: str
+    meta: Metadata
+    blocks: list[Block]
+
+    def to_json(self) -> dict:
+        m = self.meta
+        return {
+            "path": self.path, "title": m.title, "region": m.region, "issuer": m.issuer,
+            "year": m.year, "published": m.published,
+            "blocks": [b.to_json() for b in self.blocks],
+        }

@@ -1,0 +1,132 @@
+"""Reading: encodings, formats, normalisation and bad input, built from the sample reports."""
+from __future__ import annotations
+
+import codecs
+
+import pytest
+from conftest import CORPUS
+
+from reportsearch import outline
+from reportsearch.errors import UnreadableReport
+
+NAME = "linfen-2021.txt"
+
+
+def _write(path, data: bytes):
+    path.write_bytes(data)
+    return str(path)
+
+
+@pytest.mark.parametrize("encoding,prefix", [
+    ("utf-8", b""),
+    ("utf-8", codecs.BOM_UTF8),
+    ("gb18030", b""),
+    ("gbk", b""),
+    ("utf-16-le", codecs.BOM_UTF16_LE),
+    ("utf-16-be", codecs.BOM_UTF16_BE),
+    ("utf-16-le", b""),  # no BOM: detected from the text itself
+])
+def test_encodings_give_the_same_outline(tmp_path, sample_text, encoding, prefix):
+    text = sample_text(NAME)
+    if encoding == "gbk":
+        text = text.encode("gbk", errors="replace").decode("gbk")  # GBK lacks ©, NBSP
+        expected_text = text
+    expected = outline(str(CORPUS / NAME))
+    got = outline(_write(tmp_path / f"r-{encoding}.txt", prefix + text.encode(encoding)))
+    assert got.meta == expected.meta
+    assert [b.text for b in got.blocks] == [b.text for b in expected.blocks]
+    assert [b.labels for b in got.blocks] == [b.labels for b in expected.blocks]
+
+
+def test_normalises_web_whitespace_and_crlf(tmp_path, sample_text):
+    text = sample_text("ruian-2019.txt")
+    messy = text.replace("\n", "\r\n").replace("一是坚持党的领导", "\u3000\u3000一是坚持党的领导").replace(
+        "二是坚持科学部署", "\t二是坚持科学部署\u00a0")
+    got = outline(_write(tmp_path / "messy.txt", messy.encode("utf-8")))
+    texts = [b.text for b in got.blocks]
+    assert any(t.startswith("一是坚持党的领导") for t in texts)
+    assert any(t.startswith("二是坚持科学部署") for t in texts)
+    assert not any("\r" in t or "\u3000" in t or "\u00a0" in t or "\t" in t for t in texts)
+
+
+def test_fullwidth_and_halfwidth_punctuation_alike(tmp_path, sample_text):
+    text = sample_text("zaozhuang-2021.txt")
+    full = text.replace("(", "（").replace(")", "）").replace(",", "，").replace(":", "：")
+    half = outline(_write(tmp_path / "half.txt", text.encode()))
+    fw = outline(_write(tmp_path / "full.txt", full.encode()))
+    assert [b.labels for b in fw.blocks] == [b.labels for b in half.blocks]
+    assert [len(b.heading) for b in fw.blocks] == [len(b.heading) for b in half.blocks]
+
+
+def test_markdown_front_matter_wins(tmp_path, sample_text):
+    body = sample_text("zhaoqing-2023.txt")
+    md = "---\ntitle: 肇庆市法治政府建设年度报告（前言版）\nregion: 肇庆市端州区\ndate: 2024-02-01\nyear: 2023\n---\n" + body
+    r = outline(_write(tmp_path / "肇庆 报告.md", md.encode()))
+    assert r.meta.title == "肇庆市法治政府建设年度报告（前言版）"
+    assert r.meta.region == "肇庆市端州区"
+    assert r.meta.published == "2024-02-01"
+    assert r.meta.year == 2023
+    assert any(b.text.startswith("仍存在一些不足") or "仍存在一些不足" in b.text for b in r.blocks)
+
+
+def test_markdown_headings_and_comments(tmp_path):
+    md = ("---\ntitle: 政府工作报告\n---\n\n# 政府工作报告\n——2023年1月15日在某某市第十届人民代表大会第二次会议上\n\n"
+          "<!-- 来源：日报 -->\n各位代表：\n\n现在，我代表市人民政府，向大会报告工作，请予审议。\n\n"
+          "## 一、2022年工作回顾\n\n过去一年，我们**坚持稳中求进**，全年地区生产总值增长5%。\n\n"
+          "在肯定成绩的同时，我们也清醒看到，发展中还存在不少困难和问题。一是产业结构不优。二是创新能力不强。\n\n"
+          "## 二、2023年工作安排\n\n今年，我们将重点抓好以下工作。\n")
+    r = outline(_write(tmp_path / "work.md", md.encode()))
+    assert r.meta.published == "2023-01-15" and r.meta.region == "某某市" and r.meta.year == 2022
+    text = "\n".join(b.text for b in r.blocks)
+    assert "来源" not in text and "**" not in text
+    probs = [b for b in r.blocks if any(l.value == "存在问题" for l in b.labels)]
+    plans = [b for b in r.blocks if any(l.value == "下一步计划" for l in b.labels)]
+    assert any("二是创新能力不强" in b.text for b in probs)
+    assert any("今年，我们将" in b.text for b in plans)
+    assert not any("全年地区生产总值" in b.text for b in probs + plans)
+
+
+def test_html_page_drops_scripts_styles_navigation(tmp_path, sample_text):
+    paras = [p.strip() for p in sample_text("ruian-2019.txt").split("\n") if p.strip()]
+    body = "".join(f"<p>{p}</p>\n" for p in paras[2:-1])
+    html = (f"<!DOCTYPE html><html><head><title>报告_瑞安市人民政府</title><style>p{{color:red}}</style>"
+            f"<script>var x = '扫一扫';</script></head><body><nav><a>首页</a> &gt; <a>政务公开</a></nav>"
+            f"<div class=title><h1>{paras[0]}</h1></div><div>发布日期:2020-03-23 信息来源: 瑞安市人民政府</div>"
+            f"<div id=content>{body}</div><footer>网站地图 | 浙ICP备0000号</footer>"
+            f"<script>document.write('打印本页')</script></body></html>")
+    path = _write(tmp_path / "瑞安.html", html.encode("gb18030"))
+    r = outline(path)
+    ref = outline(str(CORPUS / "ruian-2019.txt"))
+    assert r.meta.title == ref.meta.title and r.meta.published == "2020-03-23"
+    assert [b.labels for b in r.blocks] == [b.labels for b in ref.blocks]
+    joined = "".join(b.text for b in r.blocks)
+    for junk in ("color:red", "var x", "首页", "网站地图", "ICP", "document.write"):
+        assert junk not in joined
+
+
+@pytest.mark.parametrize("data,reason", [
+    (b"", "empty file"),
+    (b"  \n\n ", "empty file"),
+    (b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n1 0 obj", "PDF"),
+    (b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR", "PNG"),
+    (bytes(range(256)) * 40, "binary or undecodable"),
+    (b"\x81\x30" + b"\xff\xfe\xfd" * 400, "undecodable"),
+    ("首页\n网站地图\n联系我们".encode(), "no recognisable report body"),
+])
+def test_bad_input_is_a_clear_reason(tmp_path, data, reason):
+    with pytest.raises(UnreadableReport) as e:
+        outline(_write(tmp_path / "bad.txt", data))
+    assert reason in str(e.value)
+
+
+def test_truncated_utf8_is_read_up_to_the_cut(tmp_path, sample_text):
+    data = sample_text(NAME).encode()
+    cut = data[: len(data) // 2]
+    while True:  # end in the middle of a multi-byte character
+        try:
+            cut.decode()
+            cut = cut[:-1]
+        except UnicodeDecodeError:
+            break
+    r = outline(_write(tmp_path / "cut.txt", cut))
+    assert r.meta.title and len(r.blocks) > 10

@@ -1,0 +1,132 @@
+"""Sections: the labeller on the samples (golden outlines, eval score) and the hard cases of SECTIONS.md."""
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+
+import pytest
+from conftest import CORPUS, ROOT, SAMPLES, shared_or_skip
+
+from reportsearch import outline
+from reportsearch.model import Section
+
+GOLDEN = ROOT / "tests" / "golden"
+P, PLAN = Section.PROBLEMS, Section.PLANS
+
+
+def _summary(path) -> dict:
+    r = outline(str(path))
+    return {
+        "meta": {k: getattr(r.meta, k) for k in ("title", "region", "issuer", "year", "published")},
+        "blocks": [{"labels": [s.value for s in b.labels], "heading": b.heading, "start": b.text[:30]}
+                   for b in r.blocks],
+    }
+
+
+@pytest.mark.parametrize("path", SAMPLES, ids=[p.name for p in SAMPLES])
+def test_golden_outline(path):
+    """A report in, the expected outline out. Regenerate with REPORTSEARCH_UPDATE_GOLDEN=1 after a
+    deliberate change, and read the diff."""
+    golden = GOLDEN / (path.stem + ".outline.json")
+    got = _summary(path)
+    if os.environ.get("REPORTSEARCH_UPDATE_GOLDEN"):
+        golden.write_text(json.dumps(got, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
+    assert got == json.loads(golden.read_text(encoding="utf-8"))
+
+
+def test_eval_score_meets_the_bar(tmp_path):
+    scorer = shared_or_skip("eval", "score_sections.py")
+    out = tmp_path / "o.jsonl"
+    with out.open("w", encoding="utf-8") as f:
+        for p in SAMPLES:
+            f.write(json.dumps(outline(str(p)).to_json(), ensure_ascii=False) + "\n")
+    res = subprocess.run([sys.executable, str(scorer), str(out)], capture_output=True, text=True, check=True)
+    last = res.stdout.strip().splitlines()
+    macro, exact = float(last[-1].split()[1]), float(last[-1].split()[3])
+    assert macro >= 0.95 and exact >= 0.90, res.stdout
+    assert "furniture leaked 0/" in last[-2] and "metadata 20/20" in last[-2], res.stdout
+
+
+def _labels_of(report, needle):
+    found = [b for b in report.blocks if needle in b.text]
+    assert found, needle
+    return set(found[0].labels)
+
+
+def test_missing_heading_does_not_leak_its_label(tmp_path, sample_text):
+    """禹王台区 lost its 二、: the (一)… after 一、…领导机制's (三) must not be 领导机制."""
+    r = outline(str(CORPUS / "yuwangtai-2022.txt"))
+    assert Section.LEADERSHIP in _labels_of(r, "(三)实施领导干部年度述法制度")
+    assert _labels_of(r, "(一)依法做好疫情防控和防汛救灾工作") == set()
+    assert _labels_of(r, "(二)持续优化法治化营商环境") == set()
+    # and the lost 八、: supervision after the 复议/府院联动 items is not 复议应诉
+    assert _labels_of(r, "自觉接受人大法律监督") == set()
+    # The same holds with the heading lines removed from another report.
+    text = sample_text("zaozhuang-2021.txt").replace("二、坚持示范性带动,凝聚法治政府建设最大合力\n", "")
+    path = tmp_path / "no-heading.txt"
+    path.write_text(text, encoding="utf-8")
+    r = outline(str(path))
+    assert _labels_of(r, "(二)聚焦职能优化") == set()
+
+
+def test_paragraph_switching_from_problems_to_plans():
+    r = outline(str(CORPUS / "yuwangtai-2022.txt"))
+    assert _labels_of(r, "但也存在一些问题") == {P}
+    assert P in _labels_of(r, "三是机构改革后出现的新情况")
+    assert "下一步" not in next(b.text for b in r.blocks if "三是机构改革后" in b.text)
+    assert PLAN in _labels_of(r, "下一步,我区将继续压实")
+    assert P not in _labels_of(r, "下一步,我区将继续压实")
+
+
+def test_problem_and_plan_blocks_carry_topics_when_clear():
+    r = outline(str(CORPUS / "ruian-2019.txt"))
+    assert _labels_of(r, "(四)继续强化行政执法规范") == {PLAN, Section.ENFORCEMENT}
+    assert _labels_of(r, "(五)继续强化矛盾纠纷化解") == {PLAN, Section.REVIEW}
+    assert _labels_of(r, "(二)继续强化决策制度体系构建") == {PLAN}
+    r = outline(str(CORPUS / "linfen-2021.txt"))
+    assert _labels_of(r, "三是综合执法队伍总体素质有待提高") == {P, Section.ENFORCEMENT}
+
+
+def test_mediation_and_petitions_alone_are_not_review():
+    r = outline(str(CORPUS / "zhaoqing-2023.txt"))
+    assert Section.REVIEW not in _labels_of(r, "2.强化矛盾纠纷化解")
+    assert Section.REVIEW in _labels_of(r, "3.加强行政复议和应诉工作")
+
+
+def test_furniture_title_and_addressee_are_not_body():
+    for p in SAMPLES:
+        text = "\n".join(b.text for b in outline(str(p)).blocks)
+        for junk in ("扫一扫", "网站地图", "ICP备", "打印本页", "分享到", "字体", "首页 >", "开封市人民政府:"):
+            assert junk not in text, (p.name, junk)
+    r = outline(str(CORPUS / "linfen-2021.txt"))
+    assert not any(b.text.startswith("临汾市人民政府关于2021年度") for b in r.blocks)
+
+
+def test_work_report_problems_and_plans(tmp_path):
+    """A 政府工作报告 in the usual shape: review, 在肯定成绩的同时…问题, then plans parts."""
+    text = "\n".join([
+        "政府工作报告", "——2022年1月10日在某市第十五届人民代表大会第一次会议上", "某市人民政府市长 张三", "各位代表：",
+        "现在，我代表市人民政府，向大会报告工作，请予审议。",
+        "一、2021年工作回顾",
+        "过去一年，我们坚持稳中求进工作总基调，全市地区生产总值增长6.5%。",
+        "（一）坚持依法行政。深化综合行政执法改革，行政执法三项制度全面落实，行政复议案件办结率100%。",
+        "在肯定成绩的同时，我们也清醒看到，全市发展还面临不少困难和问题：产业结构不优，创新能力不强，"
+        "一些干部依法行政意识有待增强。对此，我们将采取有力措施，认真加以解决。",
+        "二、2022年工作安排",
+        "今年是“十四五”规划实施的关键一年。我们将重点抓好以下工作。",
+        "（一）全面推进依法行政。深化综合行政执法体制改革，严格落实行政执法三项制度，规范执法行为，加强执法监督。",
+        "三、全面加强政府自身建设",
+        "坚持依法行政，自觉接受人大监督和政协民主监督。",
+    ])
+    path = tmp_path / "work.txt"
+    path.write_text(text, encoding="utf-8")
+    r = outline(str(path))
+    assert r.meta.region == "某市" and r.meta.published == "2022-01-10" and r.meta.year == 2021
+    assert _labels_of(r, "过去一年") == set()
+    assert P in _labels_of(r, "在肯定成绩的同时")
+    assert _labels_of(r, "今年是“十四五”") == {PLAN}
+    assert _labels_of(r, "（一）全面推进依法行政") == {PLAN, Section.ENFORCEMENT}
+    assert PLAN in _labels_of(r, "自觉接受人大监督")
+    assert Section.ENFORCEMENT in _labels_of(r, "（一）坚持依法行政")
