@@ -90,3 +90,127 @@ def outline(paths: tuple[str, ...], as_json: bool) -> None:
         err.print("error: no report could be read — check the paths and file formats (.txt .md .html)",
                   markup=False)
         sys.exit(Exit.ERROR)
+
+
+def _index_option(f):
+    return click.option("--index", "index_dir", type=click.Path(file_okay=False), default=None,
+                        help="Index directory (default: $REPORTSEARCH_INDEX or ./index).")(f)
+
+
+@main.command()
+@click.argument("paths", nargs=-1, type=click.Path())
+@_index_option
+@click.option("--rebuild", is_flag=True, help="Start the index afresh instead of updating it.")
+@click.option("-j", "--jobs", type=click.IntRange(1, 64), default=None, help="Worker processes (default: all cores).")
+@click.option("--wait", type=click.FloatRange(0), default=0.0, show_default=True,
+              help="Seconds to wait for another index run to release the lock.")
+def index(paths: tuple[str, ...], index_dir: str | None, rebuild: bool, jobs: int | None, wait: float) -> None:
+    """Index report files and directories (default: corpus/), incrementally.
+
+    Unchanged files are skipped, changed ones replaced, vanished ones removed.
+    Exit code 3 means done, but some files could not be read (listed with the reason).
+
+    \b
+    Example:
+      reportsearch index corpus/
+      reportsearch index ~/reports --index ~/reports-index --jobs 2
+    """
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
+
+    from .indexing import build, default_index_dir
+
+    err = _console(stderr=True)
+    index_dir = index_dir or default_index_dir()
+    with Progress(TextColumn("indexing"), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn(),
+                  console=err, transient=True, disable=not err.is_terminal) as bar:
+        task = bar.add_task("index", total=None)
+        summary = build(list(paths) or ["corpus"], index_dir, rebuild=rebuild, jobs=jobs, wait=wait,
+                        progress=lambda done, total: bar.update(task, completed=done, total=total))
+    err.print(f"index at {index_dir}:")
+    err.print(render.index_summary(summary))
+    if summary.failed:
+        sys.exit(Exit.WARNINGS)
+
+
+_FORMATS = click.Choice(["text", "json", "jsonl", "csv", "md", "xlsx"])
+
+
+def _emit(results, fmt: str | None, output: str | None, force: bool, pretty) -> None:
+    """Results to stdout (rich, or a text format) or to a file (-o)."""
+    from .export import Format, export, to_text
+
+    if output:
+        written = export(results, output, Format(fmt) if fmt else None, force)
+        _console(stderr=True).print(f"wrote {output} ({written.value})", markup=False)
+    elif fmt:
+        click.echo(to_text(results, Format(fmt)), nl=False)
+    else:
+        _console().print(pretty())
+
+
+@main.command()
+@click.argument("query", nargs=-1)
+@_index_option
+@click.option("-s", "--section", "sections", multiple=True, help="Only blocks in this section (repeatable).")
+@click.option("--region", default=None, help="Only reports from this place (part of the name: 临汾).")
+@click.option("--year", default=None, help="Year reported on: 2021, 2019-2022, >=2021.")
+@click.option("-n", "--limit", type=click.IntRange(1, 10000), default=10, show_default=True,
+              help="Reports (or blocks, with --by block) to show.")
+@click.option("--by", type=click.Choice(["report", "block"]), default="report", show_default=True,
+              help="One entry per report with its best snippets, or one per block.")
+@click.option("--format", "fmt", type=_FORMATS, default=None, help="Output format for scripts.")
+@click.option("-o", "--output", type=click.Path(dir_okay=False), default=None,
+              help="Write the results to a file (.csv .xlsx .json .jsonl .md).")
+@click.option("--force", is_flag=True, help="Overwrite an existing output file.")
+def search(query: tuple[str, ...], index_dir, sections, region, year, limit, by, fmt, output, force) -> None:
+    """Search the index: ranked reports with highlighted, section-tagged snippets.
+
+    Words are all required; OR, NOT or -word, (parentheses), "exact phrases",
+    section:存在问题 (or problems), region:临汾, year:2021, year:2019-2022, year:>=2021.
+    Exit code 0: hits; 1: no hits; 2: error.
+
+    \b
+    Example:
+      reportsearch search 'section:存在问题 执法 人员'
+      reportsearch search '"行政复议" year:2021-2023' --format json
+      reportsearch search 复议 -应诉 -o answers.csv
+    """
+    from .search import search as run_search
+
+    q = " ".join(query)
+    result = run_search(q, index_dir=index_dir, sections=sections, region=region, year=year,
+                        limit=limit, by=by)
+    _emit([("", result)], fmt, output, force, lambda: render.search_results(result))
+    sys.exit(Exit.OK if result.total else Exit.NO_HITS)
+
+
+@main.command()
+@click.argument("report")
+@_index_option
+@click.option("-s", "--section", default=None, help="Only this section's blocks.")
+def show(report: str, index_dir, section) -> None:
+    """Print a report (or one section of it) from the index, with its structure.
+
+    REPORT is a path, a report id, or a unique part of a path or title.
+
+    \b
+    Example:
+      reportsearch show corpus/linfen-2021.txt --section 存在问题
+    """
+    from .search import report_blocks
+
+    _console().print(render.report_view(report_blocks(report, index_dir, section)))
+
+
+@main.command()
+@_index_option
+def stats(index_dir) -> None:
+    """What the index holds: reports by year and region, blocks by section.
+
+    \b
+    Example:
+      reportsearch stats
+    """
+    from .search import index_stats
+
+    _console().print(render.stats_tables(index_stats(index_dir)))

@@ -70,3 +70,109 @@ def warning_table(problems: list[tuple[str, str]]) -> Table:
     for path, reason in problems:
         t.add_row(path, reason)
     return t
+
+
+def _marked_text(snippet) -> Text:
+    t = Text("…" if snippet.cut_left else "")
+    pos = 0
+    for a, b in snippet.spans:
+        t.append(snippet.text[pos:a])
+        t.append(snippet.text[a:b], style=MATCH_STYLE)
+        pos = b
+    t.append(snippet.text[pos:])
+    if snippet.cut_right:
+        t.append("…")
+    return t
+
+
+def _hit_lines(hit, indent: str = "   ") -> list[Text]:
+    lines = []
+    head = Text(indent)
+    head.append_text(tags(hit.labels))
+    if hit.heading:
+        head.append(" > ".join(hit.heading[-2:]), style="magenta")
+    lines.append(head)
+    for sn in hit.snippets:
+        lines.append(Text(indent + "  ").append_text(_marked_text(sn)))
+    return lines
+
+
+def search_results(result) -> Group:
+    """Ranked results: rank, title, region, year; tags, heading path and highlighted snippets."""
+    parts: list = []
+    if result.by == "block":
+        for h in result.blocks:
+            t = Text(f"{h.rank:>2}. ", style="bold")
+            t.append(h.title or h.path, style="bold")
+            t.append(f"  {h.region or '—'} · {h.year or '—'}  ({h.score:.2f})", style="cyan")
+            parts += [t, *_hit_lines(h), Text("")]
+    else:
+        for r in result.reports:
+            t = Text(f"{r.rank:>2}. ", style="bold")
+            t.append(r.title or r.path, style="bold")
+            t.append(f"  {r.region or '—'} · {r.year or '—'}  ({r.score:.2f})", style="cyan")
+            parts.append(t)
+            for h in r.hits:
+                parts += _hit_lines(h)
+            parts.append(Text(""))
+    shown = len(result.blocks) if result.by == "block" else len(result.reports)
+    parts.append(Text(f"{shown} {'blocks' if result.by == 'block' else 'reports'} shown, "
+                      f"{result.total} matching blocks", style="dim"))
+    return Group(*parts)
+
+
+def index_summary(summary) -> Group:
+    """What an index run did: counts, blocks per section, unreadable files."""
+    t = Table(show_header=False, box=None)
+    for label, n in (("added", summary.added), ("updated", summary.updated), ("removed", summary.removed),
+                     ("unchanged (skipped)", summary.skipped), ("blocks indexed", summary.blocks)):
+        t.add_row(label, str(n))
+    for s in Section:
+        if summary.per_section.get(s.value):
+            t.add_row(Text.assemble("  ", tags([s])), str(summary.per_section[s.value]))
+    parts: list = [t]
+    if summary.failed:
+        parts.append(warning_table(summary.failed))
+    return Group(*parts)
+
+
+def stats_tables(stats) -> Group:
+    """What the index holds: reports by year and region, blocks by section."""
+    t = Table(title=f"{stats['reports']} reports, {stats['blocks']} blocks", show_header=True)
+    t.add_column("section")
+    t.add_column("blocks", justify="right")
+    for name, n in stats["sections"]:
+        t.add_row(name, str(n))
+    y = Table(title="reports by year", show_header=True)
+    y.add_column("year")
+    y.add_column("reports", justify="right")
+    for year, n in stats["years"]:
+        y.add_row(str(year), str(n))
+    r = Table(title="reports by region", show_header=True)
+    r.add_column("region")
+    r.add_column("reports", justify="right")
+    for region, n in stats["regions"]:
+        r.add_row(region, str(n))
+    return Group(t, y, r)
+
+
+def report_view(view) -> Group:
+    """A report from the index: metadata, then its blocks under their headings."""
+    m = view["meta"]
+    parts: list = [Text(m.get("title") or view["path"], style="bold"),
+                   Text(" · ".join(f"{k} {m.get(k) or '—'}" for k in ("region", "issuer", "year", "published")),
+                        style="cyan"),
+                   Text(view["path"], style="dim"), Text("")]
+    last: list[str] = []
+    for b in view["blocks"]:
+        for i, h in enumerate(b["heading"]):
+            if i >= len(last) or last[i] != h:
+                parts.append(Text("  " * i + h, style="bold magenta"))
+        last = b["heading"]
+        if b["kind"] == "heading":
+            continue
+        line = Text("  " * len(b["heading"]))
+        line.append_text(tags(b["labels"]))
+        line.append(b["text"])
+        parts.append(line)
+    return Group(*parts)

@@ -1,0 +1,191 @@
+"""Exporting: search results as rows (one per snippet) in CSV, JSON, JSON Lines, Markdown or text."""
+from __future__ import annotations
+
+import csv
+import enum
+import io
+import json
+import os
+import tempfile
+from typing import Iterable
+
+from .errors import ExportError
+from .search import Hit, SearchResult
+
+
+class Format(str, enum.Enum):
+    """Output formats for search results."""
+
+    TEXT = "text"
+    JSON = "json"
+    JSONL = "jsonl"
+    CSV = "csv"
+    MD = "md"
+    XLSX = "xlsx"
+
+    @classmethod
+    def from_path(cls, path: str) -> "Format":
+        ext = os.path.splitext(path)[1].lower().lstrip(".")
+        try:
+            return cls({"markdown": "md", "txt": "text"}.get(ext, ext))
+        except ValueError:
+            raise ExportError(f"cannot tell the format of {path} from its extension — "
+                              f"use .csv .xlsx .json .jsonl .md or pass --format")
+
+
+COLUMNS = ["query", "rank", "score", "title", "region", "issuer", "year", "published", "sections",
+           "heading", "snippet", "terms", "path", "block"]
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def neutralise(value):
+    """A cell that a spreadsheet would run as a formula gets a leading apostrophe."""
+    if isinstance(value, str) and value.startswith(_FORMULA_START):
+        return "'" + value
+    return value
+
+
+def rows(result: SearchResult, name: str = "") -> list[dict]:
+    """One row per snippet, in rank order (stable: same index and query, same rows)."""
+    out = []
+    for rank, hit in _ranked(result):
+        for sn in hit.snippets:
+            out.append({
+                "query": name or result.query, "rank": rank, "score": hit.score, "title": hit.title,
+                "region": hit.region, "issuer": hit.issuer, "year": hit.year, "published": hit.published,
+                "sections": hit.labels, "heading": hit.heading, "snippet": sn.marked(),
+                "terms": hit.matched_terms, "path": hit.path, "block": hit.block_id,
+                "_snippet": sn, "_hit": hit,
+            })
+    return out
+
+
+def _ranked(result: SearchResult) -> Iterable[tuple[int, Hit]]:
+    if result.by == "block":
+        return ((h.rank, h) for h in result.blocks)
+    return ((r.rank, h) for r in result.reports for h in r.hits)
+
+
+def _flat(row: dict) -> dict:
+    """A row with list cells joined, for CSV and spreadsheets."""
+    out = {}
+    for k in COLUMNS:
+        v = row[k]
+        if k == "sections":
+            v = ",".join(v)
+        elif k == "heading":
+            v = " > ".join(v)
+        elif k == "terms":
+            v = " ".join(v)
+        out[k] = "" if v is None else v
+    return out
+
+
+def json_record(result: SearchResult, name: str = "") -> dict:
+    """A whole result as JSON: per hit its score, labels, metadata, text and match offsets."""
+    def hit(h: Hit) -> dict:
+        return {
+            "rank": h.rank, "score": h.score, "block": h.block_id, "report": h.report_id, "path": h.path,
+            "title": h.title, "region": h.region, "issuer": h.issuer, "year": h.year,
+            "published": h.published, "sections": h.labels, "heading": h.heading, "text": h.text,
+            "matches": [[a, b] for a, b in h.matches], "terms": h.matched_terms,
+            "snippets": [{"text": s.text, "start": s.start, "matches": [[a, b] for a, b in s.spans],
+                          "marked": s.marked()} for s in h.snippets],
+        }
+    rec = {"query": result.query, "name": name or None, "by": result.by, "total_blocks": result.total}
+    if result.by == "block":
+        rec["blocks"] = [hit(h) for h in result.blocks]
+    else:
+        rec["reports"] = [{"rank": r.rank, "score": r.score, "report": r.report_id, "path": r.path,
+                           "title": r.title, "region": r.region, "year": r.year, "hits": [hit(h) for h in r.hits]}
+                          for r in result.reports]
+    return rec
+
+
+def to_text(results: list[tuple[str, SearchResult]], fmt: Format) -> str:
+    """Results in a text format (not XLSX), ready to print or write."""
+    buf = io.StringIO()
+    if fmt == Format.JSON:
+        recs = [json_record(r, n) for n, r in results]
+        json.dump(recs[0] if len(recs) == 1 else recs, buf, ensure_ascii=False, indent=1)
+        buf.write("\n")
+    elif fmt == Format.JSONL:
+        for n, r in results:
+            for row in rows(r, n):
+                h, sn = row["_hit"], row["_snippet"]
+                rec = {k: row[k] for k in COLUMNS}
+                rec.update({"text": h.text, "matches": [[a, b] for a, b in h.matches],
+                            "snippet_start": sn.start, "snippet_matches": [[a, b] for a, b in sn.spans]})
+                buf.write(json.dumps(rec, ensure_ascii=False) + "\n")
+    elif fmt == Format.CSV:
+        w = csv.DictWriter(buf, fieldnames=COLUMNS, lineterminator="\r\n")
+        w.writeheader()
+        for n, r in results:
+            for row in rows(r, n):
+                w.writerow({k: neutralise(v) for k, v in _flat(row).items()})
+    elif fmt == Format.MD:
+        buf.write(markdown(results))
+    elif fmt == Format.TEXT:
+        for n, r in results:
+            for row in rows(r, n):
+                f = _flat(row)
+                buf.write(f"{f['rank']}\t{f['title']}\t{f['region']}\t{f['year']}\t{f['sections']}\t{f['snippet']}\n")
+    else:
+        raise ExportError(f"{fmt.value} cannot be printed to the terminal — write it to a file with -o")
+    return buf.getvalue()
+
+
+def markdown(results: list[tuple[str, SearchResult]]) -> str:
+    """Grouped by query, then report, matches in bold: ready to paste into a write-up."""
+    out = []
+    for n, r in results:
+        out.append(f"## {n or r.query}\n")
+        if n and n != r.query:
+            out.append(f"Query: `{r.query}`\n")
+        current = None
+        for rank, h in _ranked(r):
+            if h.report_id != current:
+                current = h.report_id
+                meta = " · ".join(str(x) for x in (h.region, h.year, h.published) if x)
+                out.append(f"\n### {rank}. {h.title or h.path}\n\n{meta}\n")
+            tags = "、".join(h.labels) or "其他"
+            where = " > ".join(h.heading)
+            for sn in h.snippets:
+                out.append(f"- **[{tags}]** {sn.marked('**', '**')}" + (f" *（{where}）*" if where else ""))
+        if not r.hits():
+            out.append("No matches.")
+        out.append("")
+    return "\n".join(out) + "\n"
+
+
+def write_atomic(path: str, data: bytes, force: bool = False) -> None:
+    """Write a whole file via a temporary file and a rename; refuse to overwrite without force."""
+    if os.path.exists(path) and not force:
+        raise ExportError(f"{path} exists — pass --force to overwrite it")
+    directory = os.path.dirname(os.path.abspath(path))
+    try:
+        fd, tmp = tempfile.mkstemp(dir=directory, prefix=".reportsearch-", suffix=".part")
+    except OSError as e:
+        raise ExportError(f"cannot write to {directory} ({e.strerror}) — choose another output path")
+    try:
+        with os.fdopen(fd, "wb") as f:
+            f.write(data)
+        os.replace(tmp, path)
+    except OSError as e:
+        os.unlink(tmp)
+        raise ExportError(f"cannot write {path} ({e.strerror})")
+
+
+def export(results: list[tuple[str, SearchResult]], path: str, fmt: Format | None = None,
+           force: bool = False) -> Format:
+    """Write results to a file in the format its extension (or fmt) names."""
+    fmt = fmt or Format.from_path(path)
+    if fmt == Format.XLSX:
+        from .xlsx import workbook_bytes
+        data = workbook_bytes(results)
+    elif fmt == Format.CSV:
+        data = "\ufeff".encode("utf-8") + to_text(results, fmt).encode("utf-8")  # BOM: Excel on Chinese Windows
+    else:
+        data = to_text(results, fmt).encode("utf-8")
+    write_atomic(path, data, force)
+    return fmt

@@ -1,0 +1,294 @@
+"""The query language: words, "phrases", OR, NOT/-, parentheses and field filters, to Whoosh queries.
+
+    section:存在问题 执法 人员        "行政复议" year:2021-2023        复议 -应诉
+    (复议 OR 应诉) region:临汾 year:>=2021        section:problems 执法人员素质
+
+Words are all required. An unquoted word is cut by jieba into words, each of which must occur
+in the block (as a string, also inside longer words); a quoted phrase must occur exactly.
+Chinese punctuation (“ ” ： （ ） ，) is accepted everywhere.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from whoosh import query as wq
+
+from . import segment
+from .errors import BadQuery
+from .model import Section
+
+FIELDS = ("section", "region", "year")
+_PUNCT = str.maketrans({"（": "(", "）": ")", "：": ":", "，": " ", "、": " ", "\u3000": " ", "＂": '"',
+                        "＝": "=", "＞": ">", "＜": "<", "－": "-", "—": "-", "～": "-", "~": "-"})
+_QUOTES = {'"': '"', "“": "”", "”": "”", "「": "」", "『": "』", "‘": "’", "'": "'"}
+_TOKEN = re.compile(r'\s+|\(|\)|[^\s()"“”「」『』]+')
+YEAR_MIN, YEAR_MAX = 1900, 2100
+
+
+@dataclass
+class Term:
+    """A word (cut by jieba) or an exact phrase that a block's text must contain."""
+
+    text: str
+    phrase: bool = False
+
+
+@dataclass
+class Filter:
+    """section:… region:… year:…"""
+
+    name: str
+    value: str
+
+
+@dataclass
+class Not:
+    child: object
+
+
+@dataclass
+class And:
+    children: list = field(default_factory=list)
+
+
+@dataclass
+class Or:
+    children: list = field(default_factory=list)
+
+
+def _lex(q: str) -> list[tuple[str, str]]:
+    """(kind, text) tokens: 'phrase', 'word', '(' and ')'."""
+    out: list[tuple[str, str]] = []
+    i = 0
+    while i < len(q):
+        ch = q[i]
+        if ch in _QUOTES:
+            close = _QUOTES[ch]
+            j = q.find(close, i + 1)
+            if j == -1 and close != ch:
+                j = q.find(ch, i + 1)
+            if j == -1:
+                raise BadQuery(f"unbalanced quote {ch} in the query — close the phrase with {close}")
+            prefix = out[-1] if out and out[-1][0] == "word" and out[-1][1].endswith((":", "-")) else None
+            text = q[i + 1:j]
+            if prefix and prefix[1].endswith(":"):
+                out[-1] = ("word", prefix[1] + text)  # region:"开封市" → a filter
+            elif prefix and prefix[1] == "-":
+                out[-1] = ("-", "-")
+                out.append(("phrase", text))
+            else:
+                out.append(("phrase", text))
+            i = j + 1
+            continue
+        segment_end = i
+        while segment_end < len(q) and q[segment_end] not in _QUOTES:
+            segment_end += 1
+        part = q[i:segment_end].translate(_PUNCT)
+        for m in _TOKEN.finditer(part):
+            t = m.group(0)
+            if t.isspace():
+                continue
+            out.append((t, t) if t in "()" else ("word", t))
+        i = segment_end
+    return out
+
+
+class _Parser:
+    def __init__(self, tokens: list[tuple[str, str]]) -> None:
+        self.t = tokens
+        self.i = 0
+
+    def peek(self):
+        return self.t[self.i] if self.i < len(self.t) else None
+
+    def take(self):
+        tok = self.t[self.i]
+        self.i += 1
+        return tok
+
+    def parse(self):
+        node = self.or_expr()
+        if self.peek() is not None:
+            raise BadQuery("unbalanced ) in the query — remove it or add the matching (")
+        return node
+
+    def or_expr(self):
+        children = [self.and_expr()]
+        while self.peek() == ("word", "OR"):
+            self.take()
+            if self.peek() is None or self.peek()[0] == ")":
+                raise BadQuery("OR needs a term on both sides — e.g. `复议 OR 应诉`")
+            children.append(self.and_expr())
+        return children[0] if len(children) == 1 else Or(children)
+
+    def and_expr(self):
+        children = []
+        while True:
+            tok = self.peek()
+            if tok is None or tok[0] == ")" or tok == ("word", "OR"):
+                break
+            if tok == ("word", "AND"):
+                self.take()
+                continue
+            children.append(self.unary())
+        if not children:
+            if self.peek() == ("word", "OR"):
+                raise BadQuery("OR needs a term on both sides — e.g. `复议 OR 应诉`")
+            raise BadQuery("empty query or empty parentheses — type words to search for")
+        return children[0] if len(children) == 1 else And(children)
+
+    def unary(self):
+        tok = self.peek()
+        if tok in (("word", "NOT"), ("-", "-"), ("word", "-")):
+            self.take()
+            if self.peek() is None or self.peek()[0] == ")":
+                raise BadQuery("NOT needs a term after it — e.g. `复议 NOT 应诉` or `复议 -应诉`")
+            return Not(self.unary())
+        if tok[0] == "word" and tok[1].startswith("-") and len(tok[1]) > 1 and not re.match(r"^-\d", tok[1]):
+            self.take()
+            self.t.insert(self.i, ("word", tok[1][1:]))
+            return Not(self.unary())
+        return self.primary()
+
+    def primary(self):
+        kind, text = self.take()
+        if kind == "(":
+            node = self.or_expr()
+            if self.peek() is None or self.peek()[0] != ")":
+                raise BadQuery("unbalanced ( in the query — add the matching )")
+            self.take()
+            return node
+        if kind == ")":
+            raise BadQuery("unbalanced ) in the query — remove it or add the matching (")
+        if kind == "phrase":
+            if not segment.fold(text).strip():
+                raise BadQuery("empty phrase \"\" in the query — put words between the quotes")
+            return Term(text, phrase=True)
+        m = re.match(r"^([A-Za-z]+):(.*)$", text)
+        if m:
+            name = m.group(1).lower()
+            if name not in FIELDS:
+                raise BadQuery(f"unknown field '{m.group(1)}:' — use section:, region: or year:")
+            if not m.group(2):
+                raise BadQuery(f"{name}: needs a value — e.g. section:存在问题, region:临汾, year:2021-2023")
+            return Filter(name, m.group(2))
+        return Term(text)
+
+
+def parse(q: str):
+    """The query's syntax tree. Raises BadQuery with a one-line explanation."""
+    if "\x00" in q:
+        q = q.replace("\x00", " ")
+    q = "".join(c if c.isprintable() or c.isspace() else " " for c in q)
+    tokens = _lex(q)
+    if not tokens:
+        raise BadQuery("empty query — type words to search for, e.g. `行政复议`")
+    return _Parser(tokens).parse()
+
+
+def parse_section(value: str) -> Section:
+    try:
+        return Section.parse(value)
+    except ValueError:
+        names = ", ".join(f"{s.value} ({s.alias})" for s in Section)
+        raise BadQuery(f"unknown section '{value}' — use one of {names}")
+
+
+def parse_years(value: str) -> tuple[int | None, int | None]:
+    """year:2021, year:2019-2022, year:>=2021, year:<2020 → (start, end), inclusive."""
+    v = value.strip().replace(" ", "")
+    m = re.fullmatch(r"(\d{4})", v)
+    if m:
+        return int(v), int(v)
+    m = re.fullmatch(r"(\d{4})-(\d{4})", v) or re.fullmatch(r"(\d{4})\.\.(\d{4})", v)
+    if m:
+        a, b = int(m.group(1)), int(m.group(2))
+        if a > b:
+            raise BadQuery(f"year range {value} runs backwards — write year:{b}-{a}")
+        return a, b
+    m = re.fullmatch(r"(>=|<=|>|<)(\d{4})", v)
+    if m:
+        op, y = m.group(1), int(m.group(2))
+        return {">=": (y, None), ">": (y + 1, None), "<=": (None, y), "<": (None, y - 1)}[op]
+    raise BadQuery(f"cannot read year '{value}' — use year:2021, year:2019-2022 or year:>=2021")
+
+
+@dataclass
+class Compiled:
+    """A Whoosh query plus the strings to highlight (positive terms only)."""
+
+    query: wq.Query
+    highlights: list[str]
+
+
+def _gram_phrase(fieldname: str, s: str) -> wq.Query:
+    """Blocks whose field contains the string s (a phrase of its bigrams)."""
+    gs = segment.query_grams(s)
+    if len(gs) == 1:
+        return wq.Prefix(fieldname, gs[0]) if len(gs[0]) == 1 else wq.Term(fieldname, gs[0])
+    return wq.Phrase(fieldname, gs)
+
+
+def _text_query(term: Term, index_dir: str | None, highlights: list[str] | None,
+                scoring: list[wq.Query] | None) -> wq.Query:
+    pieces = [term.text] if term.phrase else segment.query_words(term.text, index_dir)
+    pieces = [p for p in pieces if segment.fold(p).strip()]
+    if not pieces:
+        raise BadQuery(f"'{term.text}' has nothing to search for (only punctuation) — use words")
+    if highlights is not None:
+        highlights.extend(pieces)
+    if scoring is not None:
+        for w in segment.search_words(term.text, index_dir):
+            scoring += [wq.Term("body", w), wq.Term("heading", w), wq.Term("title", w)]
+    if len(pieces) == 1:
+        return _gram_phrase("grams", pieces[0])
+    return wq.And([_gram_phrase("grams", p) for p in pieces])
+
+
+def _filter_query(f: Filter) -> wq.Query:
+    if f.name == "section":
+        return wq.Term("sections", parse_section(f.value).value)
+    if f.name == "region":
+        if not segment.fold(f.value).strip():
+            raise BadQuery("region: needs a place name — e.g. region:临汾")
+        return _gram_phrase("region", f.value)
+    start, end = parse_years(f.value)
+    return wq.NumericRange("year", start, end)
+
+
+def _compile(node, index_dir, highlights, scoring, negated=False) -> wq.Query:
+    if isinstance(node, Term):
+        return _text_query(node, index_dir, None if negated else highlights, None if negated else scoring)
+    if isinstance(node, Filter):
+        return _filter_query(node)
+    if isinstance(node, Not):
+        return wq.Not(_compile(node.child, index_dir, highlights, scoring, not negated))
+    kids = [_compile(c, index_dir, highlights, scoring, negated) for c in node.children]
+    return wq.And(kids) if isinstance(node, And) else wq.Or(kids)
+
+
+def compile_query(q: str, *, sections: tuple[str, ...] = (), region: str | None = None,
+                  year: str | None = None, index_dir: str | None = None) -> Compiled:
+    """Parse the query and the option filters into one Whoosh query over block documents."""
+    parts: list = []
+    if q and q.strip():
+        parts.append(parse(q))
+    if sections:
+        parts.append(Or([Filter("section", s) for s in sections]) if len(sections) > 1 else Filter("section", sections[0]))
+    if region:
+        parts.append(Filter("region", region))
+    if year:
+        parts.append(Filter("year", year))
+    if not parts:
+        raise BadQuery("empty query — type words to search for, e.g. `行政复议`, or give a filter such as -s 存在问题")
+    highlights: list[str] = []
+    scoring: list[wq.Query] = []
+    compiled = [_compile(p, index_dir, highlights, scoring) for p in parts]
+    # The bigram phrases and filters decide what matches; jieba words in body, heading and title
+    # rank it (BM25F). AndMaybe stays at the top: Whoosh mis-scores an AndMaybe nested in an And.
+    match = wq.And([wq.Term("doctype", "block", boost=0.0), *compiled])
+    wquery = wq.AndMaybe(match, wq.Or(scoring)) if scoring else match
+    seen = set()
+    uniq = [h for h in highlights if not (segment.fold(h) in seen or seen.add(segment.fold(h)))]
+    return Compiled(wquery, uniq)

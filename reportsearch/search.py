@@ -1,0 +1,168 @@
+"""Searching: run a compiled query on the index and gather ranked hits with snippets."""
+from __future__ import annotations
+
+import os
+from collections import Counter
+from dataclasses import dataclass, field
+
+from whoosh import scoring
+
+from .errors import ReportSearchError
+from .indexing import default_index_dir, open_index
+from .model import Section
+from .query import compile_query, parse_section
+from .snippets import Snippet, find_matches, make_snippets
+
+BY_VALUES = ("report", "block")
+
+
+@dataclass
+class Hit:
+    """One matching block with its report's metadata, match offsets and snippets."""
+
+    rank: int
+    score: float
+    report_id: str
+    block_id: str
+    path: str
+    title: str | None
+    region: str | None
+    issuer: str | None
+    year: int | None
+    published: str | None
+    labels: list[str]
+    heading: list[str]
+    text: str
+    matches: list[tuple[int, int]]
+    snippets: list[Snippet]
+    terms: list[str]
+
+    @property
+    def matched_terms(self) -> list[str]:
+        seen: list[str] = []
+        for a, b in self.matches:
+            if self.text[a:b] not in seen:
+                seen.append(self.text[a:b])
+        return seen
+
+
+@dataclass
+class ReportHit:
+    """A report with its best-matching blocks (one entry of `--by report`)."""
+
+    rank: int
+    score: float
+    hits: list[Hit]
+
+    def __getattr__(self, name):  # title, region, year … of the report: from its best block
+        if name in ("report_id", "path", "title", "region", "issuer", "year", "published"):
+            return getattr(self.hits[0], name)
+        raise AttributeError(name)
+
+
+@dataclass
+class SearchResult:
+    """The answer to one query: the matching block count and the ranked entries."""
+
+    query: str
+    by: str
+    total: int
+    reports: list[ReportHit] = field(default_factory=list)
+    blocks: list[Hit] = field(default_factory=list)
+
+    def hits(self) -> list[Hit]:
+        """Every hit shown, in rank order (blocks grouped under their report for --by report)."""
+        if self.by == "block":
+            return list(self.blocks)
+        return [h for r in self.reports for h in r.hits]
+
+
+def _hit(doc, score: float, rank: int, terms: list[str], snippet_count: int) -> Hit:
+    d = doc["data"]
+    spans = find_matches(d["text"], terms)
+    return Hit(rank=rank, score=round(float(score), 4), report_id=doc["report"], block_id=doc["id"],
+               path=doc["path"], title=d["title"], region=d["region"], issuer=d["issuer"], year=d["year"],
+               published=d["published"], labels=d["labels"], heading=d["heading"], text=d["text"],
+               matches=spans, snippets=make_snippets(d["text"], d["ends"], spans, snippet_count), terms=terms)
+
+
+def search(q: str, *, index_dir: str | None = None, sections: tuple[str, ...] = (), region: str | None = None,
+           year: str | None = None, limit: int = 10, by: str = "report", per_report: int = 3,
+           snippets: int = 2) -> SearchResult:
+    """Ranked results for a query. `by="report"`: one entry per report with its best 1–3 blocks."""
+    index_dir = index_dir or default_index_dir()
+    ix = open_index(index_dir)
+    compiled = compile_query(q, sections=sections, region=region, year=year, index_dir=index_dir)
+    out = SearchResult(query=q, by=by, total=0)
+    with ix.searcher(weighting=scoring.BM25F()) as s:
+        if by == "block":
+            res = s.search(compiled.query, limit=limit)
+            out.total = len(res)
+            out.blocks = [_hit(hit, hit.score, i + 1, compiled.highlights, snippets) for i, hit in enumerate(res)]
+            return out
+        res = s.search(compiled.query, limit=limit * per_report, collapse="report", collapse_limit=per_report)
+        out.total = len(res)
+        groups: dict[str, ReportHit] = {}
+        for hit in res:
+            rid = hit["report"]
+            if rid not in groups:
+                if len(groups) == limit:
+                    continue
+                groups[rid] = ReportHit(rank=len(groups) + 1, score=round(float(hit.score), 4), hits=[])
+            g = groups[rid]
+            g.hits.append(_hit(hit, hit.score, len(g.hits) + 1, compiled.highlights, snippets))
+        out.reports = list(groups.values())
+    return out
+
+
+def find_report(ref: str, index_dir: str | None = None) -> tuple[str, dict]:
+    """The report an id, a path, or a unique piece of a path or title refers to: (id, stored data)."""
+    ix = open_index(index_dir or default_index_dir())
+    with ix.searcher() as s:
+        reports = list(s.documents(doctype="report"))
+    apath = os.path.abspath(ref)
+    exact = [d for d in reports if d["report"] == ref or d["path"] == apath]
+    if not exact:
+        exact = [d for d in reports if ref in d["path"] or ref in (d["data"].get("title") or "")]
+    if not exact:
+        raise ReportSearchError(f"no report in the index matches '{ref}' — see `reportsearch stats` "
+                                f"or give the path you indexed")
+    if len(exact) > 1:
+        names = ", ".join(os.path.basename(d["path"]) for d in exact[:5])
+        raise ReportSearchError(f"'{ref}' matches {len(exact)} reports ({names}…) — be more specific")
+    return exact[0]["report"], exact[0]
+
+
+def report_blocks(ref: str, index_dir: str | None = None, section: str | None = None) -> dict:
+    """A report from the index with its blocks in order (optionally only one section's)."""
+    wanted = parse_section(section).value if section else None
+    rid, doc = find_report(ref, index_dir)
+    ix = open_index(index_dir or default_index_dir())
+    with ix.searcher() as s:
+        blocks = [d for d in s.documents(report=rid) if d["doctype"] == "block"]
+    blocks.sort(key=lambda d: d["seq"])
+    out = [d["data"] for d in blocks if wanted is None or wanted in d["data"]["labels"]]
+    return {"id": rid, "path": doc["path"], "meta": doc["data"], "blocks": out}
+
+
+def index_stats(index_dir: str | None = None) -> dict:
+    """Reports by year and region, blocks by section."""
+    ix = open_index(index_dir or default_index_dir())
+    years: Counter = Counter()
+    regions: Counter = Counter()
+    sections: Counter = Counter()
+    n_reports = n_blocks = 0
+    with ix.searcher() as s:
+        for d in s.documents(doctype="report"):
+            n_reports += 1
+            years[d["data"].get("year") or "—"] += 1
+            regions[d["data"].get("region") or "—"] += 1
+        for d in s.documents(doctype="block"):
+            n_blocks += 1
+            for lab in d["data"]["labels"] or ["其他"]:
+                sections[lab] += 1
+    order = [s.value for s in Section] + ["其他"]
+    return {"reports": n_reports, "blocks": n_blocks,
+            "sections": [(k, sections[k]) for k in order if sections[k]],
+            "years": sorted(years.items(), key=lambda kv: str(kv[0])),
+            "regions": sorted(regions.items(), key=lambda kv: (-kv[1], str(kv[0])))}
