@@ -126,8 +126,8 @@ def index(paths: tuple[str, ...], index_dir: str | None, rebuild: bool, jobs: in
         task = bar.add_task("index", total=None)
         summary = build(list(paths) or ["corpus"], index_dir, rebuild=rebuild, jobs=jobs, wait=wait,
                         progress=lambda done, total: bar.update(task, completed=done, total=total))
-    err.print(f"index at {index_dir}:")
-    err.print(render.index_summary(summary))
+    err.print(f"index at {index_dir}:", markup=False)
+    err.print(render.index_summary(summary), soft_wrap=True)
     if summary.failed:
         sys.exit(Exit.WARNINGS)
 

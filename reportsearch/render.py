@@ -62,16 +62,6 @@ def outlines(reports: list[Report]) -> Group:
     return Group(*(outline_tree(r) for r in reports))
 
 
-def warning_table(problems: list[tuple[str, str]]) -> Table:
-    """Files that could not be read, with the reason."""
-    t = Table(title="could not read", show_header=True, header_style="bold yellow")
-    t.add_column("file")
-    t.add_column("reason")
-    for path, reason in problems:
-        t.add_row(path, reason)
-    return t
-
-
 def _marked_text(snippet) -> Text:
     t = Text("…" if snippet.cut_left else "")
     pos = 0
@@ -131,8 +121,10 @@ def index_summary(summary) -> Group:
         if summary.per_section.get(s.value):
             t.add_row(Text.assemble("  ", tags([s])), str(summary.per_section[s.value]))
     parts: list = [t]
+    for path, reason in summary.failed:  # one line each, whole path: easy to grep and to fix
+        parts.append(Text(f"warning: {path}: {reason}", style="yellow"))
     if summary.failed:
-        parts.append(warning_table(summary.failed))
+        parts.append(Text(f"{len(summary.failed)} files could not be read", style="yellow"))
     return Group(*parts)
 
 

@@ -15,7 +15,7 @@ SAMPLES = sorted(CORPUS.glob("*.txt"))
 @pytest.fixture(autouse=True)
 def _isolated(tmp_path, monkeypatch):
     """Tests never touch ./index or the user's home: both point into the temp dir."""
-    monkeypatch.setenv("REPORTSEARCH_INDEX", str(tmp_path / "index"))
+    monkeypatch.setenv("REPORTSEARCH_INDEX", str(tmp_path / "env-index"))
     monkeypatch.setenv("HOME", str(tmp_path / "home"))
     monkeypatch.setenv("NO_COLOR", "1")
 
