@@ -132,7 +132,7 @@ def index(paths: tuple[str, ...], index_dir: str | None, rebuild: bool, jobs: in
         sys.exit(Exit.WARNINGS)
 
 
-_FORMATS = click.Choice(["text", "json", "jsonl", "csv", "md", "xlsx"])
+_FORMATS = click.Choice(["text", "json", "jsonl", "csv", "md"])
 
 
 def _emit(results, fmt: str | None, output: str | None, force: bool, pretty) -> None:
@@ -160,7 +160,7 @@ def _emit(results, fmt: str | None, output: str | None, force: bool, pretty) -> 
               help="One entry per report with its best snippets, or one per block.")
 @click.option("--format", "fmt", type=_FORMATS, default=None, help="Output format for scripts.")
 @click.option("-o", "--output", type=click.Path(dir_okay=False), default=None,
-              help="Write the results to a file (.csv .xlsx .json .jsonl .md).")
+              help="Write the results to a file (.csv .json .jsonl .md .txt).")
 @click.option("--force", is_flag=True, help="Overwrite an existing output file.")
 def search(query: tuple[str, ...], index_dir, sections, region, year, limit, by, fmt, output, force) -> None:
     """Search the index: ranked reports with highlighted, section-tagged snippets.

@@ -21,7 +21,6 @@ class Format(str, enum.Enum):
     JSONL = "jsonl"
     CSV = "csv"
     MD = "md"
-    XLSX = "xlsx"
 
     @classmethod
     def from_path(cls, path: str) -> "Format":
@@ -30,7 +29,7 @@ class Format(str, enum.Enum):
             return cls({"markdown": "md", "txt": "text"}.get(ext, ext))
         except ValueError:
             raise ExportError(f"cannot tell the format of {path} from its extension — "
-                              f"use .csv .xlsx .json .jsonl .md or pass --format")
+                              f"use .csv .json .jsonl .md .txt or pass --format")
 
 
 COLUMNS = ["query", "rank", "score", "title", "region", "issuer", "year", "published", "sections",
@@ -103,7 +102,7 @@ def json_record(result: SearchResult, name: str = "") -> dict:
 
 
 def to_text(results: list[tuple[str, SearchResult]], fmt: Format) -> str:
-    """Results in a text format (not XLSX), ready to print or write."""
+    """Results in one of the text formats, ready to print or write."""
     buf = io.StringIO()
     if fmt == Format.JSON:
         recs = [json_record(r, n) for n, r in results]
@@ -130,8 +129,6 @@ def to_text(results: list[tuple[str, SearchResult]], fmt: Format) -> str:
             for row in rows(r, n):
                 f = _flat(row)
                 buf.write(f"{f['rank']}\t{f['title']}\t{f['region']}\t{f['year']}\t{f['sections']}\t{f['snippet']}\n")
-    else:
-        raise ExportError(f"{fmt.value} cannot be printed to the terminal — write it to a file with -o")
     return buf.getvalue()
 
 
@@ -180,10 +177,7 @@ def export(results: list[tuple[str, SearchResult]], path: str, fmt: Format | Non
            force: bool = False) -> Format:
     """Write results to a file in the format its extension (or fmt) names."""
     fmt = fmt or Format.from_path(path)
-    if fmt == Format.XLSX:
-        from .xlsx import workbook_bytes
-        data = workbook_bytes(results)
-    elif fmt == Format.CSV:
+    if fmt == Format.CSV:
         data = "\ufeff".encode("utf-8") + to_text(results, fmt).encode("utf-8")  # BOM: Excel on Chinese Windows
     else:
         data = to_text(results, fmt).encode("utf-8")

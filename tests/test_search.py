@@ -227,3 +227,23 @@ def test_index_env_and_default(tmp_path, monkeypatch):
     assert res.exit_code == 0
     assert os.path.isdir(os.environ["REPORTSEARCH_INDEX"])
     assert not (tmp_path / "index").exists()
+
+
+def test_export_to_file_csv_with_bom_neutralised_atomic_no_overwrite(ix, tmp_path):
+    out = tmp_path / "answers.csv"
+    r = CliRunner()
+    res = r.invoke(main, ["search", "--index", ix, "复议", "-o", str(out)])
+    assert res.exit_code == 0 and out.read_bytes().startswith(b"\xef\xbb\xbf")
+    rows = list(csv.DictReader(io.StringIO(out.read_text(encoding="utf-8-sig"))))
+    assert rows[0]["rank"] == "1" and "【复议】" in "".join(x["snippet"] for x in rows)
+    before = out.read_bytes()
+    again = r.invoke(main, ["search", "--index", ix, "应诉", "-o", str(out)])
+    assert again.exit_code == 2 and "pass --force" in again.stderr and out.read_bytes() == before
+    assert r.invoke(main, ["search", "--index", ix, "应诉", "-o", str(out), "--force"]).exit_code == 0
+    assert out.read_bytes() != before
+    assert not [p for p in os.listdir(tmp_path) if p.endswith(".part")]
+    from reportsearch.export import neutralise
+    assert [neutralise(x) for x in ("=1+1", "+3", "-2", "@SUM(A1)", "\tx", "行政")] == \
+        ["'=1+1", "'+3", "'-2", "'@SUM(A1)", "'\tx", "行政"]
+    bad = r.invoke(main, ["search", "--index", ix, "复议", "-o", str(tmp_path / "x.doc")])
+    assert bad.exit_code == 2 and "cannot tell the format" in bad.stderr
