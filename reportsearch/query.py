@@ -23,7 +23,8 @@ _PUNCT = str.maketrans({"（": "(", "）": ")", "：": ":", "，": " ", "、": "
                         "＝": "=", "＞": ">", "＜": "<", "－": "-", "—": "-", "～": "-", "~": "-"})
 _QUOTES = {'"': '"', "“": "”", "”": "”", "「": "」", "『": "』", "‘": "’", "'": "'"}
 _TOKEN = re.compile(r'\s+|\(|\)|[^\s()"“”「」『』]+')
-YEAR_MIN, YEAR_MAX = 1900, 2100
+MAX_QUERY_CHARS = 2000
+MAX_TERMS = 64  # Whoosh recurses over very wide boolean queries
 
 
 @dataclass
@@ -181,9 +182,14 @@ def parse(q: str):
     if "\x00" in q:
         q = q.replace("\x00", " ")
     q = "".join(c if c.isprintable() or c.isspace() else " " for c in q)
+    if len(q) > MAX_QUERY_CHARS:
+        raise BadQuery(f"query too long ({len(q)} characters, at most {MAX_QUERY_CHARS}) — shorten it")
     tokens = _lex(q)
     if not tokens:
         raise BadQuery("empty query — type words to search for, e.g. `行政复议`")
+    terms = sum(1 for kind, _ in tokens if kind in ("word", "phrase"))
+    if terms > MAX_TERMS:
+        raise BadQuery(f"query has {terms} terms, at most {MAX_TERMS} — split it into several searches")
     return _Parser(tokens).parse()
 
 
@@ -287,7 +293,8 @@ def compile_query(q: str, *, sections: tuple[str, ...] = (), region: str | None 
     compiled = [_compile(p, index_dir, highlights, scoring) for p in parts]
     # The bigram phrases and filters decide what matches; jieba words in body, heading and title
     # rank it (BM25F). AndMaybe stays at the top: Whoosh mis-scores an AndMaybe nested in an And.
-    match = wq.And([wq.Term("doctype", "block", boost=0.0), *compiled])
+    # (boost 0 would make Whoosh divide by zero when it skips by block quality)
+    match = wq.And([wq.Term("doctype", "block", boost=1e-6), *compiled])
     wquery = wq.AndMaybe(match, wq.Or(scoring)) if scoring else match
     seen = set()
     uniq = [h for h in highlights if not (segment.fold(h) in seen or seen.add(segment.fold(h)))]
