@@ -72,15 +72,19 @@ def index_tokenizer():
     return jieba.dt
 
 
-def words(text: str, tokenizer=None) -> list[str]:
-    """jieba search-mode words of a text, folded, without spaces and punctuation."""
-    tk = tokenizer or index_tokenizer()
+def _keep_words(tokens) -> list[str]:
+    """jieba tokens folded, with white space and punctuation-only tokens dropped."""
     out = []
-    for w in tk.cut_for_search(text):
+    for w in tokens:
         w = fold(w).strip()
         if w and any(c.isalnum() for c in w):
             out.append(w)
     return out
+
+
+def words(text: str, tokenizer=None) -> list[str]:
+    """jieba search-mode words of a text, folded, without spaces and punctuation."""
+    return _keep_words((tokenizer or index_tokenizer()).cut_for_search(text))
 
 
 # ------------------------------------------------------------------ query-time dictionary
@@ -149,13 +153,7 @@ def query_tokenizer(index_dir: str | None):
 
 def query_words(text: str, index_dir: str | None) -> list[str]:
     """jieba's precise-mode words of an unquoted query term, folded, punctuation dropped."""
-    tk = query_tokenizer(index_dir)
-    out = []
-    for w in tk.cut(text):
-        w = fold(w).strip()
-        if w and any(c.isalnum() for c in w):
-            out.append(w)
-    return out
+    return _keep_words(query_tokenizer(index_dir).cut(text))
 
 
 def search_words(text: str, index_dir: str | None) -> list[str]:
