@@ -43,11 +43,6 @@ def is_furniture(line: str) -> bool:
     return False
 
 
-def is_heading_line(line: str) -> bool:
-    """A line that opens with an outline marker (一、 （一） 1. 第一部分 or a Markdown '#')."""
-    return bool(_HEADING_START.match(line)) or line.startswith("#")
-
-
 def _body_like(line: str) -> bool:
     """A line that can only be report body: sentences, or a numbered heading."""
     if is_furniture(line):

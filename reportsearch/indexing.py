@@ -193,7 +193,11 @@ def build(paths: Iterable[str], index_dir: str | None = None, *, rebuild: bool =
     the same commit, so each report is wholly old or wholly new whatever happens."""
     index_dir = index_dir or default_index_dir()
     paths = list(paths)
-    ix = _create_or_open(index_dir, rebuild)
+    try:
+        ix = _create_or_open(index_dir, rebuild)
+    except OSError as e:
+        raise IndexIncompatible(f"cannot create or open an index at {index_dir} ({e.strerror or e}) — "
+                                f"choose a writable directory with --index")
     try:
         writer = ix.writer(timeout=wait) if wait else ix.writer()
     except LockError:

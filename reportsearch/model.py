@@ -36,9 +36,6 @@ _ALIASES = {
     Section.PLANS: "plans",
 }
 
-SECTION_ORDER = list(Section)
-
-
 @dataclass
 class RawDocument:
     """A file decoded to text, before cleaning: its lines and any front matter."""

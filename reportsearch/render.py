@@ -58,10 +58,6 @@ def outline_tree(report: Report, width: int = 60) -> Tree:
     return tree
 
 
-def outlines(reports: list[Report]) -> Group:
-    return Group(*(outline_tree(r) for r in reports))
-
-
 def _marked_text(snippet) -> Text:
     t = Text("…" if snippet.cut_left else "")
     pos = 0

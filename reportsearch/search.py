@@ -115,11 +115,9 @@ def search(q: str, *, index_dir: str | None = None, sections: tuple[str, ...] = 
     return out
 
 
-def find_report(ref: str, index_dir: str | None = None) -> tuple[str, dict]:
+def find_report(ref: str, searcher) -> tuple[str, dict]:
     """The report an id, a path, or a unique piece of a path or title refers to: (id, stored data)."""
-    ix = open_index(index_dir or default_index_dir())
-    with ix.searcher() as s:
-        reports = list(s.documents(doctype="report"))
+    reports = list(searcher.documents(doctype="report"))
     apath = os.path.abspath(ref)
     exact = [d for d in reports if d["report"] == ref or d["path"] == apath]
     if not exact:
@@ -136,9 +134,9 @@ def find_report(ref: str, index_dir: str | None = None) -> tuple[str, dict]:
 def report_blocks(ref: str, index_dir: str | None = None, section: str | None = None) -> dict:
     """A report from the index with its blocks in order (optionally only one section's)."""
     wanted = parse_section(section).value if section else None
-    rid, doc = find_report(ref, index_dir)
     ix = open_index(index_dir or default_index_dir())
-    with ix.searcher() as s:
+    with ix.searcher() as s:  # one open, one searcher for the lookup and the blocks
+        rid, doc = find_report(ref, s)
         blocks = [d for d in s.documents(report=rid) if d["doctype"] == "block"]
     blocks.sort(key=lambda d: d["seq"])
     out = [d["data"] for d in blocks if wanted is None or wanted in d["data"]["labels"]]
