@@ -12,6 +12,7 @@ from typing import Callable, Iterable
 from whoosh import fields, index
 from whoosh.analysis import SpaceSeparatedTokenizer
 from whoosh.index import LockError
+from whoosh.writing import SegmentWriter
 
 from . import segment
 from .blocks import sentences
@@ -23,6 +24,7 @@ SCHEMA_VERSION = 1
 META_FILE = "reportsearch.json"
 INDEX_NAME = "reportsearch"
 DEFAULT_INDEX = "index"
+POOL_MB = 256  # Whoosh's in-memory posting pool per writer before it spills sorted runs to disk
 
 
 def default_index_dir() -> str:
@@ -136,6 +138,8 @@ def prepare(path: str) -> tuple[str, str, list[dict] | None, str | None]:
         report = outline(path)
     except UnreadableReport as e:
         return path, "", None, e.reason
+    except (RecursionError, MemoryError, ValueError, LookupError) as e:  # a file no rule foresaw
+        return path, "", None, f"could not be parsed ({type(e).__name__})"
     tk = segment.index_tokenizer()
     rid = report_id(path)
     m = report.meta
@@ -162,16 +166,83 @@ def prepare(path: str) -> tuple[str, str, list[dict] | None, str | None]:
     return path, digest, docs, None
 
 
-def _init_worker() -> None:
+@dataclass
+class Outcome:
+    """What became of one file in a worker: its report id, block count and labels, or why it failed."""
+
+    path: str
+    report: str = ""
+    blocks: int = 0
+    per_section: Counter = field(default_factory=Counter)
+    error: str | None = None
+
+
+_progress_counter = None  # a shared counter of files done, set in forked workers
+
+
+def _init_worker(counter=None) -> None:
+    global _progress_counter
+    _progress_counter = counter
     segment.index_tokenizer()
 
 
+def write_segment(index_dir: str, files: list[str],
+                  tick: Callable[[], None] | None = None) -> tuple[list[Outcome], object | None]:
+    """Prepare files and write their documents into one new, uncommitted segment of the index.
+
+    Runs in a worker process, so that segmentation and Whoosh's posting work both use every
+    core; the parent commits the segments it gets back, together with its deletions, in one
+    table-of-contents write."""
+    ix = index.open_dir(index_dir, indexname=INDEX_NAME)
+    writer = SegmentWriter(ix, _lk=False, limitmb=POOL_MB)
+    outcomes = []
+    try:
+        for f in files:
+            path, _, docs, error = prepare(f)
+            if error:
+                outcomes.append(Outcome(path, error=error))
+            else:
+                done = Outcome(path, report=docs[0]["report"])
+                for d in docs:
+                    writer.add_document(**d)
+                    if d["doctype"] == "block":
+                        done.blocks += 1
+                        done.per_section.update(s for s in d["sections"].split(",") if s)
+                outcomes.append(done)
+            if tick:
+                tick()
+        if writer._added:
+            return outcomes, writer._finalize_segment()
+        writer._close_segment()
+        return outcomes, None
+    except BaseException:
+        writer._close_segment()
+        raise
+
+
+def _count_progress() -> None:
+    with _progress_counter.get_lock():
+        _progress_counter.value += 1
+
+
+def _write_segment_job(job: tuple[str, list[str]]):
+    return write_segment(*job, tick=_count_progress)
+
+
+def _commit(writer, segments: list) -> None:
+    """Commit the writer's deletions together with segments written by workers (one TOC write)."""
+    final = writer._merge_segments(None, None, False)
+    writer._close_segment()
+    writer._commit_toc(final + [s for s in segments if s is not None])
+    writer._finish()
+
+
 def indexed_reports(ix) -> dict[str, tuple[str, str]]:
-    """path → (report id, content hash) for every report in the index."""
+    """report id → (path, content hash) for every report in the index."""
     out = {}
     with ix.searcher() as s:
         for doc in s.documents(doctype="report"):
-            out[doc["path"]] = (doc["report"], doc["hash"])
+            out[doc["report"]] = (doc["path"], doc["hash"])
     return out
 
 
@@ -183,94 +254,130 @@ def _under(path: str, roots: list[str]) -> bool:
     return False
 
 
+def _chunks(items: list, n: int) -> list[list]:
+    """items in n contiguous, nearly equal, non-empty runs."""
+    n = max(1, min(n, len(items)))
+    size, extra = divmod(len(items), n)
+    out, start = [], 0
+    for i in range(n):
+        end = start + size + (1 if i < extra else 0)
+        out.append(items[start:end])
+        start = end
+    return out
+
+
 def build(paths: Iterable[str], index_dir: str | None = None, *, rebuild: bool = False, jobs: int | None = None,
           wait: float = 0.0, progress: Callable[[int, int], None] | None = None,
           batch: int = 500) -> IndexSummary:
     """Bring the index in step with the report files under paths.
 
     Unchanged files (same content hash) are skipped, changed ones replaced, files gone from
-    under the given paths removed. A report's old blocks are deleted and its new ones added in
-    the same commit, so each report is wholly old or wholly new whatever happens."""
+    under the given paths removed. Work is committed every `batch` files; a report's old blocks
+    are deleted and its new ones added in the same commit, so each report is wholly old or
+    wholly new whatever happens."""
     index_dir = index_dir or default_index_dir()
     paths = list(paths)
+    jobs = max(1, jobs or os.cpu_count() or 1)
+    files, problems = expand_paths(paths)
+    summary = IndexSummary(failed=list(problems))
+    # Fork the workers before taking the lock, so that no worker holds the lock file open.
+    pool, counter = _start_pool(jobs) if jobs > 1 and len(files) >= 2 * jobs else (None, None)
     try:
-        ix = _create_or_open(index_dir, rebuild)
-    except OSError as e:
-        raise IndexIncompatible(f"cannot create or open an index at {index_dir} ({e.strerror or e}) — "
-                                f"choose a writable directory with --index")
-    try:
-        writer = ix.writer(timeout=wait) if wait else ix.writer()
-    except LockError:
-        raise IndexLocked(f"another `reportsearch index` is writing to {index_dir} — wait for it to finish, "
-                          f"or pass --wait SECONDS")
-    summary = IndexSummary()
-    try:
-        segment.write_dictionary(index_dir)
-        files, problems = expand_paths(paths)
-        summary.failed.extend(problems)
-        known = indexed_reports(ix) if not rebuild else {}
-        todo: list[str] = []
-        listed = set()
-        for f in files:
-            apath = os.path.abspath(f)
-            listed.add(apath)
-            if apath in known:
-                try:
-                    digest = hashlib.sha256(read_bytes(f)).hexdigest()
-                except UnreadableReport as e:
-                    summary.failed.append((f, e.reason))
-                    continue
-                if digest == known[apath][1]:
-                    summary.skipped += 1
-                    continue
-            todo.append(f)
-        for apath, (rid, _) in known.items():
-            if apath not in listed and _under(apath, paths):
-                writer.delete_by_term("report", rid)
-                summary.removed += 1
-        jobs = max(1, jobs or os.cpu_count() or 1)
-        done = 0
-        if progress:
-            progress(0, len(todo))
-        results = _run(todo, jobs)
-        for path, digest, docs, error in results:
-            done += 1
-            if error:
-                summary.failed.append((path, error))
-            else:
-                apath = os.path.abspath(path)
-                rid = docs[0]["report"]
-                if apath in known:
-                    writer.delete_by_term("report", rid)  # every block of it, not only the first
-                    summary.updated += 1
-                else:
-                    summary.added += 1
-                for d in docs:
-                    writer.add_document(**d)
-                    if d["doctype"] == "block":
-                        summary.blocks += 1
-                        for s in d["sections"].split(","):
-                            if s:
-                                summary.per_section[s] += 1
+        try:
+            ix = _create_or_open(index_dir, rebuild)
+        except OSError as e:
+            raise IndexIncompatible(f"cannot create or open an index at {index_dir} ({e.strerror or e}) — "
+                                    f"choose a writable directory with --index")
+        writer = _writer(ix, index_dir, wait)
+        try:
+            segment.write_dictionary(index_dir)
+            known = indexed_reports(ix) if not rebuild else {}
+            todo: list[str] = []
+            listed = set()
+            for f in files:
+                rid = report_id(f)
+                listed.add(rid)
+                if rid in known:
+                    try:
+                        digest = hashlib.sha256(read_bytes(f)).hexdigest()
+                    except UnreadableReport as e:
+                        summary.failed.append((f, e.reason))
+                        continue
+                    if digest == known[rid][1]:
+                        summary.skipped += 1
+                        continue
+                todo.append(f)
+            for rid, (apath, _) in known.items():
+                if rid not in listed and _under(apath, paths):
+                    writer.delete_by_term("report", rid)
+                    summary.removed += 1
             if progress:
-                progress(done, len(todo))
-            if done % batch == 0:
-                # Commit in batches so an interrupted run keeps what it finished.
-                writer.commit()
-                writer = ix.writer(timeout=wait) if wait else ix.writer()
-        writer.commit()
-    except BaseException:
-        writer.cancel()
-        raise
+                progress(0, len(todo))
+            for start in range(0, max(len(todo), 1), batch):
+                part = todo[start:start + batch]
+                results = _write_segments(pool, counter, index_dir, part, jobs,
+                                          (lambda n, s=start: progress(s + n, len(todo))) if progress else None)
+                for outcomes, _ in results:
+                    for o in outcomes:
+                        if o.error:
+                            summary.failed.append((o.path, o.error))
+                            continue
+                        if o.report in known:
+                            writer.delete_by_term("report", o.report)  # every block of it, not only the first
+                            summary.updated += 1
+                        else:
+                            summary.added += 1
+                        summary.blocks += o.blocks
+                        summary.per_section.update(o.per_section)
+                # Commit each batch, so that an interrupted run keeps what it finished.
+                _commit(writer, [seg for _, seg in results])
+                writer = _writer(ix, index_dir, wait)
+            writer.cancel()
+        except BaseException:
+            if not writer.is_closed:
+                writer.cancel()
+            raise
+    finally:
+        if pool is not None:
+            pool.terminate()
+            pool.join()
     return summary
 
 
-def _run(todo: list[str], jobs: int):
-    if jobs == 1 or len(todo) < 4:
-        _init_worker()
-        yield from map(prepare, todo)
-        return
-    ctx = multiprocessing.get_context("fork") if hasattr(os, "fork") else multiprocessing.get_context()
+def _writer(ix, index_dir: str, wait: float):
+    try:
+        return SegmentWriter(ix, timeout=wait, limitmb=POOL_MB)
+    except LockError:
+        raise IndexLocked(f"another `reportsearch index` is writing to {index_dir} — wait for it to finish, "
+                          f"or pass --wait SECONDS")
+
+
+def _start_pool(jobs: int):
+    ctx = multiprocessing.get_context("fork")
+    counter = ctx.Value("i", 0)
     _init_worker()  # load jieba once; forked workers share it
-    with ctx.Pool(jobs, initializer=_init_worker) as pool:
-        yield from pool.imap(prepare, todo, chunksize=4)
+    return ctx.Pool(jobs, initializer=_init_worker, initargs=(counter,)), counter
+
+
+def _write_segments(pool, counter, index_dir: str, files: list[str], jobs: int,
+                    progress: Callable[[int], None] | None) -> list:
+    """Segments for files, written by the pool's workers (or here, without a pool), in file order."""
+    if not files:
+        return []
+    if pool is None:
+        _init_worker()
+        done = [0]
+
+        def tick():
+            done[0] += 1
+            if progress:
+                progress(done[0])
+        return [write_segment(index_dir, files, tick)]
+    with counter.get_lock():
+        counter.value = 0
+    pending = pool.map_async(_write_segment_job, [(index_dir, c) for c in _chunks(files, jobs)], chunksize=1)
+    while not pending.ready():
+        pending.wait(0.2)
+        if progress:
+            progress(counter.value)
+    return pending.get()
