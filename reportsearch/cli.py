@@ -39,7 +39,9 @@ class _Group(click.Group):
         except ReportSearchError as e:
             if ctx.params.get("debug"):
                 raise
-            _console(stderr=True).print(f"[bold red]error:[/] {e}", markup=True, highlight=False)
+            err = _console(stderr=True)
+            for line in str(e).splitlines() or [type(e).__name__]:
+                err.print("[bold red]error:[/] " + line.replace("[", "\\["), markup=True, highlight=False)
             ctx.exit(Exit.ERROR)
         except KeyboardInterrupt:
             _console(stderr=True).print("interrupted")
@@ -132,20 +134,28 @@ def index(paths: tuple[str, ...], index_dir: str | None, rebuild: bool, jobs: in
         sys.exit(Exit.WARNINGS)
 
 
-_FORMATS = click.Choice(["text", "json", "jsonl", "csv", "md"])
+_FORMATS = click.Choice(["text", "json", "jsonl", "csv", "md", "xlsx"])
 
 
-def _emit(results, fmt: str | None, output: str | None, force: bool, pretty) -> None:
+def _emit(results, fmt: str | None, output: str | None, force: bool, pretty, tallies=None) -> None:
     """Results to stdout (rich, or a text format) or to a file (-o)."""
     from .export import Format, export, to_text
 
     if output:
-        written = export(results, output, Format(fmt) if fmt else None, force)
+        written = export(results, output, Format(fmt) if fmt else None, force, tallies)
         _console(stderr=True).print(f"wrote {output} ({written.value})", markup=False)
     elif fmt:
-        click.echo(to_text(results, Format(fmt)), nl=False)
+        click.echo(to_text(results, Format(fmt), tallies), nl=False)
     else:
-        _console().print(pretty())
+        pretty(_console())
+
+
+def _output_options(f):
+    f = click.option("--force", is_flag=True, help="Overwrite an existing output file.")(f)
+    f = click.option("-o", "--output", type=click.Path(dir_okay=False), default=None,
+                     help="Write the results to a file (.csv .xlsx .json .jsonl .md .txt).")(f)
+    return click.option("--format", "fmt", type=_FORMATS, default=None,
+                        help="Output format (default: from the -o extension, else the terminal view).")(f)
 
 
 @main.command()
@@ -158,10 +168,7 @@ def _emit(results, fmt: str | None, output: str | None, force: bool, pretty) -> 
               help="Reports (or blocks, with --by block) to show.")
 @click.option("--by", type=click.Choice(["report", "block"]), default="report", show_default=True,
               help="One entry per report with its best snippets, or one per block.")
-@click.option("--format", "fmt", type=_FORMATS, default=None, help="Output format for scripts.")
-@click.option("-o", "--output", type=click.Path(dir_okay=False), default=None,
-              help="Write the results to a file (.csv .json .jsonl .md .txt).")
-@click.option("--force", is_flag=True, help="Overwrite an existing output file.")
+@_output_options
 def search(query: tuple[str, ...], index_dir, sections, region, year, limit, by, fmt, output, force) -> None:
     """Search the index: ranked reports with highlighted, section-tagged snippets.
 
@@ -180,8 +187,52 @@ def search(query: tuple[str, ...], index_dir, sections, region, year, limit, by,
     q = " ".join(query)
     result = run_search(q, index_dir=index_dir, sections=sections, region=region, year=year,
                         limit=limit, by=by)
-    _emit([("", result)], fmt, output, force, lambda: render.search_results(result))
+    _emit([("", result)], fmt, output, force, lambda con: con.print(render.search_results(result)))
     sys.exit(Exit.OK if result.total else Exit.NO_HITS)
+
+
+@main.command()
+@click.argument("query_file", type=click.Path(dir_okay=False))
+@_index_option
+@_output_options
+def run(query_file: str, index_dir, fmt, output, force) -> None:
+    """Run a saved query file: each query's answers, then hits by query × section and × region.
+
+    The file is TOML: optional `index = "…"` and [defaults], then [[query]] tables with a name
+    and the options of `search` (query, section, region, year, limit, by). The whole file is
+    checked before anything runs. A file that starts with `#!/usr/bin/env -S reportsearch run`
+    and is executable runs by itself. Exit code 0: some query had hits; 1: none; 2: error.
+
+    \b
+    Example:
+      reportsearch run examples/enforcement.toml
+      reportsearch run examples/enforcement.toml -o enforcement.xlsx
+      ./examples/enforcement.toml -o enforcement.md
+    """
+    from .export import Format
+    from .queryfile import load
+
+    qf = load(query_file)
+    if output and os.path.exists(output) and not force:  # say so before running every query
+        from .errors import ExportError
+        raise ExportError(f"{output} exists — pass --force to overwrite it")
+    if fmt == Format.XLSX.value and not output:
+        from .errors import ExportError
+        raise ExportError("xlsx is a binary format — write it to a file with -o answers.xlsx")
+    ix = index_dir or qf.index_dir
+    results, tallies = [], []
+    for q, result in qf.run(ix):
+        results.append((q.name, result))
+        tallies.append((q.name, q.tally(ix)))
+
+    def pretty(con) -> None:
+        for name, result in results:
+            con.rule(render.query_rule(name, result.query))
+            con.print(render.search_results(result))
+        con.print(render.summary_tables(tallies))
+
+    _emit(results, fmt, output, force, pretty, tallies)
+    sys.exit(Exit.OK if any(r.total for _, r in results) else Exit.NO_HITS)
 
 
 @main.command()

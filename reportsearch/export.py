@@ -10,7 +10,8 @@ import tempfile
 from typing import Iterable
 
 from .errors import ExportError
-from .search import Hit, SearchResult
+from .model import Section
+from .search import OTHER, Hit, SearchResult, Tally
 
 
 class Format(str, enum.Enum):
@@ -21,6 +22,7 @@ class Format(str, enum.Enum):
     JSONL = "jsonl"
     CSV = "csv"
     MD = "md"
+    XLSX = "xlsx"
 
     @classmethod
     def from_path(cls, path: str) -> "Format":
@@ -29,7 +31,7 @@ class Format(str, enum.Enum):
             return cls({"markdown": "md", "txt": "text"}.get(ext, ext))
         except ValueError:
             raise ExportError(f"cannot tell the format of {path} from its extension — "
-                              f"use .csv .json .jsonl .md .txt or pass --format")
+                              f"use .csv .xlsx .json .jsonl .md .txt or pass --format")
 
 
 COLUMNS = ["query", "rank", "score", "title", "region", "issuer", "year", "published", "sections",
@@ -65,7 +67,7 @@ def _ranked(result: SearchResult) -> Iterable[tuple[int, Hit]]:
     return ((r.rank, h) for r in result.reports for h in r.hits)
 
 
-def _flat(row: dict) -> dict:
+def flat(row: dict) -> dict:
     """A row with list cells joined, for CSV and spreadsheets."""
     out = {}
     for k in COLUMNS:
@@ -101,12 +103,40 @@ def json_record(result: SearchResult, name: str = "") -> dict:
     return rec
 
 
-def to_text(results: list[tuple[str, SearchResult]], fmt: Format) -> str:
-    """Results in one of the text formats, ready to print or write."""
+LABELS = [s.value for s in Section] + [OTHER]
+SECTION_HEADER = ["query", "reports", "blocks", *LABELS]
+REGION_HEADER = ["query", "region", "blocks", *LABELS]
+
+
+def summary_rows(tallies: list[tuple[str, Tally]]) -> tuple[list[list], list[list]]:
+    """Two tables over every matching block: query × section, and query × region × section."""
+    by_section, by_region = [], []
+    for name, t in tallies:
+        by_section.append([name, t.reports, t.blocks, *[t.sections[lab] for lab in LABELS]])
+        for region, counts in sorted(t.regions.items(), key=lambda kv: (-sum(kv[1].values()), kv[0])):
+            by_region.append([name, region or "—", sum(counts.values()), *[counts[lab] for lab in LABELS]])
+    return by_section, by_region
+
+
+def _summary_json(tallies: list[tuple[str, Tally]]) -> dict:
+    sec, reg = summary_rows(tallies)
+    return {"sections": [dict(zip(SECTION_HEADER, r)) for r in sec],
+            "regions": [dict(zip(REGION_HEADER, r)) for r in reg]}
+
+
+def to_text(results: list[tuple[str, SearchResult]], fmt: Format,
+            tallies: list[tuple[str, Tally]] | None = None) -> str:
+    """Results in one of the text formats, ready to print or write (tallies: a query file's summary)."""
     buf = io.StringIO()
+    if fmt == Format.XLSX:
+        raise ExportError("xlsx is a binary format — write it to a file with -o answers.xlsx")
     if fmt == Format.JSON:
         recs = [json_record(r, n) for n, r in results]
-        json.dump(recs[0] if len(recs) == 1 else recs, buf, ensure_ascii=False, indent=1)
+        if tallies is not None:
+            doc = {"queries": recs, "summary": _summary_json(tallies)}
+        else:
+            doc = recs[0] if len(recs) == 1 else recs
+        json.dump(doc, buf, ensure_ascii=False, indent=1)
         buf.write("\n")
     elif fmt == Format.JSONL:
         for n, r in results:
@@ -121,18 +151,24 @@ def to_text(results: list[tuple[str, SearchResult]], fmt: Format) -> str:
         w.writeheader()
         for n, r in results:
             for row in rows(r, n):
-                w.writerow({k: neutralise(v) for k, v in _flat(row).items()})
+                w.writerow({k: neutralise(v) for k, v in flat(row).items()})
     elif fmt == Format.MD:
-        buf.write(markdown(results))
+        buf.write(markdown(results, tallies))
     elif fmt == Format.TEXT:
         for n, r in results:
             for row in rows(r, n):
-                f = _flat(row)
+                f = flat(row)
                 buf.write(f"{f['rank']}\t{f['title']}\t{f['region']}\t{f['year']}\t{f['sections']}\t{f['snippet']}\n")
     return buf.getvalue()
 
 
-def markdown(results: list[tuple[str, SearchResult]]) -> str:
+def _md_table(header: list, rows: list[list]) -> list[str]:
+    cell = lambda v: str(v).replace("|", "\\|")  # noqa: E731
+    return ["| " + " | ".join(map(cell, header)) + " |", "|" + "---|" * len(header),
+            *["| " + " | ".join(map(cell, r)) + " |" for r in rows]]
+
+
+def markdown(results: list[tuple[str, SearchResult]], tallies: list[tuple[str, Tally]] | None = None) -> str:
     """Grouped by query, then report, matches in bold: ready to paste into a write-up."""
     out = []
     for n, r in results:
@@ -152,6 +188,10 @@ def markdown(results: list[tuple[str, SearchResult]]) -> str:
         if not r.hits():
             out.append("No matches.")
         out.append("")
+    if tallies:
+        sec, reg = summary_rows(tallies)
+        out += ["## Summary: matching blocks by section", "", *_md_table(SECTION_HEADER, sec), "",
+                "## Summary: matching blocks by region and section", "", *_md_table(REGION_HEADER, reg), ""]
     return "\n".join(out) + "\n"
 
 
@@ -174,12 +214,17 @@ def write_atomic(path: str, data: bytes, force: bool = False) -> None:
 
 
 def export(results: list[tuple[str, SearchResult]], path: str, fmt: Format | None = None,
-           force: bool = False) -> Format:
+           force: bool = False, tallies: list[tuple[str, Tally]] | None = None) -> Format:
     """Write results to a file in the format its extension (or fmt) names."""
     fmt = fmt or Format.from_path(path)
-    if fmt == Format.CSV:
-        data = "\ufeff".encode("utf-8") + to_text(results, fmt).encode("utf-8")  # BOM: Excel on Chinese Windows
+    if os.path.exists(path) and not force:  # before any work
+        raise ExportError(f"{path} exists — pass --force to overwrite it")
+    if fmt == Format.XLSX:
+        from .xlsx import workbook_bytes
+        data = workbook_bytes(results, tallies)
+    elif fmt == Format.CSV:
+        data = "\ufeff".encode("utf-8") + to_text(results, fmt, tallies).encode("utf-8")  # BOM: Excel on Chinese Windows
     else:
-        data = to_text(results, fmt).encode("utf-8")
+        data = to_text(results, fmt, tallies).encode("utf-8")
     write_atomic(path, data, force)
     return fmt

@@ -274,9 +274,8 @@ def _compile(node, index_dir, highlights, scoring, negated=False) -> wq.Query:
     return wq.And(kids) if isinstance(node, And) else wq.Or(kids)
 
 
-def compile_query(q: str, *, sections: tuple[str, ...] = (), region: str | None = None,
-                  year: str | None = None, index_dir: str | None = None) -> Compiled:
-    """Parse the query and the option filters into one Whoosh query over block documents."""
+def _parts(q: str, sections, region, year) -> list:
+    """The parsed query and the option filters, as nodes that must all match."""
     parts: list = []
     if q and q.strip():
         parts.append(parse(q))
@@ -288,6 +287,30 @@ def compile_query(q: str, *, sections: tuple[str, ...] = (), region: str | None 
         parts.append(Filter("year", year))
     if not parts:
         raise BadQuery("empty query — type words to search for, e.g. `行政复议`, or give a filter such as -s 存在问题")
+    return parts
+
+
+def check(q: str, *, sections: tuple[str, ...] = (), region: str | None = None, year: str | None = None) -> None:
+    """Raise BadQuery if the query or a filter is malformed, without an index (and without jieba)."""
+    def walk(node) -> None:
+        if isinstance(node, Term):
+            if not any(c.isalnum() for c in segment.fold(node.text)):
+                raise BadQuery(f"'{node.text}' has nothing to search for (only punctuation) — use words")
+        elif isinstance(node, Filter):
+            _filter_query(node)
+        elif isinstance(node, Not):
+            walk(node.child)
+        else:
+            for c in node.children:
+                walk(c)
+    for part in _parts(q, sections, region, year):
+        walk(part)
+
+
+def compile_query(q: str, *, sections: tuple[str, ...] = (), region: str | None = None,
+                  year: str | None = None, index_dir: str | None = None) -> Compiled:
+    """Parse the query and the option filters into one Whoosh query over block documents."""
+    parts = _parts(q, sections, region, year)
     highlights: list[str] = []
     scoring: list[wq.Query] = []
     compiled = [_compile(p, index_dir, highlights, scoring) for p in parts]

@@ -164,3 +164,26 @@ def report_view(view) -> Group:
         line.append(b["text"])
         parts.append(line)
     return Group(*parts)
+
+
+def summary_tables(tallies) -> Group:
+    """A query file's summary: every matching block by query × section, and by query × region."""
+    from .export import REGION_HEADER, SECTION_HEADER, summary_rows
+
+    by_section, by_region = summary_rows(tallies)
+    t1 = Table(title="matching blocks by section", title_justify="left")
+    for h in SECTION_HEADER:
+        t1.add_column(h, justify="left" if h == "query" else "right")
+    for r in by_section:
+        t1.add_row(*[Text(str(v)) for v in r])
+    t2 = Table(title="matching blocks by region and section", title_justify="left")
+    for h in REGION_HEADER:
+        t2.add_column(h, justify="left" if h in ("query", "region") else "right")
+    for r in by_region:
+        t2.add_row(*[Text(str(v)) for v in r])
+    return Group(t1, t2)
+
+
+def query_rule(name: str, query: str) -> Text:
+    """The heading line over one saved query's answers."""
+    return Text.assemble((name, "bold"), "  ", (query, "dim"))

@@ -115,6 +115,55 @@ def search(q: str, *, index_dir: str | None = None, sections: tuple[str, ...] = 
     return out
 
 
+OTHER = "其他"  # blocks with none of the five section labels
+
+
+@dataclass
+class Tally:
+    """All blocks that match a query (not only those shown), counted by section and by region."""
+
+    query: str
+    blocks: int = 0
+    reports: int = 0
+    sections: Counter = field(default_factory=Counter)  # section → blocks
+    regions: dict[str, Counter] = field(default_factory=dict)  # region → section → blocks ("" for any)
+
+
+def tally(q: str, *, index_dir: str | None = None, sections: tuple[str, ...] = (), region: str | None = None,
+          year: str | None = None) -> Tally:
+    """Count every block the query matches, per section and per region × section (unscored, one pass
+    per section label)."""
+    from whoosh import query as wq
+
+    index_dir = index_dir or default_index_dir()
+    ix = open_index(index_dir)
+    compiled = compile_query(q, sections=sections, region=region, year=year, index_dir=index_dir)
+    out = Tally(query=q)
+    with ix.searcher() as s:
+        region_of = {d["report"]: d["data"].get("region") or "" for d in s.documents(doctype="report")}
+        report_col = s.reader().column_reader("report")
+        matched = set(s.docs_for_query(compiled.query))
+        labelled: set[int] = set()
+        for sec in [x.value for x in Section]:
+            docs = matched & set(s.docs_for_query(wq.Term("sections", sec)))
+            labelled |= docs
+            _count(out, sec, docs, report_col, region_of)
+        _count(out, OTHER, matched - labelled, report_col, region_of)
+        out.blocks = len(matched)
+        out.reports = len({report_col[d] for d in matched})
+    return out
+
+
+def _count(out: Tally, label: str, docs: set[int], report_col, region_of: dict[str, str]) -> None:
+    if not docs:
+        return
+    out.sections[label] += len(docs)
+    for d in docs:
+        rid = report_col[d]
+        rid = rid.decode() if isinstance(rid, bytes) else rid
+        out.regions.setdefault(region_of.get(rid, ""), Counter())[label] += 1
+
+
 def find_report(ref: str, searcher) -> tuple[str, dict]:
     """The report an id, a path, or a unique piece of a path or title refers to: (id, stored data)."""
     reports = list(searcher.documents(doctype="report"))

@@ -1,0 +1,112 @@
+"""XLSX export (openpyxl): one sheet per query and a summary sheet; matches in bold red inside cells."""
+from __future__ import annotations
+
+import io
+import re
+import unicodedata
+
+from openpyxl import Workbook
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+from openpyxl.cell.rich_text import CellRichText, TextBlock
+from openpyxl.cell.text import InlineFont
+from openpyxl.styles import Alignment, Font
+from openpyxl.utils import get_column_letter
+
+from .export import COLUMNS, REGION_HEADER, SECTION_HEADER, flat, neutralise, rows, summary_rows
+from .search import SearchResult, Tally
+
+MATCH_FONT = InlineFont(b=True, color="C00000")
+MAX_WIDTH = {"snippet": 80, "title": 40, "heading": 40, "path": 40}
+_SHEET_FORBIDDEN = re.compile(r"[\[\]:*?/\\]")
+
+
+def _clean(value):
+    """A cell value openpyxl will write and a spreadsheet will not run as a formula."""
+    if isinstance(value, str):
+        return neutralise(ILLEGAL_CHARACTERS_RE.sub("", value))
+    return value
+
+
+def display_width(text: str) -> int:
+    """Columns a string takes in a spreadsheet: CJK (wide) characters count twice."""
+    return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in text)
+
+
+def _sheet_name(name: str, used: set[str]) -> str:
+    base = _SHEET_FORBIDDEN.sub("_", name).strip("'") or "query"
+    base = base[:31]
+    out, n = base, 2
+    while out.lower() in used:
+        suffix = f" ({n})"
+        out, n = base[:31 - len(suffix)] + suffix, n + 1
+    used.add(out.lower())
+    return out
+
+
+def _rich_snippet(row: dict) -> CellRichText | str:
+    sn = row["_snippet"]
+    parts: list = []
+    lead = "…" if sn.cut_left else ""
+    pos = 0
+    for a, b in sn.spans:
+        parts.append(sn.text[pos:a])
+        parts.append(TextBlock(MATCH_FONT, "【" + sn.text[a:b] + "】"))
+        pos = b
+    parts.append(sn.text[pos:] + ("…" if sn.cut_right else ""))
+    parts[0] = _clean(lead + parts[0])
+    parts = [TextBlock(p.font, ILLEGAL_CHARACTERS_RE.sub("", p.text)) if isinstance(p, TextBlock)
+             else ILLEGAL_CHARACTERS_RE.sub("", p) for p in parts]
+    if not any(isinstance(p, TextBlock) for p in parts):
+        return "".join(parts)
+    return CellRichText(*[p for p in parts if p])
+
+
+def _fit(ws, header: list[str]) -> None:
+    """Column widths that fit the (CJK-aware) text, a bold frozen header row."""
+    for i, name in enumerate(header, 1):
+        width = max((display_width(str(c.value)) for c in ws[get_column_letter(i)] if c.value is not None),
+                    default=4)
+        ws.column_dimensions[get_column_letter(i)].width = min(width + 2, MAX_WIDTH.get(name, 30))
+    for c in ws[1]:
+        c.font = Font(bold=True)
+    ws.freeze_panes = "A2"
+
+
+def workbook_bytes(results: list[tuple[str, SearchResult]], tallies: list[tuple[str, Tally]] | None) -> bytes:
+    """The XLSX file: a summary sheet (with a query file's tallies) and one sheet per query."""
+    wb = Workbook()
+    used: set[str] = set()
+    summary = wb.active
+    summary.title = _sheet_name("summary", used)
+    if tallies:
+        by_section, by_region = summary_rows(tallies)
+        summary.append(SECTION_HEADER)
+        for r in by_section:
+            summary.append([_clean(v) for v in r])
+        summary.append([])
+        summary.append(REGION_HEADER)
+        for c in summary[summary.max_row]:
+            c.font = Font(bold=True)
+        for r in by_region:
+            summary.append([_clean(v) for v in r])
+        _fit(summary, SECTION_HEADER)
+    else:
+        summary.append(["query", "reports", "rows"])
+        for name, r in results:
+            summary.append([_clean(name or r.query), len(r.reports) if r.by == "report" else len({h.report_id for h in r.blocks}),
+                            len(rows(r, name))])
+        _fit(summary, ["query", "reports", "rows"])
+    snippet_col = COLUMNS.index("snippet") + 1
+    for name, result in results:
+        ws = wb.create_sheet(_sheet_name(name or result.query or "query", used))
+        ws.append(COLUMNS)
+        for row in rows(result, name):
+            f = flat(row)
+            ws.append([_clean(f[k]) for k in COLUMNS])
+            cell = ws.cell(row=ws.max_row, column=snippet_col)
+            cell.value = _rich_snippet(row)
+            cell.alignment = Alignment(wrap_text=True, vertical="top")
+        _fit(ws, COLUMNS)
+    buf = io.BytesIO()
+    wb.save(buf)
+    return buf.getvalue()
