@@ -12,7 +12,7 @@ from rich.console import Console
 from . import render
 from .errors import ReportSearchError, UnreadableReport
 from .outline import outline as outline_report
-from .read import expand_paths
+from .read import display_path, expand_paths
 
 
 class Exit(enum.IntEnum):
@@ -32,6 +32,19 @@ def _console(stderr: bool = False) -> Console:
 
 class _Group(click.Group):
     """Turns the project's errors into one line and a stable exit code; --debug shows tracebacks."""
+
+    def main(self, args=None, prog_name=None, **kwargs):
+        # click prints usage errors as a usage block; ours are one line that names the option.
+        try:
+            rv = super().main(args, prog_name, standalone_mode=False, **kwargs)
+        except click.UsageError as e:
+            hint = f" — see `{e.ctx.command_path} --help`" if e.ctx else ""
+            _console(stderr=True).print(f"error: {e.format_message()}{hint}", markup=False, highlight=False)
+            sys.exit(Exit.ERROR)
+        except click.exceptions.Abort:
+            _console(stderr=True).print("interrupted", markup=False)
+            sys.exit(130)
+        sys.exit(rv if isinstance(rv, int) else Exit.OK)  # ctx.exit(n) comes back as a return value here
 
     def invoke(self, ctx: click.Context):
         try:
@@ -76,12 +89,12 @@ def outline(paths: tuple[str, ...], as_json: bool) -> None:
     files, missing = expand_paths(list(paths))
     read = 0
     for path, reason in missing:
-        err.print(f"warning: {path}: {reason}", markup=False)
+        err.print(f"warning: {display_path(path)}: {reason}", markup=False)
     for path in files:
         try:
             report = outline_report(path)
         except UnreadableReport as e:
-            err.print(f"warning: {e.path}: {e.reason}", markup=False)
+            err.print(f"warning: {display_path(e.path)}: {e.reason}", markup=False)
             continue
         read += 1
         if as_json:
@@ -106,7 +119,10 @@ def _index_option(f):
 @click.option("-j", "--jobs", type=click.IntRange(1, 64), default=None, help="Worker processes (default: all cores).")
 @click.option("--wait", type=click.FloatRange(0), default=0.0, show_default=True,
               help="Seconds to wait for another index run to release the lock.")
-def index(paths: tuple[str, ...], index_dir: str | None, rebuild: bool, jobs: int | None, wait: float) -> None:
+@click.option("--commit-every", type=click.IntRange(1), default=500, show_default=True,
+              help="Commit after this many files (an interrupted run keeps what it committed).")
+def index(paths: tuple[str, ...], index_dir: str | None, rebuild: bool, jobs: int | None, wait: float,
+          commit_every: int) -> None:
     """Index report files and directories (default: corpus/), incrementally.
 
     Unchanged files are skipped, changed ones replaced, vanished ones removed.
@@ -127,7 +143,7 @@ def index(paths: tuple[str, ...], index_dir: str | None, rebuild: bool, jobs: in
                   console=err, transient=True, disable=not err.is_terminal) as bar:
         task = bar.add_task("index", total=None)
         summary = build(list(paths) or ["corpus"], index_dir, rebuild=rebuild, jobs=jobs, wait=wait,
-                        progress=lambda done, total: bar.update(task, completed=done, total=total))
+                        batch=commit_every, progress=lambda done, total: bar.update(task, completed=done, total=total))
     err.print(f"index at {index_dir}:", markup=False)
     err.print(render.index_summary(summary), soft_wrap=True)
     if summary.failed:

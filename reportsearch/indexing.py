@@ -11,14 +11,15 @@ from typing import Callable, Iterable
 
 from whoosh import fields, index
 from whoosh.analysis import SpaceSeparatedTokenizer
-from whoosh.index import LockError
+from whoosh.filedb.filestore import FileStorage
+from whoosh.util.filelock import try_for
 from whoosh.writing import SegmentWriter
 
 from . import segment
 from .blocks import sentences
 from .errors import IndexIncompatible, IndexLocked, IndexMissing, UnreadableReport
 from .outline import outline
-from .read import expand_paths, read_bytes
+from .read import display_path, expand_paths, read_bytes
 
 SCHEMA_VERSION = 1
 META_FILE = "reportsearch.json"
@@ -101,18 +102,66 @@ def open_index(index_dir: str | None = None):
                                 f"run `reportsearch index --rebuild` to rebuild it")
 
 
-def _create_or_open(index_dir: str, rebuild: bool):
-    os.makedirs(index_dir, exist_ok=True)
-    entries = [e for e in os.listdir(index_dir) if e not in ("README.md", ".gitkeep")]
-    if rebuild:
-        if entries and not os.path.exists(os.path.join(index_dir, META_FILE)):
-            unknown = [e for e in entries if not e.startswith(("_" + INDEX_NAME, INDEX_NAME, segment.DICT_FILE))]
-            if unknown:
-                raise IndexIncompatible(
-                    f"{index_dir} holds files that are not an index ({', '.join(sorted(unknown)[:3])}) — "
-                    f"choose an empty directory for --index; nothing was deleted")
+def read_index(index_dir: str | None, fn: Callable, weighting=None):
+    """fn(searcher) on the index's latest commit. A commit made meanwhile may delete the files of
+    the generation just opened before the searcher reads them; then open the new one and retry."""
+    for attempt in range(5):
+        ix = open_index(index_dir)
+        try:
+            with (ix.searcher(weighting=weighting) if weighting else ix.searcher()) as s:
+                return fn(s)
+        except FileNotFoundError:
+            if attempt == 4:
+                raise IndexIncompatible(f"the index at {index_dir} keeps changing under this search — "
+                                        f"try again when `reportsearch index` has finished")
+
+
+def _lock(index_dir: str, wait: float):
+    """The index's write lock (Whoosh's file lock: the OS frees it if the process dies)."""
+    lock = FileStorage(index_dir).lock(INDEX_NAME + "_WRITELOCK")
+    if not try_for(lock.acquire, timeout=wait, delay=0.1):
+        raise IndexLocked(f"another `reportsearch index` is writing to {index_dir} — wait for it to finish, "
+                          f"or pass --wait SECONDS")
+    return lock
+
+
+def _compatible(index_dir: str) -> bool:
+    try:
+        _check_meta(index_dir)
+        index.open_dir(index_dir, indexname=INDEX_NAME)
+        return True
+    except (IndexIncompatible, OSError, ValueError, EOFError, index.EmptyIndexError):
+        return False
+
+
+def _entries(index_dir: str) -> list[str]:
+    return [e for e in os.listdir(index_dir)
+            if e not in ("README.md", ".gitkeep", INDEX_NAME + "_WRITELOCK", INDEX_NAME + ".tmp")]
+
+
+def _refuse_foreign(index_dir: str) -> None:
+    """A directory holding anything but an index is never written to (not even a lock file)."""
+    if os.path.exists(os.path.join(index_dir, META_FILE)):
+        return
+    unknown = [e for e in _entries(index_dir) if not e.startswith(("_" + INDEX_NAME, INDEX_NAME, segment.DICT_FILE))]
+    if unknown:
+        raise IndexIncompatible(
+            f"{index_dir} holds files that are not an index ({', '.join(sorted(unknown)[:3])}) — "
+            f"choose an empty directory for --index; nothing was deleted")
+
+
+def _open_for_writing(index_dir: str, rebuild: bool) -> tuple[object, bool]:
+    """Open (or create) the index under its lock: (index, whether the first commit drops all old segments).
+
+    A rebuild of a readable index keeps the old segments until its first commit, so searches
+    go on answering and an interrupted rebuild leaves a whole index."""
+    entries = _entries(index_dir)
+    drop_old = False
+    if not entries:
         ix = index.create_in(index_dir, make_schema(), indexname=INDEX_NAME)
-    elif not entries:
+    elif rebuild and _compatible(index_dir):
+        ix, drop_old = index.open_dir(index_dir, indexname=INDEX_NAME), True
+    elif rebuild:
         ix = index.create_in(index_dir, make_schema(), indexname=INDEX_NAME)
     else:
         _check_meta(index_dir)
@@ -120,7 +169,7 @@ def _create_or_open(index_dir: str, rebuild: bool):
     with open(os.path.join(index_dir, META_FILE) + ".tmp", "w", encoding="utf-8") as f:
         json.dump({"schema": SCHEMA_VERSION}, f)
     os.replace(os.path.join(index_dir, META_FILE) + ".tmp", os.path.join(index_dir, META_FILE))
-    return ix
+    return ix, drop_old
 
 
 def _sentence_ends(text: str) -> list[int]:
@@ -145,7 +194,7 @@ def prepare(path: str) -> tuple[str, str, list[dict] | None, str | None]:
     m = report.meta
     title_words = " ".join(segment.words(m.title or "", tk))
     region_grams = " ".join(segment.grams(m.region or ""))
-    common = {"report": rid, "path": os.path.abspath(path), "title": title_words, "region": region_grams}
+    common = {"report": rid, "path": display_path(os.path.abspath(path)), "title": title_words, "region": region_grams}
     if m.year is not None:
         common["year"] = m.year
     docs = [dict(common, doctype="report", id=rid, hash=digest, data={
@@ -229,9 +278,10 @@ def _write_segment_job(job: tuple[str, list[str]]):
     return write_segment(*job, tick=_count_progress)
 
 
-def _commit(writer, segments: list) -> None:
-    """Commit the writer's deletions together with segments written by workers (one TOC write)."""
-    final = writer._merge_segments(None, None, False)
+def _commit(writer, segments: list, drop_old: bool = False) -> None:
+    """Commit the writer's deletions together with segments written by workers, in one atomic
+    table-of-contents write (the run's lock stays held; the writer holds none of its own)."""
+    final = [] if drop_old else writer._merge_segments(None, None, False)
     writer._close_segment()
     writer._commit_toc(final + [s for s in segments if s is not None])
     writer._finish()
@@ -274,53 +324,59 @@ def build(paths: Iterable[str], index_dir: str | None = None, *, rebuild: bool =
     Unchanged files (same content hash) are skipped, changed ones replaced, files gone from
     under the given paths removed. Work is committed every `batch` files; a report's old blocks
     are deleted and its new ones added in the same commit, so each report is wholly old or
-    wholly new whatever happens."""
+    wholly new whatever happens. The write lock is held for the whole run."""
     index_dir = index_dir or default_index_dir()
     paths = list(paths)
     jobs = max(1, jobs or os.cpu_count() or 1)
+    batch = max(1, batch)
     files, problems = expand_paths(paths)
-    summary = IndexSummary(failed=list(problems))
+    summary = IndexSummary(failed=[(display_path(p), why) for p, why in problems])
     # Fork the workers before taking the lock, so that no worker holds the lock file open.
     pool, counter = _start_pool(jobs) if jobs > 1 and len(files) >= 2 * jobs else (None, None)
+    lock = None
     try:
         try:
-            ix = _create_or_open(index_dir, rebuild)
+            os.makedirs(index_dir, exist_ok=True)
+            _refuse_foreign(index_dir)
+            lock = _lock(index_dir, wait)
+            ix, drop_old = _open_for_writing(index_dir, rebuild)
+            segment.write_dictionary(index_dir)
         except OSError as e:
             raise IndexIncompatible(f"cannot create or open an index at {index_dir} ({e.strerror or e}) — "
                                     f"choose a writable directory with --index")
-        writer = _writer(ix, index_dir, wait)
-        try:
-            segment.write_dictionary(index_dir)
-            known = indexed_reports(ix) if not rebuild else {}
-            todo: list[str] = []
-            listed = set()
-            for f in files:
-                rid = report_id(f)
-                listed.add(rid)
-                if rid in known:
-                    try:
-                        digest = hashlib.sha256(read_bytes(f)).hexdigest()
-                    except UnreadableReport as e:
-                        summary.failed.append((f, e.reason))
-                        continue
-                    if digest == known[rid][1]:
-                        summary.skipped += 1
-                        continue
-                todo.append(f)
-            for rid, (apath, _) in known.items():
-                if rid not in listed and _under(apath, paths):
+        known = indexed_reports(ix) if not drop_old else {}
+        todo: list[str] = []
+        listed = set()
+        for f in files:
+            rid = report_id(f)
+            listed.add(rid)
+            if rid in known:
+                try:
+                    digest = hashlib.sha256(read_bytes(f)).hexdigest()
+                except UnreadableReport as e:
+                    summary.failed.append((display_path(f), e.reason))
+                    continue
+                if digest == known[rid][1]:
+                    summary.skipped += 1
+                    continue
+            todo.append(f)
+        gone = [rid for rid, (apath, _) in known.items() if rid not in listed and _under(apath, [display_path(p) for p in paths])]
+        if progress:
+            progress(0, len(todo))
+        for start in range(0, max(len(todo), 1), batch):
+            part = todo[start:start + batch]
+            results = _write_segments(pool, counter, index_dir, part, jobs,
+                                      (lambda n, s=start: progress(s + n, len(todo))) if progress else None)
+            writer = SegmentWriter(ix, _lk=False, limitmb=POOL_MB)
+            try:
+                for rid in gone:
                     writer.delete_by_term("report", rid)
                     summary.removed += 1
-            if progress:
-                progress(0, len(todo))
-            for start in range(0, max(len(todo), 1), batch):
-                part = todo[start:start + batch]
-                results = _write_segments(pool, counter, index_dir, part, jobs,
-                                          (lambda n, s=start: progress(s + n, len(todo))) if progress else None)
+                gone = []
                 for outcomes, _ in results:
                     for o in outcomes:
                         if o.error:
-                            summary.failed.append((o.path, o.error))
+                            summary.failed.append((display_path(o.path), o.error))
                             continue
                         if o.report in known:
                             writer.delete_by_term("report", o.report)  # every block of it, not only the first
@@ -330,26 +386,19 @@ def build(paths: Iterable[str], index_dir: str | None = None, *, rebuild: bool =
                         summary.blocks += o.blocks
                         summary.per_section.update(o.per_section)
                 # Commit each batch, so that an interrupted run keeps what it finished.
-                _commit(writer, [seg for _, seg in results])
-                writer = _writer(ix, index_dir, wait)
-            writer.cancel()
-        except BaseException:
-            if not writer.is_closed:
-                writer.cancel()
-            raise
+                _commit(writer, [seg for _, seg in results], drop_old)
+                drop_old = False
+            except BaseException:
+                if not writer.is_closed:
+                    writer.cancel()
+                raise
     finally:
         if pool is not None:
             pool.terminate()
             pool.join()
+        if lock is not None:
+            lock.release()
     return summary
-
-
-def _writer(ix, index_dir: str, wait: float):
-    try:
-        return SegmentWriter(ix, timeout=wait, limitmb=POOL_MB)
-    except LockError:
-        raise IndexLocked(f"another `reportsearch index` is writing to {index_dir} — wait for it to finish, "
-                          f"or pass --wait SECONDS")
 
 
 def _start_pool(jobs: int):

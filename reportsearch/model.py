@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import enum
+import os
 from dataclasses import dataclass, field
 
 
@@ -92,7 +93,7 @@ class Report:
     def to_json(self) -> dict:
         m = self.meta
         return {
-            "path": self.path, "title": m.title, "region": m.region, "issuer": m.issuer,
+            "path": os.fsencode(self.path).decode("utf-8", "backslashreplace"), "title": m.title, "region": m.region, "issuer": m.issuer,
             "year": m.year, "published": m.published,
             "blocks": [b.to_json() for b in self.blocks],
         }

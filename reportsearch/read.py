@@ -4,6 +4,7 @@ from __future__ import annotations
 import codecs
 import os
 import re
+import stat
 import unicodedata
 from html.parser import HTMLParser
 
@@ -29,12 +30,29 @@ def is_report_file(path: str) -> bool:
     return path.lower().endswith(SUFFIXES)
 
 
+def display_path(path: str) -> str:
+    """A path as printable, storable UTF-8: bytes of a name that is not UTF-8 shown as \\xNN."""
+    return os.fsencode(path).decode("utf-8", "backslashreplace")
+
+
+MAX_FILE_BYTES = 16 * 1024 * 1024  # real reports are well under 2 MB; beyond this it is not a report
+
+
 def read_bytes(path: str) -> bytes:
     """The file's bytes, or UnreadableReport with a reason a person understands."""
     try:
+        st = os.stat(path)
+        if not stat.S_ISREG(st.st_mode):
+            raise UnreadableReport(path, "not a regular file")
         with open(path, "rb") as f:
-            return f.read()
+            data = f.read(MAX_FILE_BYTES + 1)
+        if len(data) > MAX_FILE_BYTES:
+            raise UnreadableReport(path, f"too large for a report ({max(st.st_size, len(data)) / 2**20:.0f} MB; "
+                                         f"the limit is {MAX_FILE_BYTES // 2**20} MB)")
+        return data
     except FileNotFoundError:
+        if os.path.islink(path):
+            raise UnreadableReport(path, f"broken symbolic link (to {display_path(os.readlink(path))})")
         raise UnreadableReport(path, "file vanished before it could be read")
     except IsADirectoryError:
         raise UnreadableReport(path, "is a directory")

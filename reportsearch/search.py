@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from whoosh import scoring
 
 from .errors import ReportSearchError
-from .indexing import default_index_dir, open_index
+from .indexing import default_index_dir, open_index, read_index
 from .model import Section
 from .query import compile_query, parse_section
 from .snippets import Snippet, find_matches, make_snippets
@@ -91,10 +91,11 @@ def search(q: str, *, index_dir: str | None = None, sections: tuple[str, ...] = 
            snippets: int = 2) -> SearchResult:
     """Ranked results for a query. `by="report"`: one entry per report with its best 1–3 blocks."""
     index_dir = index_dir or default_index_dir()
-    ix = open_index(index_dir)
+    open_index(index_dir)  # a missing or foreign index is reported before the query is parsed
     compiled = compile_query(q, sections=sections, region=region, year=year, index_dir=index_dir)
-    out = SearchResult(query=q, by=by, total=0)
-    with ix.searcher(weighting=scoring.BM25F()) as s:
+
+    def run(s) -> SearchResult:
+        out = SearchResult(query=q, by=by, total=0)
         if by == "block":
             res = s.search(compiled.query, limit=limit)
             out.total = len(res)
@@ -112,7 +113,8 @@ def search(q: str, *, index_dir: str | None = None, sections: tuple[str, ...] = 
             g = groups[rid]
             g.hits.append(_hit(hit, hit.score, len(g.hits) + 1, compiled.highlights, snippets))
         out.reports = list(groups.values())
-    return out
+        return out
+    return read_index(index_dir, run, scoring.BM25F())
 
 
 OTHER = "其他"  # blocks with none of the five section labels
@@ -136,10 +138,11 @@ def tally(q: str, *, index_dir: str | None = None, sections: tuple[str, ...] = (
     from whoosh import query as wq
 
     index_dir = index_dir or default_index_dir()
-    ix = open_index(index_dir)
+    open_index(index_dir)
     compiled = compile_query(q, sections=sections, region=region, year=year, index_dir=index_dir)
-    out = Tally(query=q)
-    with ix.searcher() as s:
+
+    def run(s) -> Tally:
+        out = Tally(query=q)
         region_of = {d["report"]: d["data"].get("region") or "" for d in s.documents(doctype="report")}
         report_col = s.reader().column_reader("report")
         matched = set(s.docs_for_query(compiled.query))
@@ -151,7 +154,8 @@ def tally(q: str, *, index_dir: str | None = None, sections: tuple[str, ...] = (
         _count(out, OTHER, matched - labelled, report_col, region_of)
         out.blocks = len(matched)
         out.reports = len({report_col[d] for d in matched})
-    return out
+        return out
+    return read_index(index_dir, run)
 
 
 def _count(out: Tally, label: str, docs: set[int], report_col, region_of: dict[str, str]) -> None:
@@ -183,10 +187,11 @@ def find_report(ref: str, searcher) -> tuple[str, dict]:
 def report_blocks(ref: str, index_dir: str | None = None, section: str | None = None) -> dict:
     """A report from the index with its blocks in order (optionally only one section's)."""
     wanted = parse_section(section).value if section else None
-    ix = open_index(index_dir or default_index_dir())
-    with ix.searcher() as s:  # one open, one searcher for the lookup and the blocks
+
+    def run(s):  # one searcher for the lookup and the blocks
         rid, doc = find_report(ref, s)
-        blocks = [d for d in s.documents(report=rid) if d["doctype"] == "block"]
+        return rid, doc, [d for d in s.documents(report=rid) if d["doctype"] == "block"]
+    rid, doc, blocks = read_index(index_dir or default_index_dir(), run)
     blocks.sort(key=lambda d: d["seq"])
     out = [d["data"] for d in blocks if wanted is None or wanted in d["data"]["labels"]]
     return {"id": rid, "path": doc["path"], "meta": doc["data"], "blocks": out}
@@ -194,20 +199,21 @@ def report_blocks(ref: str, index_dir: str | None = None, section: str | None = 
 
 def index_stats(index_dir: str | None = None) -> dict:
     """Reports by year and region, blocks by section."""
-    ix = open_index(index_dir or default_index_dir())
+    def run(s):
+        return list(s.documents(doctype="report")), [d["data"]["labels"] for d in s.documents(doctype="block")]
+    reports, block_labels = read_index(index_dir or default_index_dir(), run)
     years: Counter = Counter()
     regions: Counter = Counter()
     sections: Counter = Counter()
     n_reports = n_blocks = 0
-    with ix.searcher() as s:
-        for d in s.documents(doctype="report"):
-            n_reports += 1
-            years[d["data"].get("year") or "—"] += 1
-            regions[d["data"].get("region") or "—"] += 1
-        for d in s.documents(doctype="block"):
-            n_blocks += 1
-            for lab in d["data"]["labels"] or ["其他"]:
-                sections[lab] += 1
+    for d in reports:
+        n_reports += 1
+        years[d["data"].get("year") or "—"] += 1
+        regions[d["data"].get("region") or "—"] += 1
+    for labels in block_labels:
+        n_blocks += 1
+        for lab in labels or ["其他"]:
+            sections[lab] += 1
     order = [s.value for s in Section] + ["其他"]
     return {"reports": n_reports, "blocks": n_blocks,
             "sections": [(k, sections[k]) for k in order if sections[k]],

@@ -1,0 +1,374 @@
+"""Reliability: hostile files, hostile queries, killed and concurrent index runs, foreign indexes.
+
+Each test tries the thing for real (files on disk, processes killed with SIGKILL, two writers at
+once) and then checks that the index opens, every search works and nothing was lost.
+"""
+from __future__ import annotations
+
+import json
+import os
+import random
+import shutil
+import signal
+import subprocess
+import sys
+import threading
+import time
+
+import pytest
+from click.testing import CliRunner
+from conftest import CORPUS, SAMPLES
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from whoosh.filedb.filestore import FileStorage
+
+from reportsearch import indexing
+from reportsearch.cli import main
+from reportsearch.errors import ReportSearchError
+from reportsearch.indexing import build, open_index, read_index
+from reportsearch.outline import outline
+from reportsearch.read import display_path
+from reportsearch.search import search
+
+KILLS = 8  # SIGKILLs per run of test_killed_index_runs_leave_every_report_whole
+
+
+def _cli(*args: str, timeout: float = 300, **kw) -> subprocess.CompletedProcess:
+    env = dict(os.environ, NO_COLOR="1")
+    return subprocess.run([sys.executable, "-m", "reportsearch", *args], capture_output=True, text=True,
+                          timeout=timeout, env=env, **kw)
+
+
+def _index_state(ix_dir: str) -> dict[str, list[str]]:
+    """path → block texts in order, for every report in the index (reports must not repeat)."""
+    def run(s):
+        reports = [d for d in s.documents(doctype="report")]
+        paths = [d["path"] for d in reports]
+        assert len(paths) == len(set(paths)), "a report is in the index twice"
+        out = {}
+        for d in reports:
+            blocks = sorted((b for b in s.documents(report=d["report"]) if b["doctype"] == "block"),
+                            key=lambda b: b["seq"])
+            assert len(blocks) == d["data"]["blocks"], f"{d['path']}: {len(blocks)} of {d['data']['blocks']} blocks"
+            out[d["path"]] = [b["data"]["text"] for b in blocks]
+        return out
+    return read_index(ix_dir, run)
+
+
+def _texts(path: str) -> list[str]:
+    return [b.text for b in outline(path).blocks]
+
+
+# ------------------------------------------------------------------ hostile files
+
+
+def make_hostile_corpus(root) -> tuple[list[str], dict[str, str]]:
+    """Write good and bad report files under root: (good paths, bad path → words its reason has)."""
+    root = str(root)
+    linfen = (CORPUS / "linfen-2021.txt").read_text(encoding="utf-8")
+    ruian = (CORPUS / "ruian-2019.txt").read_text(encoding="utf-8")
+    good, bad = [], {}
+
+    def put(name, data: bytes, ok: bool, why: str = ""):
+        path = os.path.join(root, name)
+        with open(path, "wb") as f:
+            f.write(data)
+        (good.append(path) if ok else bad.__setitem__(path, why))
+        return path
+
+    put("utf8.txt", linfen.encode("utf-8"), True)
+    put("utf8-bom.txt", b"\xef\xbb\xbf" + ruian.encode("utf-8"), True)
+    put("gbk-no-marker.txt", ruian.encode("gbk", errors="replace"), True)
+    put("utf16-no-bom.txt", linfen.encode("utf-16-le"), True)
+    put("truncated-utf8.txt", linfen.encode("utf-8")[:-1], True)  # cut inside the last character
+    put("报告 (副本) #1.txt", ruian.encode("utf-8"), True)
+    put("-leading-dash.txt", ruian.encode("utf-8"), True)
+    put("new\nline.txt", linfen.encode("utf-8"), True)
+    put(os.fsdecode(b"latin1-\xe9.txt"), linfen.encode("utf-8"), True)  # a name that is not UTF-8
+    paras = "".join(f"<p>{line}</p>" for line in ruian.splitlines() if line.strip())
+    put("nested.html", ("<div>" * 5000 + paras + "</div>" * 5000).encode("utf-8"), True)
+    put("broken.html", ("<html><body><p>" + paras.replace("</p>", "") + "<div><span").encode("utf-8"), True)
+    put("empty.txt", b"", False, "empty")
+    put("blank.txt", b"   \n\n\t \n", False, "empty")
+    put("pdf-renamed.txt", b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n" + bytes(random.Random(1).randrange(256) for _ in range(4000)),
+        False, "PDF")
+    put("png-renamed.txt", b"\x89PNG\r\n\x1a\n" + bytes(random.Random(2).randrange(256) for _ in range(4000)),
+        False, "PNG")
+    put("nul-bytes.txt", b"\x00" * 5000 + linfen.encode("utf-8")[:300] + b"\x00" * 5000, False, "binary")
+    put("random-bytes.txt", bytes(random.Random(3).randrange(256) for _ in range(20000)), False, "")
+    put("one-line-50mb.txt", ("法治政府建设" * (50 * 2**20 // 18 + 1)).encode("utf-8"), False, "too large")
+    os.symlink("loop-b.txt", os.path.join(root, "loop-a.txt"))
+    os.symlink("loop-a.txt", os.path.join(root, "loop-b.txt"))
+    bad[os.path.join(root, "loop-a.txt")] = "symbolic links"
+    bad[os.path.join(root, "loop-b.txt")] = "symbolic links"
+    os.symlink("nowhere.txt", os.path.join(root, "dangling.txt"))
+    bad[os.path.join(root, "dangling.txt")] = "broken symbolic link"
+    locked = put("no-permission.txt", linfen.encode("utf-8"), True)
+    os.chmod(locked, 0)
+    if os.access(locked, os.R_OK):  # root reads anything: then it is a good file
+        pass
+    else:
+        good.remove(locked)
+        bad[locked] = "permission denied"
+    os.makedirs(os.path.join(root, "sub", "deeper"))
+    put(os.path.join("sub", "deeper", "nested-dir.txt"), ruian.encode("utf-8"), True)
+    return good, bad
+
+
+def test_hostile_corpus_indexes_every_good_file_and_names_every_bad_one(tmp_path, monkeypatch):
+    corpus = tmp_path / "hostile"
+    corpus.mkdir()
+    good, bad = make_hostile_corpus(corpus)
+    vanishing = str(corpus / "vanishing.txt")
+    with open(vanishing, "w", encoding="utf-8") as f:
+        f.write((CORPUS / "ruian-2019.txt").read_text(encoding="utf-8"))
+    real_expand = indexing.expand_paths
+
+    def expand_then_delete(paths):  # the file is listed, then vanishes before it is read
+        out = real_expand(paths)
+        os.unlink(vanishing)
+        return out
+    monkeypatch.setattr(indexing, "expand_paths", expand_then_delete)
+    bad[vanishing] = "vanished"
+    ix = str(tmp_path / "ix")
+    res = CliRunner().invoke(main, ["index", str(corpus), "--index", ix])
+    assert res.exit_code == 3, res.output
+    assert "Traceback" not in res.output
+    warnings = [ln for ln in res.output.splitlines() if ln.startswith("warning: ")]
+    for path, why in bad.items():
+        line = [w for w in warnings if w.startswith(f"warning: {path}: ")]
+        assert len(line) == 1, (path, warnings)
+        assert why.lower() in line[0].lower(), (line[0], warnings)
+    assert len(warnings) == len(bad)
+    state = _index_state(ix)
+    assert sorted(state) == sorted(display_path(os.path.abspath(p)) for p in good)
+    assert all(state[display_path(os.path.abspath(p))] for p in good)
+    # the good ones are searchable, whatever their encoding or name
+    hits = search('"行政复议"', index_dir=ix, limit=100)
+    assert {h.path for h in hits.hits()} >= {os.path.abspath(str(corpus / n)) for n in
+                                          ("utf8.txt", "gbk-no-marker.txt", "utf16-no-bom.txt", "new\nline.txt")}
+
+
+# ------------------------------------------------------------------ hostile queries
+
+
+@pytest.fixture(scope="module")
+def sample_ix(tmp_path_factory):
+    d = tmp_path_factory.mktemp("ix") / "index"
+    build([str(CORPUS)], str(d), jobs=1)
+    return str(d)
+
+
+QUERY_ALPHABET = st.sampled_from(list("行政复议执法人员素质存在问题法治政府临汾 \t\n\"“”()（）:：-—OR AND NOT") +
+                                 ["section:", "region:", "year:", "year:2019-2021", "year:>=", "OR", "NOT", "-",
+                                  "\x00", "\x1b[31m", "\u200b", "\ufeff", "😀", "'", "\\", "*", "?", "~", "^"])
+QUERIES = st.one_of(st.lists(QUERY_ALPHABET, max_size=40).map("".join), st.text(max_size=200))
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(q=QUERIES)
+def test_search_never_crashes_on_any_query(sample_ix, q):
+    try:
+        res = search(q, index_dir=sample_ix, limit=3)
+    except ReportSearchError as e:
+        assert str(e) and "\n" not in str(e)
+        return
+    for h in res.hits():
+        assert h.text and all(0 <= a < b <= len(h.text) for a, b in h.matches)
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(q=QUERIES)
+def test_search_command_gives_results_or_one_line_error(sample_ix, q):
+    res = CliRunner().invoke(main, ["search", "--index", sample_ix, "--", q])
+    assert res.exit_code in (0, 1, 2), res.output
+    assert res.exception is None or isinstance(res.exception, SystemExit), repr(res.exception)
+    if res.exit_code == 2:
+        assert res.output.startswith("error: ") and res.output.count("\n") == 1, res.output
+
+
+@pytest.mark.parametrize("q", ["", "   ", "，。！？", "((((", '"', "“行政", "OR", "NOT", "-", "- -", "section:",
+                               "year:abc", "year:2023-2019", "region:", "section:nosuch 复议", "a" * 10000,
+                               "复议 " * 5000, "\x00\x01\x02", "(" * 500 + "复议" + ")" * 500])
+def test_edge_queries_give_results_or_one_line_error(sample_ix, q):
+    res = CliRunner().invoke(main, ["search", "--index", sample_ix, "--", q])
+    assert res.exit_code in (0, 1, 2) and "Traceback" not in res.output
+    if res.exit_code == 2:
+        assert res.output.startswith("error: ") and res.output.count("\n") == 1, res.output
+
+
+@pytest.mark.parametrize("args, option", [
+    (["search", "复议", "-n", "ten"], "--limit"), (["search", "复议", "-n", "0"], "--limit"),
+    (["search", "复议", "--by", "city"], "--by"), (["search", "复议", "--format", "xls"], "--format"),
+    (["index", "--jobs", "0"], "--jobs"), (["index", "--wait", "-1"], "--wait"),
+    (["index", "--commit-every", "x"], "--commit-every"), (["show"], "REPORT"),
+])
+def test_bad_options_name_the_option_in_one_line(args, option, sample_ix):
+    res = CliRunner().invoke(main, args)
+    assert res.exit_code == 2
+    assert res.output.startswith("error: ") and res.output.count("\n") == 1 and option in res.output, res.output
+
+
+# ------------------------------------------------------------------ interrupted runs
+
+
+def _versions(root, n: int):
+    """n report files derived from the samples, in two versions (v2 adds and changes text)."""
+    v1, v2 = root / "v1", root / "v2"
+    v1.mkdir()
+    v2.mkdir()
+    texts = [p.read_text(encoding="utf-8") for p in SAMPLES]
+    for i in range(n):
+        base = texts[i % len(texts)]
+        cut = base.index("。", len(base) // 3) + 1  # inside the body, not in the trailer
+        (v1 / f"r{i:03d}.txt").write_text(base[:cut] + f"报告编号{i}，第一版。" + base[cut:], encoding="utf-8")
+        (v2 / f"r{i:03d}.txt").write_text(base[:cut] + f"报告编号{i}，第二版。第二版新增一句：执法培训{i}次。"
+                                          + base[cut:], encoding="utf-8")
+    return v1, v2
+
+
+def test_killed_index_runs_leave_every_report_whole(tmp_path):
+    """Change the files, start `index`, SIGKILL it (and its workers) at a random moment; again and
+    again. After every kill each report is wholly as before the run or wholly as its file is now."""
+    seed = random.randrange(1 << 30)
+    rng = random.Random(seed)
+    v1, v2 = _versions(tmp_path, 24)
+    names = sorted(os.listdir(v1))
+    texts = {(n, v): _texts(str(d / n)) for n in names for v, d in ((1, v1), (2, v2))}
+    live = tmp_path / "live"
+    shutil.copytree(v1, live)
+    ix = str(tmp_path / "ix")
+    assert _cli("index", str(live), "--index", ix).returncode == 0
+    path_of = {display_path(os.path.abspath(live / n)): n for n in names}
+    kills = 0
+    for _ in range(KILLS):
+        before = _index_state(ix)
+        for n in names:  # each file: new version, old version, or gone
+            choice = rng.random()
+            if choice < 0.1:
+                (live / n).unlink(missing_ok=True)
+            else:
+                shutil.copy((v1 if choice < 0.5 else v2) / n, live / n)
+        p = subprocess.Popen([sys.executable, "-m", "reportsearch", "index", str(live), "--index", ix,
+                              "--commit-every", "3"], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                             start_new_session=True)
+        time.sleep(rng.uniform(0.3, 2.5))
+        if p.poll() is None:
+            os.killpg(p.pid, signal.SIGKILL)
+            kills += 1
+        p.wait()
+        after = _index_state(ix)  # opens; no report twice; none with missing blocks
+        for path, blocks in after.items():
+            n = path_of[path]
+            now = [texts[(n, v)] for v in (1, 2) if (live / n).exists()
+                   and (live / n).read_bytes() == ((v1 if v == 1 else v2) / n).read_bytes()]
+            assert blocks == before.get(path) or blocks in now, f"seed {seed}: {n} is neither old nor new"
+        for path in set(before) - set(after):
+            assert not (live / path_of[path]).exists(), f"seed {seed}: {path} lost"
+        assert search("报告编号", index_dir=ix, limit=100).total >= len(after)
+    assert kills >= KILLS // 2, f"seed {seed}: the runs finished before they could be killed"
+    done = _cli("index", str(live), "--index", ix)
+    assert done.returncode == 0, done.stderr
+    final = _index_state(ix)
+    assert sorted(path_of[p] for p in final) == sorted(os.listdir(live))
+    for path, blocks in final.items():
+        assert blocks == _texts(str(live / path_of[path]))
+    again = build([str(live)], ix, jobs=1)
+    assert (again.skipped, again.added, again.updated, again.removed) == (len(final), 0, 0, 0)
+
+
+# ------------------------------------------------------------------ concurrent runs
+
+
+def test_second_writer_waits_then_stops_with_a_clear_message(tmp_path):
+    ix = str(tmp_path / "ix")
+    build([str(CORPUS)], ix, jobs=1)
+    lock = FileStorage(ix).lock("reportsearch_WRITELOCK")
+    assert lock.acquire()  # another writer holds the index
+    t = time.monotonic()
+    p = _cli("index", str(CORPUS), "--index", ix, "--wait", "1.5")
+    waited = time.monotonic() - t
+    release = threading.Timer(1.0, lock.release)
+    release.start()
+    assert p.returncode == 2 and waited >= 1.5
+    assert p.stderr.startswith("error: another `reportsearch index` is writing") and "--wait" in p.stderr
+    assert p.stderr.count("\n") == 1
+    p = _cli("index", str(CORPUS), "--index", ix, "--wait", "30")  # the lock is freed after 1 s
+    release.join()
+    assert p.returncode == 0, p.stderr
+    assert len(_index_state(ix)) == len(SAMPLES)
+
+
+def test_two_index_runs_at_once_both_finish_and_the_index_is_whole(tmp_path):
+    v1, v2 = _versions(tmp_path, 16)
+    ix = str(tmp_path / "ix")
+    a = subprocess.Popen([sys.executable, "-m", "reportsearch", "index", str(v1), "--index", ix, "--wait", "120"],
+                         stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+    b = subprocess.Popen([sys.executable, "-m", "reportsearch", "index", str(v2), "--index", ix, "--wait", "120"],
+                         stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+    assert a.wait(300) == 0, a.stderr.read()
+    assert b.wait(300) == 0, b.stderr.read()
+    state = _index_state(ix)
+    assert len(state) == 32
+    for path, texts in state.items():
+        assert texts == _texts(path)
+
+
+def test_searches_keep_answering_during_an_index_run(tmp_path):
+    v1, v2 = _versions(tmp_path, 24)
+    live = tmp_path / "live"
+    shutil.copytree(v1, live)
+    ix = str(tmp_path / "ix")
+    build([str(live)], ix, jobs=1)
+    for name in os.listdir(v2):
+        shutil.copy(v2 / name, live / name)
+    p = subprocess.Popen([sys.executable, "-m", "reportsearch", "index", str(live), "--index", ix,
+                          "--commit-every", "2"], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+    answered = 0
+    seen = set()
+    while p.poll() is None:
+        res = search("报告编号", index_dir=ix, limit=100)
+        assert len(res.reports) == 24
+        seen.add(search('"第二版"', index_dir=ix, limit=100).total)
+        answered += 1
+    assert p.returncode == 0, p.stderr.read()
+    assert answered >= 3 and len(seen) >= 2  # it answered while the index changed under it
+
+
+# ------------------------------------------------------------------ foreign and old indexes
+
+
+@pytest.mark.parametrize("version", [0, 2, 99])
+def test_other_schema_version_asks_for_rebuild_and_deletes_nothing(tmp_path, version):
+    ix = tmp_path / "ix"
+    build([str(CORPUS)], str(ix), jobs=1)
+    (ix / "reportsearch.json").write_text(json.dumps({"schema": version}), encoding="utf-8")
+    before = {p: (ix / p).stat().st_mtime_ns for p in os.listdir(ix)}
+    for args in (["search", "复议"], ["index", str(CORPUS)], ["stats"], ["show", "linfen"]):
+        res = CliRunner().invoke(main, [*args, "--index", str(ix)])
+        assert res.exit_code == 2 and "--rebuild" in res.output and res.output.count("\n") == 1, res.output
+    assert {p: (ix / p).stat().st_mtime_ns for p in os.listdir(ix)} == before
+    assert CliRunner().invoke(main, ["index", str(CORPUS), "--index", str(ix), "--rebuild"]).exit_code == 0
+    assert search("复议", index_dir=str(ix)).total
+
+
+def test_a_directory_that_is_not_an_index_is_never_deleted(tmp_path):
+    d = tmp_path / "thesis"
+    d.mkdir()
+    (d / "chapter1.docx").write_bytes(b"precious")
+    for args in (["index", str(CORPUS)], ["index", str(CORPUS), "--rebuild"], ["search", "复议"]):
+        res = CliRunner().invoke(main, [*args, "--index", str(d)])
+        assert res.exit_code == 2 and res.output.count("\n") == 1, res.output
+    assert os.listdir(d) == ["chapter1.docx"] and (d / "chapter1.docx").read_bytes() == b"precious"
+
+
+def test_a_damaged_index_asks_for_rebuild(tmp_path):
+    ix = tmp_path / "ix"
+    build([str(CORPUS)], str(ix), jobs=1)
+    toc = next(p for p in os.listdir(ix) if p.endswith(".toc"))
+    (ix / toc).write_bytes((ix / toc).read_bytes()[:40])
+    res = CliRunner().invoke(main, ["search", "复议", "--index", str(ix)])
+    assert res.exit_code == 2 and "--rebuild" in res.output, res.output
+    assert CliRunner().invoke(main, ["index", str(CORPUS), "--index", str(ix), "--rebuild"]).exit_code == 0
+    assert len(_index_state(str(ix))) == len(SAMPLES)
+    open_index(str(ix))
