@@ -25,7 +25,7 @@ MAX_BLOCK = 2000  # characters: longer paragraphs are cut at sentence ends
 
 
 def _number(s: str) -> int:
-    if s.isdigit():
+    if s.isdecimal():  # not isdigit(): ① is a digit that int() refuses
         return int(s)
     if s in "①②③④⑤⑥⑦⑧⑨⑩⑪⑫⑬⑭⑮⑯⑰⑱⑲⑳":
         return "①②③④⑤⑥⑦⑧⑨⑩⑪⑫⑬⑭⑮⑯⑰⑱⑲⑳".index(s) + 1

@@ -21,7 +21,7 @@ from .errors import IndexIncompatible, IndexLocked, IndexMissing, UnreadableRepo
 from .outline import outline
 from .read import display_path, expand_paths, read_bytes
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2  # 2: report documents carry no searchable fields; segments not compound
 META_FILE = "reportsearch.json"
 INDEX_NAME = "reportsearch"
 DEFAULT_INDEX = "index"
@@ -102,15 +102,30 @@ def open_index(index_dir: str | None = None):
                                 f"run `reportsearch index --rebuild` to rebuild it")
 
 
+_searchers: dict[tuple[str, str], object] = {}  # (index dir, weighting) → an open searcher, reused
+
+
 def read_index(index_dir: str | None, fn: Callable, weighting=None):
-    """fn(searcher) on the index's latest commit. A commit made meanwhile may delete the files of
-    the generation just opened before the searcher reads them; then open the new one and retry."""
+    """fn(searcher) on the index's latest commit.
+
+    Searchers stay open between calls in one process (opening one reads every segment's term
+    index), and are refreshed when a commit has made a new generation. A commit made meanwhile
+    may delete the files of the generation just opened; then open the new one and retry."""
+    index_dir = index_dir or default_index_dir()
+    key = (os.path.abspath(index_dir), type(weighting).__name__)
     for attempt in range(5):
-        ix = open_index(index_dir)
+        s = _searchers.get(key)
         try:
-            with (ix.searcher(weighting=weighting) if weighting else ix.searcher()) as s:
-                return fn(s)
+            if s is None or not s.up_to_date():
+                ix = open_index(index_dir)
+                s = ix.searcher(weighting=weighting) if weighting else ix.searcher()
+                old = _searchers.pop(key, None)
+                if old is not None:
+                    old.close()
+                _searchers[key] = s
+            return fn(s)
         except FileNotFoundError:
+            _searchers.pop(key, None)
             if attempt == 4:
                 raise IndexIncompatible(f"the index at {index_dir} keeps changing under this search — "
                                         f"try again when `reportsearch index` has finished")
@@ -194,9 +209,11 @@ def prepare(path: str) -> tuple[str, str, list[dict] | None, str | None]:
     m = report.meta
     title_words = " ".join(segment.words(m.title or "", tk))
     region_grams = " ".join(segment.grams(m.region or ""))
-    common = {"report": rid, "path": display_path(os.path.abspath(path)), "title": title_words, "region": region_grams}
+    common = {"report": rid, "path": display_path(os.path.abspath(path))}
+    # Only blocks carry searchable fields (title, region, year…), so no query matches a report document.
+    block_fields = {"title": title_words, "region": region_grams}
     if m.year is not None:
-        common["year"] = m.year
+        block_fields["year"] = m.year
     docs = [dict(common, doctype="report", id=rid, hash=digest, data={
         "title": m.title, "region": m.region, "issuer": m.issuer, "year": m.year,
         "published": m.published, "blocks": len(report.blocks)})]
@@ -206,7 +223,7 @@ def prepare(path: str) -> tuple[str, str, list[dict] | None, str | None]:
         if key not in heading_cache:
             heading_cache[key] = " ".join(segment.words(" ".join(b.heading[-2:]), tk))
         docs.append(dict(
-            common, doctype="block", id=f"{rid}:{seq}", seq=seq,
+            common, **block_fields, doctype="block", id=f"{rid}:{seq}", seq=seq,
             heading=heading_cache[key], body=" ".join(segment.words(b.text, tk)),
             grams=" ".join(segment.grams(b.text)), sections=",".join(s.value for s in b.labels),
             data={"title": m.title, "region": m.region, "issuer": m.issuer, "year": m.year,
@@ -243,7 +260,7 @@ def write_segment(index_dir: str, files: list[str],
     core; the parent commits the segments it gets back, together with its deletions, in one
     table-of-contents write."""
     ix = index.open_dir(index_dir, indexname=INDEX_NAME)
-    writer = SegmentWriter(ix, _lk=False, limitmb=POOL_MB)
+    writer = SegmentWriter(ix, _lk=False, limitmb=POOL_MB, compound=False)
     outcomes = []
     try:
         for f in files:
@@ -367,7 +384,7 @@ def build(paths: Iterable[str], index_dir: str | None = None, *, rebuild: bool =
             part = todo[start:start + batch]
             results = _write_segments(pool, counter, index_dir, part, jobs,
                                       (lambda n, s=start: progress(s + n, len(todo))) if progress else None)
-            writer = SegmentWriter(ix, _lk=False, limitmb=POOL_MB)
+            writer = SegmentWriter(ix, _lk=False, limitmb=POOL_MB, compound=False)
             try:
                 for rid in gone:
                     writer.delete_by_term("report", rid)

@@ -307,6 +307,17 @@ def check(q: str, *, sections: tuple[str, ...] = (), region: str | None = None, 
         walk(part)
 
 
+def _blocks_only(node) -> bool:
+    """True if everything the node matches is a block document (only blocks have searchable fields)."""
+    if isinstance(node, (Term, Filter)):
+        return True
+    if isinstance(node, Not):
+        return False
+    if isinstance(node, And):
+        return any(_blocks_only(c) for c in node.children)
+    return all(_blocks_only(c) for c in node.children)
+
+
 def compile_query(q: str, *, sections: tuple[str, ...] = (), region: str | None = None,
                   year: str | None = None, index_dir: str | None = None) -> Compiled:
     """Parse the query and the option filters into one Whoosh query over block documents."""
@@ -317,7 +328,10 @@ def compile_query(q: str, *, sections: tuple[str, ...] = (), region: str | None 
     # The bigram phrases and filters decide what matches; jieba words in body, heading and title
     # rank it (BM25F). AndMaybe stays at the top: Whoosh mis-scores an AndMaybe nested in an And.
     # (boost 0 would make Whoosh divide by zero when it skips by block quality)
-    match = wq.And([wq.Term("doctype", "block", boost=1e-6), *compiled])
+    if any(_blocks_only(p) for p in parts):
+        match = wq.And(compiled) if len(compiled) > 1 else compiled[0]
+    else:  # e.g. `-应诉` alone: restrict to block documents (a term that lists every block: slower)
+        match = wq.And([wq.Term("doctype", "block", boost=1e-6), *compiled])
     wquery = wq.AndMaybe(match, wq.Or(scoring)) if scoring else match
     seen = set()
     uniq = [h for h in highlights if not (segment.fold(h) in seen or seen.add(segment.fold(h)))]
