@@ -1,6 +1,7 @@
 """Rendering: rich renderables for outlines, search results and index statistics. Never prints."""
 from __future__ import annotations
 
+from rich import box
 from rich.console import Group
 from rich.table import Table
 from rich.text import Text
@@ -166,22 +167,25 @@ def report_view(view) -> Group:
     return Group(*parts)
 
 
+SHORT = {"领导机制": "领导", "行政执法": "执法", "复议应诉": "复议", "存在问题": "问题", "下一步计划": "计划"}
+
+
 def summary_tables(tallies) -> Group:
-    """A query file's summary: every matching block by query × section, and by query × region."""
+    """A query file's summary: every matching block by query × section, and by query × region.
+    Section headers are shortened to two characters (领导 执法 复议 问题 计划) to fit a terminal."""
     from .export import REGION_HEADER, SECTION_HEADER, summary_rows
 
     by_section, by_region = summary_rows(tallies)
-    t1 = Table(title="matching blocks by section", title_justify="left")
-    for h in SECTION_HEADER:
-        t1.add_column(h, justify="left" if h == "query" else "right")
-    for r in by_section:
-        t1.add_row(*[Text(str(v)) for v in r])
-    t2 = Table(title="matching blocks by region and section", title_justify="left")
-    for h in REGION_HEADER:
-        t2.add_column(h, justify="left" if h in ("query", "region") else "right")
-    for r in by_region:
-        t2.add_row(*[Text(str(v)) for v in r])
-    return Group(t1, t2)
+    tables = []
+    for title, header, rows, names in (("matching blocks by section", SECTION_HEADER, by_section, 1),
+                                       ("matching blocks by region and section", REGION_HEADER, by_region, 2)):
+        t = Table(title=title, title_justify="left", box=box.SIMPLE_HEAD)
+        for i, h in enumerate(header):
+            t.add_column(SHORT.get(h, h), justify="left" if i < names else "right", overflow="fold")
+        for r in rows:
+            t.add_row(*[Text(str(v)) for v in r])
+        tables.append(t)
+    return Group(*tables)
 
 
 def query_rule(name: str, query: str) -> Text:

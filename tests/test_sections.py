@@ -130,3 +130,11 @@ def test_work_report_problems_and_plans(tmp_path):
     assert _labels_of(r, "（一）全面推进依法行政") == {PLAN, Section.ENFORCEMENT}
     assert PLAN in _labels_of(r, "自觉接受人大监督")
     assert Section.ENFORCEMENT in _labels_of(r, "（一）坚持依法行政")
+
+
+def test_circled_number_markers_are_numbered():
+    from reportsearch.blocks import marker
+    # ① is a Unicode digit that int() refuses; six bulk reports crashed on it once
+    assert marker("①加强执法队伍建设") == (5.0, 1)
+    assert marker("⑳推进依法行政") == (5.0, 20)
+    assert marker("１．全角数字") == (3.0, 1)

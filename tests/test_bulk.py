@@ -1,0 +1,78 @@
+"""The bulk corpus (real 政府工作报告, only in the project's workplace): recall against a plain
+substring scan, exact phrases, sub-word matches and whole-term highlights at scale."""
+from __future__ import annotations
+
+import os
+import tarfile
+
+import pytest
+from conftest import shared_or_skip
+
+from reportsearch import segment
+from reportsearch.indexing import build, read_index
+from reportsearch.search import search
+
+SUBSET = 120  # reports, spread over the whole archive
+PHRASES = ["行政执法", "执法人员", "行政复议", "法治政府", "依法行政", "放管服", "营商环境", "复议", "执法",
+           "行政复议体制改革", "安全生产", "政务服务", "一网通办", "普法", "公正文明", "法治", "困难和问题",
+           "综合行政执法改革", "权责清单", "双随机、一公开"]
+
+
+@pytest.fixture(scope="module")
+def bulk_ix(tmp_path_factory):
+    tar = shared_or_skip("bulk", "gov-work-reports.tar.xz")
+    root = tmp_path_factory.mktemp("bulk")
+    with tarfile.open(tar) as t:
+        members = sorted((m for m in t.getmembers() if m.isfile() and m.name.endswith(".md")), key=lambda m: m.name)
+        step = max(1, len(members) // SUBSET)
+        t.extractall(root, members=members[::step][:SUBSET], filter="data")
+    ix = str(root / "index")
+    summary = build([str(root)], ix)
+    assert summary.added >= SUBSET * 0.95 and not summary.updated
+    return ix
+
+
+def _all_blocks(ix):
+    return read_index(ix, lambda s: {d["id"]: d["data"]["text"] for d in s.documents(doctype="block")})
+
+
+def _compact(s: str) -> str:
+    return segment.fold(s).replace(" ", "")
+
+
+@pytest.mark.parametrize("phrase", PHRASES)
+def test_recall_equals_a_substring_scan(bulk_ix, phrase):
+    blocks = _all_blocks(bulk_ix)
+    want = {bid for bid, text in blocks.items() if _compact(phrase) in _compact(text)}
+    exact = search(f'"{phrase}"', index_dir=bulk_ix, by="block", limit=100000)
+    assert {h.block_id for h in exact.blocks} == want  # phrases: every containing block, nothing else
+    assert exact.total == len(want)
+    words = search(phrase, index_dir=bulk_ix, by="block", limit=100000)
+    assert {h.block_id for h in words.blocks} >= want  # words: at least every block with the string
+    for h in exact.blocks[:50]:
+        assert h.matches and all(_compact(h.text[a:b]) == _compact(phrase) for a, b in h.matches)
+
+
+def test_a_word_is_found_inside_longer_words(bulk_ix):
+    res = search("复议", index_dir=bulk_ix, by="block", limit=100000)
+    inside = [h for h in res.blocks if "行政复议" in h.text]
+    assert inside, "no block with 行政复议 found by 复议"
+    for h in inside[:20]:
+        assert all(h.text[a:b] == "复议" for a, b in h.matches)  # the whole query term, never 行政
+
+
+def test_filters_agree_with_the_stored_metadata(bulk_ix):
+    res = search("政务服务 year:2019-2020", index_dir=bulk_ix, by="block", limit=100000)
+    assert res.blocks and all(2019 <= h.year <= 2020 for h in res.blocks)
+    res = search("section:存在问题 困难", index_dir=bulk_ix, by="block", limit=100000)
+    assert res.blocks and all("存在问题" in h.labels for h in res.blocks)
+
+
+def test_every_report_has_blocks_and_no_report_repeats(bulk_ix):
+    def run(s):
+        return [(d["report"], d["data"]["blocks"]) for d in s.documents(doctype="report")]
+    reports = read_index(bulk_ix, run)
+    ids = [r for r, _ in reports]
+    assert len(ids) == len(set(ids))
+    assert all(n > 0 for _, n in reports)
+    assert os.path.exists(os.path.join(bulk_ix, segment.DICT_FILE))
