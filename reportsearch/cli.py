@@ -10,7 +10,7 @@ import click
 from rich.console import Console
 
 from . import render
-from .errors import ReportSearchError, UnreadableReport
+from .errors import ExportError, ReportSearchError, UnreadableReport
 from .outline import outline as outline_report
 from .read import display_path, expand_paths
 
@@ -225,16 +225,14 @@ def run(query_file: str, index_dir, fmt, output, force) -> None:
       reportsearch run examples/enforcement.toml -o enforcement.xlsx
       ./examples/enforcement.toml -o enforcement.md
     """
-    from .export import Format
+    from .export import XLSX_TO_FILE, Format, refuse_overwrite
     from .queryfile import load
 
     qf = load(query_file)
-    if output and os.path.exists(output) and not force:  # say so before running every query
-        from .errors import ExportError
-        raise ExportError(f"{output} exists — pass --force to overwrite it")
-    if fmt == Format.XLSX.value and not output:
-        from .errors import ExportError
-        raise ExportError("xlsx is a binary format — write it to a file with -o answers.xlsx")
+    if output:
+        refuse_overwrite(output, force)  # say so before running every query
+    elif fmt == Format.XLSX.value:
+        raise ExportError(XLSX_TO_FILE)
     ix = index_dir or qf.index_dir
     results, tallies = [], []
     for q, result in qf.run(ix):

@@ -103,6 +103,7 @@ def json_record(result: SearchResult, name: str = "") -> dict:
     return rec
 
 
+XLSX_TO_FILE = "xlsx is a binary format — write it to a file with -o answers.xlsx"
 LABELS = [s.value for s in Section] + [OTHER]
 SECTION_HEADER = ["query", "reports", "blocks", *LABELS]
 REGION_HEADER = ["query", "region", "blocks", *LABELS]
@@ -129,7 +130,7 @@ def to_text(results: list[tuple[str, SearchResult]], fmt: Format,
     """Results in one of the text formats, ready to print or write (tallies: a query file's summary)."""
     buf = io.StringIO()
     if fmt == Format.XLSX:
-        raise ExportError("xlsx is a binary format — write it to a file with -o answers.xlsx")
+        raise ExportError(XLSX_TO_FILE)
     if fmt == Format.JSON:
         recs = [json_record(r, n) for n, r in results]
         if tallies is not None:
@@ -195,10 +196,15 @@ def markdown(results: list[tuple[str, SearchResult]], tallies: list[tuple[str, T
     return "\n".join(out) + "\n"
 
 
-def write_atomic(path: str, data: bytes, force: bool = False) -> None:
-    """Write a whole file via a temporary file and a rename; refuse to overwrite without force."""
+def refuse_overwrite(path: str, force: bool) -> None:
+    """ExportError if path exists and force is not given (called before any work, and again at writing)."""
     if os.path.exists(path) and not force:
         raise ExportError(f"{path} exists — pass --force to overwrite it")
+
+
+def write_atomic(path: str, data: bytes, force: bool = False) -> None:
+    """Write a whole file via a temporary file and a rename; refuse to overwrite without force."""
+    refuse_overwrite(path, force)
     directory = os.path.dirname(os.path.abspath(path))
     try:
         fd, tmp = tempfile.mkstemp(dir=directory, prefix=".reportsearch-", suffix=".part")
@@ -217,8 +223,7 @@ def export(results: list[tuple[str, SearchResult]], path: str, fmt: Format | Non
            force: bool = False, tallies: list[tuple[str, Tally]] | None = None) -> Format:
     """Write results to a file in the format its extension (or fmt) names."""
     fmt = fmt or Format.from_path(path)
-    if os.path.exists(path) and not force:  # before any work
-        raise ExportError(f"{path} exists — pass --force to overwrite it")
+    refuse_overwrite(path, force)
     if fmt == Format.XLSX:
         from .xlsx import workbook_bytes
         data = workbook_bytes(results, tallies)

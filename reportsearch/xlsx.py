@@ -20,11 +20,13 @@ MAX_WIDTH = {"snippet": 80, "title": 40, "heading": 40, "path": 40}
 _SHEET_FORBIDDEN = re.compile(r"[\[\]:*?/\\]")
 
 
+def _clean_text(text: str) -> str:
+    return ILLEGAL_CHARACTERS_RE.sub("", text)  # control characters openpyxl refuses to write
+
+
 def _clean(value):
     """A cell value openpyxl will write and a spreadsheet will not run as a formula."""
-    if isinstance(value, str):
-        return neutralise(ILLEGAL_CHARACTERS_RE.sub("", value))
-    return value
+    return neutralise(_clean_text(value)) if isinstance(value, str) else value
 
 
 def display_width(text: str) -> int:
@@ -44,20 +46,19 @@ def _sheet_name(name: str, used: set[str]) -> str:
 
 
 def _rich_snippet(row: dict) -> CellRichText | str:
+    """The snippet with its matches as bold red 【…】 runs (plain text when nothing matched)."""
     sn = row["_snippet"]
     parts: list = []
-    lead = "…" if sn.cut_left else ""
     pos = 0
     for a, b in sn.spans:
-        parts.append(sn.text[pos:a])
-        parts.append(TextBlock(MATCH_FONT, "【" + sn.text[a:b] + "】"))
+        parts += [sn.text[pos:a], TextBlock(MATCH_FONT, _clean_text("【" + sn.text[a:b] + "】"))]
         pos = b
     parts.append(sn.text[pos:] + ("…" if sn.cut_right else ""))
-    parts[0] = _clean(lead + parts[0])
-    parts = [TextBlock(p.font, ILLEGAL_CHARACTERS_RE.sub("", p.text)) if isinstance(p, TextBlock)
-             else ILLEGAL_CHARACTERS_RE.sub("", p) for p in parts]
-    if not any(isinstance(p, TextBlock) for p in parts):
-        return "".join(parts)
+    parts[0] = ("…" if sn.cut_left else "") + parts[0]
+    parts = [_clean_text(p) if isinstance(p, str) else p for p in parts]
+    parts[0] = neutralise(parts[0])  # only the cell's first characters can start a formula
+    if len(parts) == 1:
+        return parts[0]
     return CellRichText(*[p for p in parts if p])
 
 
