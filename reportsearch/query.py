@@ -222,9 +222,11 @@ def parse_years(value: str) -> tuple[int | None, int | None]:
 
 @dataclass
 class Compiled:
-    """A Whoosh query plus the strings to highlight (positive terms only)."""
+    """A Whoosh query (match and rank), the part that decides what matches, and the strings to
+    highlight (positive terms only)."""
 
     query: wq.Query
+    match: wq.Query
     highlights: list[str]
 
 
@@ -335,4 +337,4 @@ def compile_query(q: str, *, sections: tuple[str, ...] = (), region: str | None 
     wquery = wq.AndMaybe(match, wq.Or(scoring)) if scoring else match
     seen = set()
     uniq = [h for h in highlights if not (segment.fold(h) in seen or seen.add(segment.fold(h)))]
-    return Compiled(wquery, uniq)
+    return Compiled(wquery, match, uniq)

@@ -102,7 +102,8 @@ def search(q: str, *, index_dir: str | None = None, sections: tuple[str, ...] = 
             out.blocks = [_hit(hit, hit.score, i + 1, compiled.highlights, snippets) for i, hit in enumerate(res)]
             return out
         res = s.search(compiled.query, limit=limit * per_report, collapse="report", collapse_limit=per_report)
-        out.total = len(res)
+        # every matching block (len(res) would leave out the blocks collapsed under their report)
+        out.total = sum(1 for _ in s.docs_for_query(compiled.match))
         groups: dict[str, ReportHit] = {}
         for hit in res:
             rid = hit["report"]
@@ -145,7 +146,7 @@ def tally(q: str, *, index_dir: str | None = None, sections: tuple[str, ...] = (
         out = Tally(query=q)
         region_of = {d["report"]: d["data"].get("region") or "" for d in s.documents(doctype="report")}
         report_col = s.reader().column_reader("report")
-        matched = set(s.docs_for_query(compiled.query))
+        matched = set(s.docs_for_query(compiled.match))
         labelled: set[int] = set()
         for sec in [x.value for x in Section]:
             docs = matched & set(s.docs_for_query(wq.Term("sections", sec)))

@@ -247,3 +247,13 @@ def test_export_to_file_csv_with_bom_neutralised_atomic_no_overwrite(ix, tmp_pat
         ["'=1+1", "'+3", "'-2", "'@SUM(A1)", "'\tx", "行政"]
     bad = r.invoke(main, ["search", "--index", ix, "复议", "-o", str(tmp_path / "x.doc")])
     assert bad.exit_code == 2 and "cannot tell the format" in bad.stderr
+
+
+def test_total_counts_every_matching_block_also_by_report(ix):
+    by_block = search("执法", index_dir=ix, by="block", limit=10000)
+    by_report = search("执法", index_dir=ix, limit=100)
+    per_report = {}
+    for h in by_block.blocks:
+        per_report[h.report_id] = per_report.get(h.report_id, 0) + 1
+    assert max(per_report.values()) > 3  # some report has more blocks than the three it shows
+    assert by_report.total == by_block.total == len(by_block.blocks)
