@@ -238,9 +238,31 @@ def _gram_phrase(fieldname: str, s: str) -> wq.Query:
     return wq.Phrase(fieldname, gs)
 
 
+def _join_single_characters(text: str, words: list[str]) -> list[str]:
+    """jieba's words of an unquoted term, with one-character words (和, 的, 一) joined to the word
+    next to them in the text: 困难和问题 → 困难和, 问题. The joined piece is still a substring of
+    the term, so every block containing the term matches; a lone character would have to match
+    every bigram it starts (slow) and would light up everywhere in the snippets."""
+    folded = segment.fold(text)
+    out: list[tuple[int, int]] = []  # spans in the text
+    cursor = 0
+    for w in words:
+        start = folded.find(w, cursor)
+        if start < 0:  # not found as such (should not happen): keep the word as jieba gave it
+            return words
+        end = start + len(w)
+        cursor = end
+        if out and out[-1][1] == start and (len(w) == 1 or out[-1][1] - out[-1][0] == 1):
+            out[-1] = (out[-1][0], end)
+        else:
+            out.append((start, end))
+    return [text[a:b] for a, b in out]
+
+
 def _text_query(term: Term, index_dir: str | None, highlights: list[str] | None,
                 scoring: list[wq.Query] | None) -> wq.Query:
-    pieces = [term.text] if term.phrase else segment.query_words(term.text, index_dir)
+    pieces = [term.text] if term.phrase else _join_single_characters(
+        term.text, segment.query_words(term.text, index_dir))
     pieces = [p for p in pieces if segment.fold(p).strip()]
     if not pieces:
         raise BadQuery(f"'{term.text}' has nothing to search for (only punctuation) — use words")
