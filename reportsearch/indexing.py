@@ -102,23 +102,23 @@ def open_index(index_dir: str | None = None):
                                 f"run `reportsearch index --rebuild` to rebuild it")
 
 
-_searchers: dict[tuple[str, str], object] = {}  # (index dir, weighting) → an open searcher, reused
+_searchers: dict[str, object] = {}  # index dir → an open searcher (BM25F, Whoosh's default), reused
 
 
-def read_index(index_dir: str | None, fn: Callable, weighting=None):
+def read_index(index_dir: str | None, fn: Callable):
     """fn(searcher) on the index's latest commit.
 
     Searchers stay open between calls in one process (opening one reads every segment's term
     index), and are refreshed when a commit has made a new generation. A commit made meanwhile
     may delete the files of the generation just opened; then open the new one and retry."""
     index_dir = index_dir or default_index_dir()
-    key = (os.path.abspath(index_dir), type(weighting).__name__)
+    key = os.path.abspath(index_dir)
     for attempt in range(5):
         s = _searchers.get(key)
         try:
             if s is None or not s.up_to_date():
                 ix = open_index(index_dir)
-                s = ix.searcher(weighting=weighting) if weighting else ix.searcher()
+                s = ix.searcher()
                 old = _searchers.pop(key, None)
                 if old is not None:
                     old.close()

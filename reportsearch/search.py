@@ -5,8 +5,6 @@ import os
 from collections import Counter
 from dataclasses import dataclass, field
 
-from whoosh import scoring
-
 from .errors import ReportSearchError
 from .indexing import default_index_dir, open_index, read_index
 from .model import Section
@@ -115,7 +113,7 @@ def search(q: str, *, index_dir: str | None = None, sections: tuple[str, ...] = 
             g.hits.append(_hit(hit, hit.score, len(g.hits) + 1, compiled.highlights, snippets))
         out.reports = list(groups.values())
         return out
-    return read_index(index_dir, run, scoring.BM25F())
+    return read_index(index_dir, run)
 
 
 OTHER = "其他"  # blocks with none of the five section labels
