@@ -160,9 +160,11 @@ def sample_ix(tmp_path_factory):
 
 
 QUERY_ALPHABET = st.sampled_from(list("行政复议执法人员素质存在问题法治政府临汾 \t\n\"“”()（）:：-—OR AND NOT") +
-                                 ["section:", "region:", "year:", "year:2019-2021", "year:>=", "OR", "NOT", "-",
-                                  "\x00", "\x1b[31m", "\u200b", "\ufeff", "😀", "'", "\\", "*", "?", "~", "^"])
-QUERIES = st.one_of(st.lists(QUERY_ALPHABET, max_size=40).map("".join), st.text(max_size=200))
+                                 ["section:", "region:", "year:", "year:2019-2021", "year:2021-2019", "year:>=", "OR",
+                                  "NOT", "AND", "-", "x:y", "section:problems", "存在问题", "，", "\x00", "\x1b[31m",
+                                  "\u200b", "\ufeff", "😀", "'", "\\", "*", "?", "~", "^"])
+QUERIES = st.one_of(st.lists(QUERY_ALPHABET, max_size=40).map("".join),
+                    st.lists(QUERY_ALPHABET, max_size=12).map(" ".join), st.text(max_size=200))
 
 
 @settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
