@@ -17,7 +17,7 @@ from whoosh.writing import SegmentWriter
 
 from . import segment
 from .blocks import sentences
-from .errors import IndexIncompatible, IndexLocked, IndexMissing, UnreadableReport
+from .errors import IndexIncompatible, IndexLocked, IndexMissing, ReportSearchError, UnreadableReport
 from .outline import outline
 from .read import display_path, expand_paths, read_bytes
 
@@ -304,13 +304,34 @@ def _commit(writer, segments: list, drop_old: bool = False) -> None:
     writer._finish()
 
 
+def _reports_in(searcher) -> dict[str, tuple[str, str]]:
+    return {doc["report"]: (doc["path"], doc["hash"]) for doc in searcher.documents(doctype="report")}
+
+
 def indexed_reports(ix) -> dict[str, tuple[str, str]]:
     """report id → (path, content hash) for every report in the index."""
-    out = {}
     with ix.searcher() as s:
-        for doc in s.documents(doctype="report"):
-            out[doc["report"]] = (doc["path"], doc["hash"])
-    return out
+        return _reports_in(s)
+
+
+def _work_ahead(index_dir: str, files: list[str], rebuild: bool, digest_of: Callable[[str], str]) -> int:
+    """How many files look new or changed, read without the lock (to decide whether to start workers)."""
+    if rebuild:
+        return len(files)
+    try:
+        known = read_index(index_dir, _reports_in)
+    except ReportSearchError:
+        return len(files)
+    n = 0
+    for f in files:
+        k = known.get(report_id(f))
+        try:
+            if k and digest_of(f) == k[1]:
+                continue
+        except UnreadableReport:
+            continue
+        n += 1
+    return n
 
 
 def _under(path: str, roots: list[str]) -> bool:
@@ -348,8 +369,16 @@ def build(paths: Iterable[str], index_dir: str | None = None, *, rebuild: bool =
     batch = max(1, batch)
     files, problems = expand_paths(paths)
     summary = IndexSummary(failed=[(display_path(p), why) for p, why in problems])
-    # Fork the workers before taking the lock, so that no worker holds the lock file open.
-    pool, counter = _start_pool(jobs) if jobs > 1 and len(files) >= 2 * jobs else (None, None)
+    digests: dict[str, str] = {}
+
+    def digest_of(f: str) -> str:  # each file hashed once per run
+        if f not in digests:
+            digests[f] = hashlib.sha256(read_bytes(f)).hexdigest()
+        return digests[f]
+    # Fork the workers before taking the lock, so that no worker holds the lock file open; and
+    # only when there is work for them (a run with nothing changed loads no jieba).
+    ahead = _work_ahead(index_dir, files, rebuild, digest_of) if jobs > 1 and len(files) >= 2 * jobs else 0
+    pool, counter = _start_pool(jobs) if ahead >= 2 * jobs else (None, None)
     lock = None
     try:
         try:
@@ -369,7 +398,7 @@ def build(paths: Iterable[str], index_dir: str | None = None, *, rebuild: bool =
             listed.add(rid)
             if rid in known:
                 try:
-                    digest = hashlib.sha256(read_bytes(f)).hexdigest()
+                    digest = digest_of(f)
                 except UnreadableReport as e:
                     summary.failed.append((display_path(f), e.reason))
                     continue

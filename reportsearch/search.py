@@ -6,7 +6,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 
 from .errors import ReportSearchError
-from .indexing import default_index_dir, open_index, read_index
+from .indexing import default_index_dir, read_index
 from .model import Section
 from .query import compile_query, parse_section
 from .snippets import Snippet, find_matches, make_snippets
@@ -89,10 +89,9 @@ def search(q: str, *, index_dir: str | None = None, sections: tuple[str, ...] = 
            snippets: int = 2) -> SearchResult:
     """Ranked results for a query. `by="report"`: one entry per report with its best 1–3 blocks."""
     index_dir = index_dir or default_index_dir()
-    open_index(index_dir)  # a missing or foreign index is reported before the query is parsed
-    compiled = compile_query(q, sections=sections, region=region, year=year, index_dir=index_dir)
-
     def run(s) -> SearchResult:
+        # compiled here: a missing or foreign index is reported (by read_index) before a bad query
+        compiled = compile_query(q, sections=sections, region=region, year=year, index_dir=index_dir)
         out = SearchResult(query=q, by=by, total=0)
         if by == "block":
             res = s.search(compiled.query, limit=limit)
@@ -137,10 +136,8 @@ def tally(q: str, *, index_dir: str | None = None, sections: tuple[str, ...] = (
     from whoosh import query as wq
 
     index_dir = index_dir or default_index_dir()
-    open_index(index_dir)
-    compiled = compile_query(q, sections=sections, region=region, year=year, index_dir=index_dir)
-
     def run(s) -> Tally:
+        compiled = compile_query(q, sections=sections, region=region, year=year, index_dir=index_dir)
         out = Tally(query=q)
         region_of = {d["report"]: d["data"].get("region") or "" for d in s.documents(doctype="report")}
         report_col = s.reader().column_reader("report")
