@@ -96,6 +96,8 @@ def outline(paths: tuple[str, ...], as_json: bool) -> None:
         except UnreadableReport as e:
             err.print(f"warning: {display_path(e.path)}: {e.reason}", markup=False)
             continue
+        for warning in report.warnings:
+            err.print(f"warning: {display_path(path)}: {warning}", markup=False)
         read += 1
         if as_json:
             click.echo(json.dumps(report.to_json(), ensure_ascii=False))

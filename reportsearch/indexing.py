@@ -406,7 +406,9 @@ def build(paths: Iterable[str], index_dir: str | None = None, *, rebuild: bool =
                     summary.skipped += 1
                     continue
             todo.append(f)
-        gone = [rid for rid, (apath, _) in known.items() if rid not in listed and _under(apath, [display_path(p) for p in paths])]
+        unlisted = [display_path(p) for p, _ in problems]  # unreadable directories: keep what was indexed from them
+        gone = [rid for rid, (apath, _) in known.items() if rid not in listed
+                and _under(apath, [display_path(p) for p in paths]) and not _under(apath, unlisted)]
         if progress:
             progress(0, len(todo))
         for start in range(0, max(len(todo), 1), batch):

@@ -45,6 +45,7 @@ class RawDocument:
     lines: list[str]
     front_matter: dict[str, str] = field(default_factory=dict)
     encoding: str = "utf-8"
+    warnings: list[str] = field(default_factory=list)  # what the reader repaired, one line each
 
 
 @dataclass
@@ -89,6 +90,7 @@ class Report:
     path: str
     meta: Metadata
     blocks: list[Block]
+    warnings: list[str] = field(default_factory=list)  # what reading repaired (RawDocument.warnings)
 
     def to_json(self) -> dict:
         m = self.meta

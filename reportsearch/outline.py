@@ -20,4 +20,4 @@ def outline(path: str) -> Report:
         raise UnreadableReport(os.fspath(path), "no recognisable report body (no sentences or numbered headings)")
     units = blocks_mod.split(doc.body, meta.year)
     labelled = sections.label(units, meta.year, metadata.is_work_report(meta.title, doc))
-    return Report(path=os.fspath(path), meta=meta, blocks=labelled)
+    return Report(path=os.fspath(path), meta=meta, blocks=labelled, warnings=list(raw.warnings))
