@@ -22,6 +22,8 @@ import sqlite3
 import unicodedata
 from functools import lru_cache
 
+from .variants import simplified_char
+
 DICT_FILE = "jieba-dict.sqlite"
 
 
@@ -30,13 +32,15 @@ def _fold_char(ch: str) -> str:
     n = unicodedata.normalize("NFKC", ch)
     if len(n) != 1:
         n = ch  # keep offsets: only 1:1 foldings (full-width → half-width, compatibility forms)
+    n = simplified_char(n)  # 復議 → 复议: OpenCC's character table, one for one
     if n.isspace():
         return " "
     return n.lower()
 
 
 def fold(text: str) -> str:
-    """Text with full-width/half-width and case folded, character for character (offsets kept)."""
+    """Text with full-width/half-width, case and traditional/simplified characters folded,
+    character for character (offsets kept)."""
     return "".join(map(_fold_char, text))
 
 
@@ -84,7 +88,7 @@ def _keep_words(tokens) -> list[str]:
 
 def words(text: str, tokenizer=None) -> list[str]:
     """jieba search-mode words of a text, folded, without spaces and punctuation."""
-    return _keep_words((tokenizer or index_tokenizer()).cut_for_search(text))
+    return _keep_words((tokenizer or index_tokenizer()).cut_for_search(fold(text)))  # 復議 ranks as 复议
 
 
 # ------------------------------------------------------------------ query-time dictionary
@@ -153,7 +157,7 @@ def query_tokenizer(index_dir: str | None):
 
 def query_words(text: str, index_dir: str | None) -> list[str]:
     """jieba's precise-mode words of an unquoted query term, folded, punctuation dropped."""
-    return _keep_words(query_tokenizer(index_dir).cut(text))
+    return _keep_words(query_tokenizer(index_dir).cut(fold(text)))
 
 
 def search_words(text: str, index_dir: str | None) -> list[str]:

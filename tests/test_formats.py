@@ -1,0 +1,106 @@
+"""Reports as governments publish them: PDF, Word (DOCX, DOC), OFD and traditional characters.
+
+Every fixture is generated here from the sample reports in corpus/, once per test session, and
+every format must give the same furniture, metadata, blocks and labels as the sample's text."""
+from __future__ import annotations
+
+import json
+import pathlib
+import re
+import subprocess
+import sys
+
+import pytest
+from click.testing import CliRunner
+from conftest import CORPUS, SAMPLES, shared_or_skip
+
+from reportsearch import outline
+from reportsearch.cli import main
+from reportsearch.variants import is_traditional, simplify
+
+
+# ------------------------------------------------------------------ scoring against the labels
+
+def _score(reports: dict[str, object], tmp_path: pathlib.Path, to_simplified=None) -> tuple[str, str]:
+    """score_sections.py's two summary lines for outlines, each named after its sample's .txt
+    (the labels match by file name); `to_simplified` converts text so simplified anchors apply."""
+    scorer = shared_or_skip("eval", "score_sections.py")
+    out = tmp_path / "outline.jsonl"
+    with out.open("w", encoding="utf-8") as f:
+        for name, report in reports.items():
+            obj = report.to_json()
+            obj["path"] = str(tmp_path / name)
+            if to_simplified:
+                obj["title"] = to_simplified(obj["title"]) if obj["title"] else None
+                for b in obj["blocks"]:
+                    b["text"] = to_simplified(b["text"])
+                    b["heading"] = [to_simplified(h) for h in b["heading"]]
+            f.write(json.dumps(obj, ensure_ascii=False) + "\n")
+    res = subprocess.run([sys.executable, str(scorer), str(out)], capture_output=True, text=True, check=True)
+    return tuple(res.stdout.strip().splitlines()[-2:])
+
+
+def _macro(lines: tuple[str, str]) -> float:
+    return float(lines[-1].split()[1])
+
+
+@pytest.fixture(scope="module")
+def text_outlines():
+    return {p.name: outline(str(p)) for p in SAMPLES}
+
+
+# ------------------------------------------------------------------ traditional characters
+
+@pytest.fixture(scope="module")
+def traditional(tmp_path_factory):
+    """A 繁体 copy of every sample, converted by OpenCC (phrases and characters, as a site would)."""
+    import opencc
+    s2t = opencc.OpenCC("s2t")
+    d = tmp_path_factory.mktemp("traditional")
+    for p in SAMPLES:
+        (d / p.name).write_text(s2t.convert(p.read_text(encoding="utf-8")), encoding="utf-8")
+    return d
+
+
+def test_traditional_copy_scores_like_the_text(traditional, text_outlines, tmp_path):
+    import opencc
+    t2s = opencc.OpenCC("t2s")
+    trad = {p.name: outline(str(traditional / p.name)) for p in SAMPLES}
+    assert _score(trad, tmp_path, t2s.convert) == _score(text_outlines, tmp_path)
+
+
+def test_traditional_report_keeps_its_characters_and_labels(traditional, text_outlines):
+    for p in SAMPLES:
+        source = (traditional / p.name).read_text(encoding="utf-8")
+        assert is_traditional(source.splitlines()) and not is_traditional(p.read_text(encoding="utf-8").splitlines())
+        compact = re.sub(r"\s+", "", source)
+        got, ref = outline(str(traditional / p.name)), text_outlines[p.name]
+        assert [b.labels for b in got.blocks] == [b.labels for b in ref.blocks], p.name
+        assert [len(b.heading) for b in got.blocks] == [len(b.heading) for b in ref.blocks], p.name
+        for b in got.blocks:  # the original characters, as they stand in the file
+            assert re.sub(r"\s+", "", b.text) in compact
+        assert sum(simplify(b.text) != b.text for b in got.blocks) >= len(got.blocks) * 0.8
+        # Region and issuer are names to group and filter by: simplified. The title is the report's own.
+        assert (got.meta.region, got.meta.issuer, got.meta.year, got.meta.published) == (
+            ref.meta.region, ref.meta.issuer, ref.meta.year, ref.meta.published)
+        assert got.meta.title in source and simplify(got.meta.title) == simplify(ref.meta.title)
+
+
+def _block_ids(index: str, query: str) -> list[tuple[str, str]]:
+    res = CliRunner().invoke(main, ["search", query, "--index", index, "--by", "block", "-n", "100", "--format", "json"])
+    assert res.exit_code == 0, res.output
+    return [(b["block"], b["text"]) for b in json.loads(res.stdout)["blocks"]]
+
+
+def test_search_finds_traditional_and_simplified_alike(traditional, tmp_path):
+    index = str(tmp_path / "ix")
+    # two reports in 繁体, one in 简体
+    paths = [str(traditional / "linfen-2021.txt"), str(traditional / "yuwangtai-2022.txt"), str(CORPUS / "ruian-2019.txt")]
+    assert CliRunner().invoke(main, ["index", *paths, "--index", index, "-j", "1"]).exit_code == 0
+    simplified = _block_ids(index, "复议")
+    # OpenCC writes 複議; 復議 is the other traditional form of 复议: both fold to it.
+    assert simplified == _block_ids(index, "複議") == _block_ids(index, "復議")  # same blocks, same order
+    texts = [t for _, t in simplified]
+    assert any("複議" in t for t in texts) and any("复议" in t for t in texts)
+    res = CliRunner().invoke(main, ["search", "复议", "--index", index, "--format", "md"])
+    assert "**複議**" in res.stdout and "**复议**" in res.stdout  # snippets show the original characters
