@@ -104,3 +104,55 @@ def test_search_finds_traditional_and_simplified_alike(traditional, tmp_path):
     assert any("複議" in t for t in texts) and any("复议" in t for t in texts)
     res = CliRunner().invoke(main, ["search", "复议", "--index", index, "--format", "md"])
     assert "**複議**" in res.stdout and "**复议**" in res.stdout  # snippets show the original characters
+
+
+# ------------------------------------------------------------------ PDF
+
+HEADER = "某某市人民政府办公室 公开版"
+
+
+@pytest.fixture(scope="module")
+def pdfs(tmp_path_factory):
+    """Each sample as a PDF: wrapped justified lines, a running header, page numbers in three
+    styles, paragraphs over page breaks and an image-only page; plus one scanned PDF."""
+    import makedocs
+    d = tmp_path_factory.mktemp("pdf")
+    for p in SAMPLES:
+        (d / f"{p.stem}.pdf").write_bytes(makedocs.pdf(p.read_text(encoding="utf-8"), header=HEADER))
+    (d / "scanned.pdf").write_bytes(makedocs.pdf(SAMPLES[0].read_text(encoding="utf-8"), scanned=True))
+    return d
+
+
+def _same_outline(got, ref):
+    assert got.meta == ref.meta
+    assert [b.text for b in got.blocks] == [b.text for b in ref.blocks]
+    assert [b.labels for b in got.blocks] == [b.labels for b in ref.blocks]
+    assert [b.heading for b in got.blocks] == [b.heading for b in ref.blocks]
+
+
+@pytest.mark.parametrize("sample", [p.name for p in SAMPLES])
+def test_pdf_reads_as_the_text(pdfs, text_outlines, sample):
+    _same_outline(outline(str(pdfs / sample.replace(".txt", ".pdf"))), text_outlines[sample])
+
+
+def test_pdf_layout_furniture_and_wrapping(pdfs):
+    from reportsearch.read import pdf
+    data = (pdfs / "linfen-2021.pdf").read_bytes()
+    pages, _ = pdf.pdf_pages("linfen-2021.pdf", data)
+    assert len(pages) >= 5 and not pages[2].lines  # the image-only page
+    folios = [x.text for p in pages for x in p.lines if re.search(r"—\s*\d+\s*—|-\s*\d+\s*-|第\s*\d+\s*页", x.text)]
+    assert {"— 1 —", "- 2 -", "第 4 页 共 %d 页" % len(pages)} <= set(folios)
+    lines = pdf.read_pdf("linfen-2021.pdf", data).lines
+    joined = "\n".join(lines)
+    assert HEADER not in joined and not re.search(r"—\s*\d+\s*—|第\s*\d+\s*页", joined)
+    # a paragraph that runs over a page break comes out whole
+    last_of_page = [p.lines[-2].text for p in pages if len(p.lines) > 2][0]  # [-1] is the folio
+    assert not last_of_page.endswith("。")
+    assert any(last_of_page in x and not x.startswith(last_of_page) for x in lines)
+    assert "一、聚焦“一把手”工程,切实履行法治建设第一责任人职责" in lines  # headings kept, alone
+
+
+def test_scanned_pdf_is_named_with_what_to_do(pdfs):
+    res = CliRunner().invoke(main, ["outline", str(pdfs / "scanned.pdf")])
+    assert res.exit_code == 2
+    assert f"warning: {pdfs / 'scanned.pdf'}: scanned PDF without a text layer — run OCR first" in res.stderr

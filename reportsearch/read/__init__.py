@@ -19,7 +19,7 @@ from collections.abc import Callable
 
 from ..errors import UnreadableReport
 from ..model import RawDocument
-from . import html, text
+from . import html, pdf, text
 from .common import MAX_FILE_BYTES, display_path, read_bytes, strip_controls
 
 __all__ = ["SUFFIXES", "display_path", "expand_paths", "is_report_file", "read_bytes", "read_document",
@@ -29,12 +29,12 @@ Reader = Callable[[str, bytes], RawDocument]
 
 READERS: dict[str, Reader] = {
     ".txt": text.read_text, ".md": text.read_markdown, ".markdown": text.read_markdown,
-    ".html": html.read_html, ".htm": html.read_html,
+    ".html": html.read_html, ".htm": html.read_html, ".pdf": pdf.read_pdf,
 }
 SUFFIXES = tuple(READERS)
 
 # A file whose bytes say it is another format than its name: read it as what it is.
-_MAGIC: list[tuple[bytes, Reader]] = []
+_MAGIC: list[tuple[bytes, Reader]] = [(b"%PDF-", pdf.read_pdf)]
 
 
 def is_report_file(path: str) -> bool:

@@ -1,0 +1,112 @@
+"""Make PDF, DOCX and OFD files from a sample report's text, laid out as governments publish them.
+
+Used by tests/test_formats.py (fixtures) and bench/pdf_libraries.py (the library comparison).
+PDFs use reportlab's built-in CID font STSong-Light (no font file needed); `font=` may name a
+TrueType file to embed instead, as Word and WPS do."""
+from __future__ import annotations
+
+import io
+import re
+import zipfile
+from xml.sax.saxutils import escape
+
+PAGE_W, PAGE_H = 595.0, 842.0  # A4 in points
+MARGIN_L, MARGIN_R, MARGIN_T, MARGIN_B = 79.0, 74.0, 100.0, 90.0
+FONT_SIZE, LEADING = 15.0, 27.0
+FOOTERS = ["— {n} —", "- {n} -", "第 {n} 页 共 {total} 页"]
+
+
+def paragraphs(text: str) -> list[str]:
+    """The sample's non-empty lines, stripped: one paragraph each."""
+    return [x.strip() for x in text.splitlines() if x.strip()]
+
+
+def _wrap(par: str, width: float, measure) -> list[str]:
+    """Lines of a paragraph wrapped by width, first line indented two characters (Chinese style);
+    like Word, a run of Latin letters and digits is not broken."""
+    lines, cur, used = [], "", 2 * FONT_SIZE
+    for piece in re.findall(r"[A-Za-z0-9.%]+|.", par):
+        w = sum(measure(ch) for ch in piece)
+        if used + w > width and cur:
+            lines.append(cur)
+            cur, used = "", 0.0
+        cur += piece
+        used += w
+    lines.append(cur)
+    return lines
+
+
+def pdf(text: str, *, header: str = "法治政府建设年度报告", image_page_after: int | None = 2,
+        scanned: bool = False, font: str | None = None) -> bytes:
+    """A PDF of the report: wrapped lines, a running header, page numbers in three styles, an
+    image-only page after page `image_page_after`; `scanned=True`: every page an image, no text."""
+    from reportlab.lib.utils import ImageReader
+    from reportlab.pdfbase import pdfmetrics
+    from reportlab.pdfgen import canvas
+
+    if font:
+        from reportlab.pdfbase.ttfonts import TTFont
+        pdfmetrics.registerFont(TTFont("Body", font))
+        name = "Body"
+    else:
+        from reportlab.pdfbase.cidfonts import UnicodeCIDFont
+        pdfmetrics.registerFont(UnicodeCIDFont("STSong-Light"))
+        name = "STSong-Light"
+
+    def measure(ch: str) -> float:
+        return pdfmetrics.stringWidth(ch, name, FONT_SIZE)
+
+    width = PAGE_W - MARGIN_L - MARGIN_R
+    per_page = int((PAGE_H - MARGIN_T - MARGIN_B) // LEADING)
+    pages: list[list[tuple[float, str]]] = [[]]
+    for par in paragraphs(text):
+        wrapped = _wrap(par, width, measure)
+        for i, line in enumerate(wrapped):
+            if len(pages[-1]) == per_page:
+                pages.append([])
+            pages[-1].append((2 * FONT_SIZE if i == 0 else 0.0, line, i < len(wrapped) - 1))
+    total = len(pages) + (1 if image_page_after is not None and not scanned else 0)
+    buf = io.BytesIO()
+    c = canvas.Canvas(buf, pagesize=(PAGE_W, PAGE_H))
+    image = ImageReader(_chart_png())
+    n = 0
+    for k, lines in enumerate(pages):
+        n += 1
+        if scanned:
+            c.drawImage(image, MARGIN_L, MARGIN_B, width, PAGE_H - MARGIN_T - MARGIN_B)
+        else:
+            c.setFont(name, 10.5)
+            c.drawCentredString(PAGE_W / 2, PAGE_H - 50, header)
+            c.line(MARGIN_L, PAGE_H - 58, PAGE_W - MARGIN_R, PAGE_H - 58)
+            c.setFont(name, FONT_SIZE)
+            y = PAGE_H - MARGIN_T
+            for indent, line, justify in lines:
+                t = c.beginText(MARGIN_L + indent, y)
+                t.setFont(name, FONT_SIZE)
+                if justify and len(line) > 1:  # justified, as Word and WPS set Chinese text
+                    spare = width - indent - sum(measure(ch) for ch in line)
+                    t.setCharSpace(max(0.0, spare / (len(line) - 1)))
+                t.textOut(line)
+                c.drawText(t)
+                y -= LEADING
+            c.setFont(name, 12)
+            c.drawCentredString(PAGE_W / 2, 45, FOOTERS[k % 3].format(n=n, total=total))
+        c.showPage()
+        if image_page_after is not None and k + 1 == image_page_after and not scanned:
+            n += 1
+            c.drawImage(image, MARGIN_L, PAGE_H / 2 - 100, width, 200)
+            c.showPage()
+    c.save()
+    return buf.getvalue()
+
+
+def _chart_png() -> io.BytesIO:
+    from PIL import Image, ImageDraw
+    img = Image.new("RGB", (400, 200), "white")
+    d = ImageDraw.Draw(img)
+    for i, h in enumerate((60, 120, 90, 160, 140)):
+        d.rectangle([30 + i * 70, 190 - h, 80 + i * 70, 190], fill=(40, 90, 160))
+    out = io.BytesIO()
+    img.save(out, "PNG")
+    out.seek(0)
+    return out
