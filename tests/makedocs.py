@@ -110,3 +110,86 @@ def _chart_png() -> io.BytesIO:
     img.save(out, "PNG")
     out.seek(0)
     return out
+
+
+# ------------------------------------------------------------------ DOCX
+
+_W_NS = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
+_L1 = re.compile(r"^(?P<n>[一二三四五六七八九十]{1,3})、")
+_L2 = re.compile(r"^(?P<o>[（(])(?P<n>[一二三四五六七八九十]{1,3})(?P<c>[）)])")
+_CN = "一二三四五六七八九十"
+
+
+def _cn_value(s: str) -> int:
+    if len(s) == 1:
+        return _CN.index(s) + 1
+    if s[0] == "十":
+        return 10 + _CN.index(s[1]) + 1
+    return (_CN.index(s[0]) + 1) * 10 + (_CN.index(s[2]) + 1 if len(s) > 2 else 0)
+
+
+def docx(text: str, *, auto_numbering: bool = True, table: list[list[str]] | None = None) -> bytes:
+    """A .docx of the report: 一、 lines in style Heading 1, （一） lines Heading 2 when they are
+    headings; with `auto_numbering`, their numbers are Word's automatic numbering (numPr), not
+    text. `table` rows are inserted as a Word table after the first heading."""
+    import docx as python_docx
+    from docx.oxml import parse_xml
+
+    doc = python_docx.Document()
+    numbering = doc.part.numbering_part.element
+    pars = paragraphs(text)
+    close = "）" if "（一）" in text or "（二）" in text else ")"
+    open_ = "（" if close == "）" else "("
+    numbering.append(parse_xml(
+        f'<w:abstractNum xmlns:w="{_W_NS}" w:abstractNumId="90">'
+        f'<w:multiLevelType w:val="multilevel"/>'
+        f'<w:lvl w:ilvl="0"><w:start w:val="1"/><w:numFmt w:val="chineseCounting"/><w:lvlText w:val="%1、"/></w:lvl>'
+        f'<w:lvl w:ilvl="1"><w:start w:val="1"/><w:numFmt w:val="chineseCounting"/>'
+        f'<w:lvlText w:val="{open_}%2{close}"/></w:lvl></w:abstractNum>'))
+    nums = [0]
+    counters: dict[int, int] = {}
+
+    def new_num(level: int, start: int) -> None:
+        num_id = 900 + len(nums)
+        override = (f'<w:lvlOverride w:ilvl="{level}"><w:startOverride w:val="{start}"/></w:lvlOverride>'
+                    if start != 1 else "")
+        numbering.append(parse_xml(f'<w:num xmlns:w="{_W_NS}" w:numId="{num_id}"><w:abstractNumId w:val="90"/>'
+                                   f'{override}</w:num>'))
+        nums.append(num_id)
+        counters.clear()
+
+    def number(par, level: int, value: int) -> None:
+        if counters.get(level, 0) + 1 != value:  # the report's own numbering skips or restarts
+            new_num(level, value)
+        counters[level] = value
+        for deeper in [k for k in counters if k > level]:
+            del counters[deeper]
+        ppr = par._p.get_or_add_pPr()
+        ppr.append(parse_xml(f'<w:numPr xmlns:w="{_W_NS}"><w:ilvl w:val="{level}"/>'
+                             f'<w:numId w:val="{nums[-1]}"/></w:numPr>'))
+
+    new_num(0, 1)
+    table_done = table is None
+    for line in pars:
+        m1, m2 = _L1.match(line), _L2.match(line)
+        m2 = m2 if m2 and m2.group("o") == open_ and m2.group("c") == close else None
+        heading = len(line) <= 60 and "。" not in line.rstrip("。")
+        if m1 or m2:
+            m = m1 or m2
+            level = 0 if m1 else 1
+            body = line[m.end():] if auto_numbering else line
+            par = doc.add_paragraph(body, style=f"Heading {level + 1}" if heading else None)
+            if auto_numbering:
+                number(par, level, _cn_value(m.group("n")))
+            if not table_done:
+                t = doc.add_table(rows=0, cols=len(table[0]))
+                for row in table:
+                    cells = t.add_row().cells
+                    for c, value in zip(cells, row):
+                        c.text = value
+                table_done = True
+        else:
+            doc.add_paragraph(line)
+    buf = io.BytesIO()
+    doc.save(buf)
+    return buf.getvalue()

@@ -156,3 +156,55 @@ def test_scanned_pdf_is_named_with_what_to_do(pdfs):
     res = CliRunner().invoke(main, ["outline", str(pdfs / "scanned.pdf")])
     assert res.exit_code == 2
     assert f"warning: {pdfs / 'scanned.pdf'}: scanned PDF without a text layer — run OCR first" in res.stderr
+
+
+# ------------------------------------------------------------------ DOCX
+
+TABLE = [["指标", "2021年", "2022年"], ["行政复议案件（件）", "312", "287"], ["行政应诉案件（件）", "145", "133"]]
+
+
+@pytest.fixture(scope="module")
+def docxs(tmp_path_factory):
+    """Each sample as .docx: 一、 and （一） headings in Heading 1/2 styles, numbered by Word's
+    automatic numbering (not in the text); one with typed numbers and a table."""
+    import makedocs
+    d = tmp_path_factory.mktemp("docx")
+    for p in SAMPLES:
+        (d / f"{p.stem}.docx").write_bytes(makedocs.docx(p.read_text(encoding="utf-8")))
+    (d / "typed-table.docx").write_bytes(makedocs.docx(SAMPLES[0].read_text(encoding="utf-8"),
+                                                       auto_numbering=False, table=TABLE))
+    return d
+
+
+@pytest.mark.parametrize("sample", [p.name for p in SAMPLES])
+def test_docx_with_automatic_numbering_reads_as_the_text(docxs, text_outlines, sample):
+    import docx
+    path = docxs / sample.replace(".txt", ".docx")
+    typed = [p.text for p in docx.Document(str(path)).paragraphs]
+    assert not any(re.match(r"[一二三四五六七八九十]+、", t) for t in typed)  # Word draws the numbers
+    _same_outline(outline(str(path)), text_outlines[sample])
+
+
+def test_docx_table_rows_and_heading_styles_without_numbers(docxs, tmp_path, text_outlines):
+    import docx
+    from reportsearch.read import read_document
+    got = outline(str(docxs / "typed-table.docx"))
+    lines = read_document(str(docxs / "typed-table.docx")).lines
+    assert "指标  2021年  2022年" in lines and "行政复议案件（件）  312  287" in lines
+    assert any("行政复议案件（件） 312 287" in b.text for b in got.blocks)
+    # an unnumbered heading (style Heading 1, or a Normal paragraph with an outline level) keeps its level
+    d = docx.Document()
+    d.add_paragraph("某某县人民政府关于2021年度法治政府建设情况的报告")
+    d.add_paragraph("现将我县2021年度法治政府建设情况报告如下，请予审议。")
+    d.add_paragraph("总体情况", style="Heading 1")
+    d.add_paragraph("2021年，我县坚持以习近平法治思想为指导，全面推进依法行政，行政复议案件办理质量明显提升。")
+    outlined = d.add_paragraph("存在的问题")
+    outlined._p.get_or_add_pPr().append(docx.oxml.parse_xml(
+        '<w:outlineLvl xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main" w:val="0"/>'))
+    d.add_paragraph("一是执法人员素质有待提高，部分执法人员对新法掌握不够。二是行政复议应诉能力仍需加强。")
+    d.save(tmp_path / "styles.docx")
+    r = outline(str(tmp_path / "styles.docx"))
+    by_text = {b.text[:6]: b for b in r.blocks}
+    assert by_text["2021年，"].heading == ["总体情况"]
+    assert by_text["一是执法人员"].heading == ["存在的问题"]
+    assert any(s.value == "存在问题" for s in by_text["一是执法人员"].labels)

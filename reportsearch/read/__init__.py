@@ -19,7 +19,7 @@ from collections.abc import Callable
 
 from ..errors import UnreadableReport
 from ..model import RawDocument
-from . import html, pdf, text
+from . import docx, html, pdf, text
 from .common import MAX_FILE_BYTES, display_path, read_bytes, strip_controls
 
 __all__ = ["SUFFIXES", "display_path", "expand_paths", "is_report_file", "read_bytes", "read_document",
@@ -30,6 +30,7 @@ Reader = Callable[[str, bytes], RawDocument]
 READERS: dict[str, Reader] = {
     ".txt": text.read_text, ".md": text.read_markdown, ".markdown": text.read_markdown,
     ".html": html.read_html, ".htm": html.read_html, ".pdf": pdf.read_pdf,
+    ".docx": docx.read_docx,
 }
 SUFFIXES = tuple(READERS)
 
