@@ -208,3 +208,41 @@ def test_docx_table_rows_and_heading_styles_without_numbers(docxs, tmp_path, tex
     assert by_text["2021年，"].heading == ["总体情况"]
     assert by_text["一是执法人员"].heading == ["存在的问题"]
     assert any(s.value == "存在问题" for s in by_text["一是执法人员"].labels)
+
+
+# ------------------------------------------------------------------ OFD
+
+@pytest.fixture(scope="module")
+def ofds(tmp_path_factory):
+    """Each sample as an OFD written as its XML: justified lines, running header, page numbers."""
+    import makedocs
+    d = tmp_path_factory.mktemp("ofd")
+    for p in SAMPLES:
+        (d / f"{p.stem}.ofd").write_bytes(makedocs.ofd(p.read_text(encoding="utf-8"), header=HEADER))
+    return d
+
+
+@pytest.mark.parametrize("sample", [p.name for p in SAMPLES])
+def test_ofd_reads_as_the_text(ofds, text_outlines, sample):
+    _same_outline(outline(str(ofds / sample.replace(".txt", ".ofd"))), text_outlines[sample])
+
+
+def test_ofd_pages_in_reading_order_without_furniture(ofds, tmp_path):
+    import zipfile
+    from reportsearch.read import read_document
+    lines = read_document(str(ofds / "ruian-2019.ofd")).lines
+    joined = "\n".join(lines)
+    assert HEADER not in joined and not re.search(r"—\s*\d+\s*—|第\s*\d+\s*页", joined)
+    # TextObjects written in reverse order on every page still read top to bottom
+    src = zipfile.ZipFile(ofds / "ruian-2019.ofd")
+    with zipfile.ZipFile(tmp_path / "reversed.ofd", "w") as out:
+        for info in src.infolist():
+            xml = src.read(info).decode()
+            if info.filename.endswith("Content.xml"):
+                objs = re.findall(r"<ofd:TextObject .*?</ofd:TextObject>", xml)
+                xml = xml.replace("".join(objs), "".join(reversed(objs)))
+            out.writestr(info, xml)
+    assert read_document(str(tmp_path / "reversed.ofd")).lines == lines
+    (tmp_path / "broken.ofd").write_bytes(b"PK\x03\x04 not really a zip")
+    res = CliRunner().invoke(main, ["outline", str(tmp_path / "broken.ofd")])
+    assert res.exit_code == 2 and "broken.ofd: damaged OFD file" in res.stderr

@@ -19,7 +19,7 @@ from collections.abc import Callable
 
 from ..errors import UnreadableReport
 from ..model import RawDocument
-from . import docx, html, pdf, text
+from . import docx, html, ofd, pdf, text
 from .common import MAX_FILE_BYTES, display_path, read_bytes, strip_controls
 
 __all__ = ["SUFFIXES", "display_path", "expand_paths", "is_report_file", "read_bytes", "read_document",
@@ -30,7 +30,7 @@ Reader = Callable[[str, bytes], RawDocument]
 READERS: dict[str, Reader] = {
     ".txt": text.read_text, ".md": text.read_markdown, ".markdown": text.read_markdown,
     ".html": html.read_html, ".htm": html.read_html, ".pdf": pdf.read_pdf,
-    ".docx": docx.read_docx,
+    ".docx": docx.read_docx, ".ofd": ofd.read_ofd,
 }
 SUFFIXES = tuple(READERS)
 
@@ -48,6 +48,12 @@ def reader_for(path: str, data: bytes) -> Reader:
     for magic, reader in _MAGIC:
         if data.startswith(magic):
             return reader
+    if data.startswith(b"PK\x03\x04"):  # both ZIP packages: which one is it?
+        head = data[:65536]
+        if b"OFD.xml" in head:
+            return ofd.read_ofd
+        if b"word/" in head:
+            return docx.read_docx
     suffix = os.path.splitext(os.fspath(path))[1].lower()
     return READERS.get(suffix, text.read_text)
 
