@@ -246,3 +246,59 @@ def test_ofd_pages_in_reading_order_without_furniture(ofds, tmp_path):
     (tmp_path / "broken.ofd").write_bytes(b"PK\x03\x04 not really a zip")
     res = CliRunner().invoke(main, ["outline", str(tmp_path / "broken.ofd")])
     assert res.exit_code == 2 and "broken.ofd: damaged OFD file" in res.stderr
+
+
+# ------------------------------------------------------------------ DOC (Word 97–2003)
+
+@pytest.fixture(scope="module")
+def docs(tmp_path_factory):
+    """Each sample as a .doc, converted from .docx by LibreOffice (skipped where it is not installed):
+    typed numbers for every sample, and one with Word's automatic numbering."""
+    import shutil as sh
+
+    import makedocs
+    soffice = sh.which("soffice") or sh.which("libreoffice")
+    if not soffice:
+        pytest.skip("LibreOffice is not installed: no way to write .doc fixtures")
+    d = tmp_path_factory.mktemp("doc")
+    sources = []
+    for p in SAMPLES:
+        (d / f"{p.stem}.docx").write_bytes(makedocs.docx(p.read_text(encoding="utf-8"), auto_numbering=False))
+        sources.append(str(d / f"{p.stem}.docx"))
+    (d / "auto-numbered.docx").write_bytes(makedocs.docx(SAMPLES[0].read_text(encoding="utf-8")))
+    sources.append(str(d / "auto-numbered.docx"))
+    subprocess.run([soffice, f"-env:UserInstallation=file://{d}/profile", "--headless", "--convert-to", "doc",
+                    "--outdir", str(d), *sources], check=True, capture_output=True, timeout=300)
+    for s in sources:
+        pathlib.Path(s).unlink()
+    return d
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("sample", [p.name for p in SAMPLES])
+def test_doc_reads_as_the_text_with_antiword(docs, text_outlines, sample, monkeypatch):
+    import shutil as sh
+
+    from reportsearch.read import doc
+    if not sh.which("antiword"):
+        pytest.skip("antiword is not installed (apt-get install antiword)")
+    monkeypatch.setattr(doc, "CONVERTERS", ("antiword",))
+    _same_outline(outline(str(docs / sample.replace(".txt", ".doc"))), text_outlines[sample])
+
+
+@pytest.mark.slow
+def test_doc_with_automatic_numbering_reads_as_the_text_with_libreoffice(docs, text_outlines, monkeypatch):
+    from reportsearch.read import doc
+    monkeypatch.setattr(doc, "CONVERTERS", ("soffice", "libreoffice"))
+    _same_outline(outline(str(docs / "auto-numbered.doc")), text_outlines[SAMPLES[0].name])
+
+
+def test_doc_without_a_converter_says_what_to_install(tmp_path, monkeypatch):
+    import shutil as sh
+    monkeypatch.setattr(sh, "which", lambda name: None)
+    path = tmp_path / "报告.doc"
+    path.write_bytes(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(504))
+    res = CliRunner().invoke(main, ["outline", str(path)])
+    assert res.exit_code == 2
+    assert (f"warning: {path}: needs a converter for .doc — apt-get install antiword (or libreoffice-writer), "
+            f"or save it as .docx") in res.stderr

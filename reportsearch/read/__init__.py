@@ -19,7 +19,7 @@ from collections.abc import Callable
 
 from ..errors import UnreadableReport
 from ..model import RawDocument
-from . import docx, html, ofd, pdf, text
+from . import doc, docx, html, ofd, pdf, text
 from .common import MAX_FILE_BYTES, display_path, read_bytes, strip_controls
 
 __all__ = ["SUFFIXES", "display_path", "expand_paths", "is_report_file", "read_bytes", "read_document",
@@ -30,12 +30,12 @@ Reader = Callable[[str, bytes], RawDocument]
 READERS: dict[str, Reader] = {
     ".txt": text.read_text, ".md": text.read_markdown, ".markdown": text.read_markdown,
     ".html": html.read_html, ".htm": html.read_html, ".pdf": pdf.read_pdf,
-    ".docx": docx.read_docx, ".ofd": ofd.read_ofd,
+    ".docx": docx.read_docx, ".doc": doc.read_doc, ".ofd": ofd.read_ofd,
 }
 SUFFIXES = tuple(READERS)
 
 # A file whose bytes say it is another format than its name: read it as what it is.
-_MAGIC: list[tuple[bytes, Reader]] = [(b"%PDF-", pdf.read_pdf)]
+_MAGIC: list[tuple[bytes, Reader]] = [(b"%PDF-", pdf.read_pdf), (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1", doc.read_doc)]
 
 
 def is_report_file(path: str) -> bool:
