@@ -37,7 +37,7 @@ def _wrap(par: str, width: float, measure) -> list[str]:
 
 
 def pdf(text: str, *, header: str = "法治政府建设年度报告", image_page_after: int | None = 2,
-        scanned: bool = False, font: str | None = None) -> bytes:
+        scanned: bool = False, font: str | None = None, password: str | None = None) -> bytes:
     """A PDF of the report: wrapped lines, a running header, page numbers in three styles, an
     image-only page after page `image_page_after`; `scanned=True`: every page an image, no text."""
     from reportlab.lib.utils import ImageReader
@@ -67,7 +67,11 @@ def pdf(text: str, *, header: str = "法治政府建设年度报告", image_page
             pages[-1].append((2 * FONT_SIZE if i == 0 else 0.0, line, i < len(wrapped) - 1))
     total = len(pages) + (1 if image_page_after is not None and not scanned else 0)
     buf = io.BytesIO()
-    c = canvas.Canvas(buf, pagesize=(PAGE_W, PAGE_H))
+    encrypt = None
+    if password:
+        from reportlab.lib.pdfencrypt import StandardEncryption
+        encrypt = StandardEncryption(password, canPrint=0)
+    c = canvas.Canvas(buf, pagesize=(PAGE_W, PAGE_H), encrypt=encrypt)
     image = ImageReader(_chart_png())
     n = 0
     for k, lines in enumerate(pages):

@@ -5,6 +5,7 @@ every format must give the same furniture, metadata, blocks and labels as the sa
 from __future__ import annotations
 
 import json
+import os
 import pathlib
 import re
 import subprocess
@@ -92,6 +93,7 @@ def _block_ids(index: str, query: str) -> list[tuple[str, str]]:
     return [(b["block"], b["text"]) for b in json.loads(res.stdout)["blocks"]]
 
 
+@pytest.mark.slow
 def test_search_finds_traditional_and_simplified_alike(traditional, tmp_path):
     index = str(tmp_path / "ix")
     # two reports in 繁体, one in 简体
@@ -302,3 +304,60 @@ def test_doc_without_a_converter_says_what_to_install(tmp_path, monkeypatch):
     assert res.exit_code == 2
     assert (f"warning: {path}: needs a converter for .doc — apt-get install antiword (or libreoffice-writer), "
             f"or save it as .docx") in res.stderr
+
+
+# ------------------------------------------------------------------ every format, one pipeline
+
+def test_every_format_scores_like_the_text(pdfs, docxs, ofds, text_outlines, tmp_path):
+    """score_sections.py on each format's outlines (named after the sample's .txt) is within
+    0.01 of the text's, with the same metadata and furniture counts."""
+    ref = _score(text_outlines, tmp_path)
+    for folder, suffix in ((pdfs, ".pdf"), (docxs, ".docx"), (ofds, ".ofd")):
+        got = _score({p.name: outline(str(folder / (p.stem + suffix))) for p in SAMPLES}, tmp_path)
+        assert abs(_macro(got) - _macro(ref)) <= 0.01, (suffix, got, ref)
+        assert got[0].split(", metadata")[1] == ref[0].split(", metadata")[1], (suffix, got, ref)
+        assert "furniture leaked 0/" in got[0], (suffix, got)
+
+
+@pytest.mark.slow
+def test_index_a_mixed_directory_names_each_unreadable_file(pdfs, docxs, ofds, traditional, tmp_path):
+    import shutil as sh
+
+    import makedocs
+    d = tmp_path / "mixed"
+    d.mkdir()
+    sample = SAMPLES[0].read_text(encoding="utf-8")
+    good = {
+        "a.txt": SAMPLES[0].read_bytes(),
+        "b.md": ("---\ntitle: 瑞安市法治政府建设报告\n---\n" + SAMPLES[1].read_text(encoding="utf-8")).encode(),
+        "c.html": ("<html><body><form>" + "".join(f"<p>{x}</p>" for x in SAMPLES[2].read_text(
+            encoding="utf-8").splitlines()) + "</form></body></html>").encode("gb18030"),
+        "d.pdf": (pdfs / "zaozhuang-2021.pdf").read_bytes(),
+        "e.docx": (docxs / "zhaoqing-2023.docx").read_bytes(),
+        "f.ofd": (ofds / "linfen-2021.ofd").read_bytes(),
+        "g-繁體.txt": (traditional / "ruian-2019.txt").read_bytes(),
+    }
+    bad = {
+        "scan.pdf": ((pdfs / "scanned.pdf").read_bytes(), "scanned PDF without a text layer — run OCR first"),
+        "locked.pdf": (makedocs.pdf(sample, password="secret"), "encrypted PDF (needs a password) — save it without one"),
+        "broken.docx": (b"PK\x03\x04" + bytes(100), "damaged Word file"),
+        "broken.ofd": (b"PK\x03\x04" + bytes(100), "damaged OFD file"),
+        "empty.txt": (b"", "empty file"),
+    }
+    for name, data in good.items():
+        (d / name).write_bytes(data)
+    for name, (data, _) in bad.items():
+        (d / name).write_bytes(data)
+    has_converter = any(sh.which(x) for x in ("soffice", "libreoffice", "antiword"))
+    (d / "old.doc").write_bytes(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(504))  # not a real Word file
+    res = CliRunner().invoke(main, ["index", str(d), "--index", str(tmp_path / "ix"), "-j", "1"])
+    assert res.exit_code == 3, res.output
+    assert re.search(rf"added\s+{len(good)}\b", res.output), res.output
+    for name, (_, reason) in bad.items():
+        assert f"warning: {d / name}: {reason}" in res.stderr, (name, res.stderr)
+    doc_reason = "could not" if has_converter else "needs a converter for .doc — apt-get install antiword"
+    assert f"warning: {d / 'old.doc'}: " in res.stderr and doc_reason in res.stderr, res.stderr
+    assert len([x for x in res.stderr.splitlines() if x.startswith("warning: ")]) == len(bad) + 1
+    show = CliRunner().invoke(main, ["search", "行政复议", "--index", str(tmp_path / "ix"), "--format", "json", "-n", "20"])
+    paths = {os.path.basename(r["path"]) for r in json.loads(show.stdout)["reports"]}
+    assert {"d.pdf", "e.docx", "f.ofd", "g-繁體.txt"} <= paths, paths
