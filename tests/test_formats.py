@@ -361,3 +361,28 @@ def test_index_a_mixed_directory_names_each_unreadable_file(pdfs, docxs, ofds, t
     show = CliRunner().invoke(main, ["search", "行政复议", "--index", str(tmp_path / "ix"), "--format", "json", "-n", "20"])
     paths = {os.path.basename(r["path"]) for r in json.loads(show.stdout)["reports"]}
     assert {"d.pdf", "e.docx", "f.ofd", "g-繁體.txt"} <= paths, paths
+
+
+@pytest.fixture(scope="module")
+def office_pdfs(tmp_path_factory):
+    """Each sample's .docx as LibreOffice exports it to PDF (skipped without LibreOffice): ragged
+    right, no first-line indent, space between paragraphs, fonts switching for Latin text."""
+    import shutil as sh
+
+    import makedocs
+    soffice = sh.which("soffice") or sh.which("libreoffice")
+    if not soffice:
+        pytest.skip("LibreOffice is not installed")
+    d = tmp_path_factory.mktemp("office-pdf")
+    for p in SAMPLES:
+        (d / f"{p.stem}.docx").write_bytes(makedocs.docx(p.read_text(encoding="utf-8"), auto_numbering=False))
+    subprocess.run([soffice, f"-env:UserInstallation=file://{d}/profile", "--headless", "--convert-to", "pdf",
+                    "--outdir", str(d), *[str(d / f"{p.stem}.docx") for p in SAMPLES]],
+                   check=True, capture_output=True, timeout=300)
+    return d
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("sample", [p.name for p in SAMPLES])
+def test_pdf_exported_by_an_office_suite_reads_as_the_text(office_pdfs, text_outlines, sample):
+    _same_outline(outline(str(office_pdfs / sample.replace(".txt", ".pdf"))), text_outlines[sample])

@@ -2,9 +2,10 @@
 lines wrapped by the layout joined back into paragraphs.
 
 Chinese has no spaces between words, so a line is joined to the one before it unless that
-one ends a paragraph: it ends a sentence (in a document whose paragraphs are not marked by an
-indent), stops short of the right margin, or is followed by a heading (一、 （一） 1. 第一部分),
-an indented first line or a wider gap. Page furniture is a line in the top or bottom band of a
+one ends a paragraph: it stops short of the right margin by more than the next line's first
+unbreakable run needs, it is followed by a heading (一、 （一） 1. 第一部分), an indented first
+line or a wider gap than lines usually have, or — in a document whose paragraphs are marked
+neither by indents nor by space between them — it ends a sentence. Page furniture is a line in the top or bottom band of a
 page that is a page number (— 3 —, - 3 -, 第 3 页 共 10 页, 3/10) or repeats on most pages.
 """
 from __future__ import annotations
@@ -75,6 +76,18 @@ def drop_furniture(pages: list[Page]) -> list[list[Line]]:
     return out
 
 
+# What cannot be parted from the first character of a line: opening punctuation after it,
+# Latin letters and digits, and punctuation that may not begin a line.
+_UNBREAKABLE = re.compile(r"^.[“‘（(《【「『]*[A-Za-z0-9.%,\-/:+×]*[”’）)》】」』，。、；：？！,.;:?!%]*")
+
+
+def _room_needed(text: str, em: float) -> float:
+    """The width the start of a line would need at the end of the line before: its first
+    unbreakable run, Chinese characters one em wide and Latin ones about half."""
+    run = _UNBREAKABLE.match(text)
+    return sum(em if ch >= "\u2e80" or ch in "“”‘’" else em * 0.55 for ch in (run.group() if run else text[:1]))
+
+
 def _starts_heading(text: str) -> bool:
     return marker(text) is not None or bool(_PART.match(text))
 
@@ -90,6 +103,11 @@ def join_lines(pages: list[list[Line]]) -> list[str]:
     right = sorted(x.x1 for x in body)[int(len(body) * 0.9)]
     indented = sum(x.x0 > left + em * 1.2 for x in body)
     indent_style = indented >= max(2, len(body) * 0.03)  # paragraphs open with an indent
+    gaps = [b.top - a.bottom for page in pages for a, b in zip(page, page[1:]) if b.top > a.bottom]
+    leading = statistics.median(gaps) if gaps else em * 0.5  # the usual gap between lines
+    wide_gap = leading + em * 0.5
+    spaced_style = sum(g > wide_gap for g in gaps) >= max(2, len(gaps) * 0.03)  # … or with space between
+    marked = indent_style or spaced_style
 
     def centred(x: Line) -> bool:
         return x.x0 > left + 2 * em and abs((x.x0 + x.x1) / 2 - (left + right) / 2) < em
@@ -109,9 +127,9 @@ def join_lines(pages: list[list[Line]]) -> list[str]:
             new = (
                 _starts_heading(t)
                 or (x.x0 > left + em * 1.2 and not centred_pair)
-                or (prev.x1 < right - em * 1.5 and not centred_pair)
-                or (same_page and x.top - prev.bottom > em * 1.4)
-                or (_SENTENCE_END.search(p) is not None and (not indent_style or centred_pair))
+                or (right - prev.x1 > max(em * 1.5, _room_needed(t, em) + em * 0.5) and not centred_pair)
+                or (same_page and x.top - prev.bottom > wide_gap)
+                or (_SENTENCE_END.search(p) is not None and (not marked or centred_pair))
             )
             if new:
                 out.append(t)
@@ -122,6 +140,10 @@ def join_lines(pages: list[list[Line]]) -> list[str]:
     return out
 
 
+_MARKER_GAP = re.compile(r"^((?:[一二三四五六七八九十]{1,3}|\d{1,2})[、.．]|[（(][一二三四五六七八九十\d]{1,3}[）)])\s+")
+
+
 def page_lines(pages: list[Page]) -> list[str]:
-    """Report lines of a fixed-layout document: furniture dropped, wrapped lines joined."""
-    return join_lines(drop_furniture(pages))
+    """Report lines of a fixed-layout document: furniture dropped, wrapped lines joined, and
+    the tab after an automatic list number (一、 → text) closed up."""
+    return [_MARKER_GAP.sub(r"\1", x) for x in join_lines(drop_furniture(pages))]
