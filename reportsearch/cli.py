@@ -104,7 +104,8 @@ def outline(paths: tuple[str, ...], as_json: bool) -> None:
         else:
             out.print(render.outline_tree(report))
     if not read:
-        err.print("error: no report could be read — check the paths and file formats (.txt .md .html)",
+        err.print("error: no report could be read — check the paths and file formats "
+                  "(.txt .md .html .pdf .docx .doc .ofd)",
                   markup=False)
         sys.exit(Exit.ERROR)
 
