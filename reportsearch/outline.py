@@ -27,11 +27,13 @@ def outline(path: str) -> Report:
     doc = clean(raw)
     meta = metadata.extract(doc)
     if not doc.body:
-        raise UnreadableReport(os.fspath(path), "no recognisable report body (no sentences or numbered headings)")
+        raise UnreadableReport(os.fspath(path),
+                               "no recognisable report body (no sentences or numbered headings)")
     units = blocks_mod.split(doc.body, meta.year)
     labelled = sections.label(units, meta.year, metadata.is_work_report(meta.title, doc))
     if traditional:
-        restore, restore_heading = variants.Restorer(original, normalise), variants.Restorer(original, normalise)
+        restore = variants.Restorer(original, normalise)
+        restore_heading = variants.Restorer(original, normalise)  # its own cursor: headings repeat
         for b in labelled:
             b.heading = [restore_heading(h) for h in b.heading]
             b.text = restore(b.text)

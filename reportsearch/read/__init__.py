@@ -35,7 +35,8 @@ READERS: dict[str, Reader] = {
 SUFFIXES = tuple(READERS)
 
 # A file whose bytes say it is another format than its name: read it as what it is.
-_MAGIC: list[tuple[bytes, Reader]] = [(b"%PDF-", pdf.read_pdf), (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1", doc.read_doc)]
+_MAGIC: list[tuple[bytes, Reader]] = [(b"%PDF-", pdf.read_pdf),
+                                      (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1", doc.read_doc)]
 
 
 def is_report_file(path: str) -> bool:

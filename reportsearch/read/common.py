@@ -27,8 +27,8 @@ def read_bytes(path: str) -> bytes:
         with open(path, "rb") as f:
             data = f.read(limit + 1)
         if len(data) > limit:
-            raise UnreadableReport(path, f"too large for a report ({max(st.st_size, len(data)) / 2**20:.0f} MB; "
-                                         f"the limit is {limit // 2**20} MB)")
+            size = max(st.st_size, len(data)) / 2**20
+            raise UnreadableReport(path, f"too large for a report ({size:.0f} MB; the limit is {limit // 2**20} MB)")
         return data
     except FileNotFoundError:
         if os.path.islink(path):
@@ -46,7 +46,8 @@ def read_bytes(path: str) -> bytes:
 # other C0/C1 control character but tab and newline. Scraped pages are untrusted input.
 _ESCAPES = re.compile(
     r"(?:\x1b\[|\x9b)[0-?]*[ -/]*[@-~]?"           # CSI … final byte
-    r"|(?:\x1b[\]PX^_]|[\x9d\x90\x98\x9e\x9f])[^\x07\x1b\x9c]*(?:\x07|\x1b\\|\x9c)?"  # OSC/DCS/SOS/PM/APC … ST
+    # OSC, DCS, SOS, PM, APC … up to the string terminator
+    r"|(?:\x1b[\]PX^_]|[\x9d\x90\x98\x9e\x9f])[^\x07\x1b\x9c]*(?:\x07|\x1b\\|\x9c)?"
     r"|\x1b[ -/]*[0-~]?"                             # two-character ESC sequences
     r"|[\x00-\x08\x0b-\x1f\x7f-\x9f]"
 )

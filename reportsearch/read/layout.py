@@ -5,8 +5,9 @@ Chinese has no spaces between words, so a line is joined to the one before it un
 one ends a paragraph: it stops short of the right margin by more than the next line's first
 unbreakable run needs, it is followed by a heading (一、 （一） 1. 第一部分), an indented first
 line or a wider gap than lines usually have, or — in a document whose paragraphs are marked
-neither by indents nor by space between them — it ends a sentence. Page furniture is a line in the top or bottom band of a
-page that is a page number (— 3 —, - 3 -, 第 3 页 共 10 页, 3/10) or repeats on most pages.
+neither by indents nor by space between them — it ends a sentence.
+
+Page furniture is a line in the top or bottom band of a page that is a page number (— 3 —, - 3 -, 第 3 页 共 10 页, 3/10) or repeats on most pages.
 """
 from __future__ import annotations
 
@@ -39,7 +40,8 @@ class Page:
 
 
 _PAGE_NUMBER = re.compile(
-    r"^[—–\-－~～·•_\s]*(?:第\s*)?[0-9０-９]{1,4}(?:\s*页)?(?:\s*[/／]\s*[0-9]{1,4}|\s*共\s*[0-9]{1,4}\s*页)?[—–\-－~～·•_\s]*$"
+    r"^[—–\-－~～·•_\s]*(?:第\s*)?[0-9０-９]{1,4}(?:\s*页)?"
+    r"(?:\s*[/／]\s*[0-9]{1,4}|\s*共\s*[0-9]{1,4}\s*页)?[—–\-－~～·•_\s]*$"
     r"|^(?:page\s*)?\d{1,4}(?:\s*of\s*\d{1,4})?$", re.I)
 _SENTENCE_END = re.compile(r"[。！？!?；;：:][”’」』）)\]】]*$")
 _PART = re.compile(r"^第[一二三四五六七八九十]{1,3}(部分|章|节|篇)")
@@ -85,7 +87,8 @@ def _room_needed(text: str, em: float) -> float:
     """The width the start of a line would need at the end of the line before: its first
     unbreakable run, Chinese characters one em wide and Latin ones about half."""
     run = _UNBREAKABLE.match(text)
-    return sum(em if ch >= "\u2e80" or ch in "“”‘’" else em * 0.55 for ch in (run.group() if run else text[:1]))
+    chars = run.group() if run else text[:1]
+    return sum(em if ch >= "\u2e80" or ch in "“”‘’" else em * 0.55 for ch in chars)
 
 
 def _starts_heading(text: str) -> bool:
@@ -134,7 +137,8 @@ def join_lines(pages: list[list[Line]]) -> list[str]:
             if new:
                 out.append(t)
             else:
-                sep = " " if re.search(r"[A-Za-z][,.]?$", p) and re.match(r"[A-Za-z]", t) else ""  # English words
+                english = re.search(r"[A-Za-z][,.]?$", p) and re.match(r"[A-Za-z]", t)
+                sep = " " if english else ""
                 out[-1] += sep + t
             prev = x
     return out
