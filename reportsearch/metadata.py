@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import re
+from typing import Iterator
 
 from . import regions
 from .clean import DATE_LABELS, SITE_SENTENCE, is_furniture, template_fields
@@ -346,41 +347,50 @@ def _place_at_level(text: str, level: str) -> str | None:
 _BOUNDARY = set("，,、。；;：:（(“\"\u3000 \n")
 
 
-def _region(doc: CleanDocument, title: str | None, issuer: str | None) -> str | None:
+def _npc_place(text: str) -> str | None:
+    """The place of a congress: 在上海市第十二届人民代表大会第二次会议上 → 上海市."""
+    for m in _NPC.finditer(text):
+        place = regions.chain_at(m.group(1))
+        if place and len(place) == len(m.group(1)):
+            return place
+    return None
+
+
+def _regions(doc: CleanDocument, title: str | None, issuer: str | None) -> Iterator[str | None]:
+    """Candidate places, most trusted first: the congress a work report is delivered to, the title,
+    the issuer, a speaker line, the opening sentence's subject, the level the report speaks at."""
     opening = doc.header[-8:] + doc.body[:3]
-    # A work report names its place with the congress: 在上海市第十二届人民代表大会第二次会议上
-    for text in (title or "", "".join(opening)):
-        for m in _NPC.finditer(text):
-            place = regions.chain_at(m.group(1))
-            if place and len(place) == len(m.group(1)):
-                return place
-        if text is title:
-            place = region_of(title) or region_of(issuer)
-            if place:
-                return place
+    yield _npc_place(title or "")
+    yield region_of(title)
+    yield region_of(issuer)
+    yield _npc_place("".join(opening))
     for line in doc.header + doc.body[:2]:
         m = _SPEAKER.match(line) or _ON_BEHALF.search(line)
         if m:
-            place = regions.chain_at(m.group(1))
-            if place:
-                return place
+            yield regions.chain_at(m.group(1))
     for line in doc.body[:2]:
-        place = _subject(line)
-        if place:
-            return place
+        yield _subject(line)
     text = "\n".join(doc.body[:40])[:20000]
     level = _self_level("\n".join(doc.header[-8:]) + "\n" + text[:3000])
     if level:
-        place = _place_at_level(text, level)
-        if place:
-            return place
+        yield _place_at_level(text, level)
     for line in doc.header + doc.trailer:
         if not is_furniture(line) and len(line) < 40:
             m = _ISSUER_LINE.match(line)
             if m:
-                place = region_of(m.group(1))
-                if place:
-                    return place
+                yield region_of(m.group(1))
+
+
+def _region(doc: CleanDocument, title: str | None, issuer: str | None) -> str | None:
+    text = "\n".join(doc.header + doc.body[:40])
+    for place in _regions(doc, title, issuer):
+        found = regions.normalise(place, text)
+        if not found and place and regions.levels(place) == "":
+            # 长春政府工作报告 from a report that speaks as 市 (我代表市人民政府, 全市): 长春市
+            level = _self_level("\n".join(doc.header[-8:] + doc.body[:3]) + "\n" + text[:3000])
+            found = regions.normalise(place + level, text) if level and len(level) == 1 else None
+        if found:
+            return found
     return None
 
 
@@ -391,9 +401,6 @@ def extract(doc: CleanDocument) -> Metadata:
     title = _title(doc, fields)
     issuer = _issuer(doc, title, fields)
     published = _published(doc, title, fields)
-    region = doc.front_matter.get("region")
-    if not region:
-        text = "\n".join(doc.header + doc.body[:40])
-        region = regions.normalise(_region(doc, title, issuer), text)
+    region = doc.front_matter.get("region") or _region(doc, title, issuer)
     return Metadata(title=title, region=region, issuer=issuer,
                     year=_year(doc, title, published), published=published)

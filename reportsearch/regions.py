@@ -32,6 +32,7 @@ _NOT_AFTER = {
     "省": "级直属内外份长市会", "州": "长", "镇": "长区", "乡": "长村镇亲土", "旗": "帜舰下", "盟": "友员",
 }
 _UNIT_CHARS = "省市县区州乡镇旗盟"
+_NOT_BARE_END = "省市县区乡镇旗盟院部委局厅办会署"  # a bare name (长春, 兰州) ends in none of these
 # Characters that cannot be part of a place name: function words, dates, self-reference.
 _STOP = set("在的了是我该此这每届")
 # A one-character name is rare (房县, 沛县) and many one-character words end in a unit character
@@ -133,8 +134,8 @@ def place_before_org(s: str) -> str | None:
         return place
     # A name without its unit right before the body: 长春政府工作报告, 河南省政府 (handled above)
     m = re.match(r"^([\u4e00-\u9fff]{2,4}?)(?:人民政府|政府工作报告)", s)
-    if not m or any(c in _STOP for c in m.group(1)) or m.group(1)[-1] in _UNIT_CHARS.replace("州", ""):
-        return None
+    if not m or any(c in _STOP for c in m.group(1)) or m.group(1)[-1] in _NOT_BARE_END:
+        return None  # 国务院 is a body, not a place
     return None if m.group(1).startswith(("自治", "特别", "行政")) else m.group(1)
 
 
