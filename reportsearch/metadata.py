@@ -20,7 +20,7 @@ _ISSUER_LINE = re.compile(
 )
 _SOURCE = re.compile(r"(?:信息|文章)?来源[:：]\s*([\u4e00-\u9fff]{2,30}?" + _ORG_SUFFIX + r")")
 # 在兰州市第十五届人民代表大会第三次会议上, 省八届人大二次会议, 北京市第十二届人大第二次会议
-_NPC = re.compile(r"(?:^|[在日—─\-（(\s*])在?([\u4e00-\u9fff]{1,24}?)\s*第?[一二三四五六七八九十\d]+\s*届\s*"
+_NPC = re.compile(r"(?:^|[在日—─\-（(\s*])在?((?:(?!在)[\u4e00-\u9fff]){1,24}?)\s*第?[一二三四五六七八九十\d]+\s*届\s*"
                   r"(?:人民\s*代表\s*大会|人大)")
 _NPC_LINE = re.compile(r"人民代表大会|届人大")
 _SPEAKER = re.compile(r"^([\u4e00-\u9fff]{2,30}?)(?:人民政府)?" + _LEADER + r"\s*[\u4e00-\u9fff·]{2,12}$")
@@ -107,7 +107,8 @@ def _title_candidates(doc: CleanDocument) -> list[str]:
     lines = [x for x in doc.header if not is_furniture(x) and not _CLOCK.search(x)]
     out = []
     for i, line in enumerate(lines):
-        if find_date(line) and len(line) < 30 or line.endswith((":", "：")) or len(line) < 4 or len(line) > 80:
+        dated = find_date(line) and len(line) < 30 and "报告" not in line
+        if dated or line.endswith((":", "：")) or len(line) < 4 or len(line) > 80:
             continue
         if sum("\u4e00" <= c <= "\u9fff" for c in line) < len(line) * 0.5 or re.search(r"[A-Za-z]{3}", line):
             continue  # a URL, a code, a line of Latin script
@@ -385,7 +386,7 @@ def _region(doc: CleanDocument, title: str | None, issuer: str | None) -> str | 
     text = "\n".join(doc.header + doc.body[:40])
     for place in _regions(doc, title, issuer):
         found = regions.normalise(place, text)
-        if not found and place and regions.levels(place) == "":
+        if not found and place and regions.is_bare(place):
             # 长春政府工作报告 from a report that speaks as 市 (我代表市人民政府, 全市): 长春市
             level = _self_level("\n".join(doc.header[-8:] + doc.body[:3]) + "\n" + text[:3000])
             found = regions.normalise(place + level, text) if level and len(level) == 1 else None

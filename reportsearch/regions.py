@@ -111,15 +111,18 @@ def normalise(place: str | None, text: str = "") -> str | None:
             full = re.search(re.escape(m.group(1)) + r"[\u4e00-\u9fff]{0,10}?自治州", text)
             if full:
                 return full.group(0)
-        bare = not place.endswith(tuple(u for u, _ in _UNITS)) or re.fullmatch(r"[\u4e00-\u9fff]州", place)
-        if bare:  # 兰州, 长春: a name without its unit; the report spells it with one somewhere
+        if is_bare(place):  # 兰州, 长春: a name without its unit; the report spells it with one somewhere
             for unit in ("市", "县", "区", "省"):
-                if re.search(r"(?<![\u4e00-\u9fff])" + re.escape(place) + unit + r"(?![场长])", text) or \
-                        re.search(r"[在和与对、，,]" + re.escape(place) + unit + r"(?![场长])", text):
+                if re.search(re.escape(place) + unit + r"(?![场长])", text):
                     return place + unit
-    if not place.endswith(tuple(u for u, _ in _UNITS)):
-        return None  # 国务院, 中央: no place
+    if is_bare(place):
+        return None  # 国务院, 中央, or a name whose unit the report never gives
     return place
+
+
+def is_bare(place: str) -> bool:
+    """A name without its unit: 长春, 兰州 (州 after one character is part of a city's name)."""
+    return not place.endswith(tuple(u for u, _ in _UNITS)) or bool(re.fullmatch(r"[\u4e00-\u9fff]州", place))
 
 
 def place_before_org(s: str) -> str | None:
