@@ -122,17 +122,38 @@ def _body_like(line: str) -> bool:
     return bool(_HEADING_START.match(line)) and len(line) >= 4
 
 
+def page_fields(lines: list[str]) -> tuple[list[tuple[str, str]], set[int]]:
+    """The 政府信息公开 table wherever it stands, as (label, value) pairs, and the indices of the lines
+    that hold only a value: a label with an empty value takes the next line (索引号： / 1144…/2021-00123)."""
+    fields: list[tuple[str, str]] = []
+    values: set[int] = set()
+    for i, line in enumerate(lines):
+        if i in values:
+            continue
+        row = template_fields(line)
+        if not row:
+            continue
+        nxt = lines[i + 1] if i + 1 < len(lines) else ""
+        if not row[-1][1] and nxt and not template_fields(nxt) and len(nxt) <= 60 \
+                and not _SENTENCE_END.search(nxt) and not _HEADING_START.match(nxt):
+            row[-1] = (row[-1][0], nxt)
+            values.add(i + 1)
+        fields.extend(row)
+    return fields, values
+
+
 def clean(raw: RawDocument) -> CleanDocument:
     """Normalise the lines, then split them into header, body and trailer without furniture."""
     lines = [normalise(x) for x in raw.lines]
     lines = [x for x in lines if x]
-    body_idx = [i for i, x in enumerate(lines) if _body_like(x)]
+    fields, values = page_fields(lines)
+    body_idx = [i for i, x in enumerate(lines) if i not in values and _body_like(x)]
     if not body_idx:
         header = [x for x in lines if not is_furniture(x)]
-        return CleanDocument(raw.path, header, [], [], dict(raw.front_matter))
+        return CleanDocument(raw.path, header, [], [], dict(raw.front_matter), fields)
     first, last = body_idx[0], body_idx[-1]
     # Header and trailer keep their furniture: date and source lines hold metadata.
     header = lines[:first]
-    body = [x for x in lines[first:last + 1] if not is_furniture(x)]
+    body = [x for i, x in enumerate(lines[first:last + 1], first) if i not in values and not is_furniture(x)]
     trailer = lines[last + 1:]
-    return CleanDocument(raw.path, header, body, trailer, dict(raw.front_matter))
+    return CleanDocument(raw.path, header, body, trailer, dict(raw.front_matter), fields)

@@ -95,8 +95,8 @@ def region_of(name: str | None) -> str | None:
 
 
 def _fields(doc: CleanDocument) -> list[tuple[str, str]]:
-    """The 政府信息公开 table rows above (or below) the report: [(label, value), …]."""
-    return [f for line in doc.header + doc.trailer for f in template_fields(line)]
+    """The 政府信息公开 table rows above, inside or below the report: [(label, value), …]."""
+    return doc.fields or [f for line in doc.header + doc.trailer for f in template_fields(line)]
 
 
 def _clean_title(line: str) -> str:
@@ -104,7 +104,8 @@ def _clean_title(line: str) -> str:
 
 
 def _title_candidates(doc: CleanDocument) -> list[str]:
-    lines = [x for x in doc.header if not is_furniture(x) and not _CLOCK.search(x)]
+    values = {v for _, v in doc.fields}  # 发布机构 / 深圳市司法局 on two lines: the value is no title
+    lines = [x for x in doc.header if not is_furniture(x) and not _CLOCK.search(x) and x not in values]
     out = []
     for i, line in enumerate(lines):
         dated = find_date(line) and len(line) < 30 and "报告" not in line
@@ -211,8 +212,9 @@ def _published(doc: CleanDocument, title: str | None, fields: list[tuple[str, st
         d = find_date(value)
         if d and DATE_LABELS.search(label):
             (written if _WRITTEN_LABEL.search(label) else page).append(d)
+    values = {v for _, v in fields}
     for line in doc.header:
-        if _CLOCK.search(line) or template_fields(line):
+        if _CLOCK.search(line) or template_fields(line) or line in values:
             continue  # a page clock is not the report's date; table rows are read above
         d = find_date(line)
         if not d:
@@ -304,7 +306,8 @@ def _subject(text: str) -> str | None:
     """The place of the body an opening sentence is about: 2021年，绍兴市司法局坚持… → 绍兴市;
     2020年，在市委、市政府的坚强领导下，横县深入贯彻… → 横县."""
     text = _SUPERIOR.sub("，", text)
-    m = re.match(r"^(?:\d{4}\s*年度?(?:是[^，,。]{0,60})?\s*[，,]?\s*|[，,]\s*)+", text)
+    m = re.match(r"^(?:(?:\d{4}\s*年度?|一年来|近年来|今年|过去一年)(?:以来|来)?(?:是[^，,。]{0,60})?\s*[，,]?\s*"
+                 r"|[，,]\s*)+", text)
     place = regions.chain_at(text, m.end() if m else 0)
     if place and _AFTER_SUBJECT.match(text, (m.end() if m else 0) + len(place)):
         return place
@@ -364,6 +367,10 @@ def _regions(doc: CleanDocument, title: str | None, issuer: str | None) -> Itera
     yield _npc_place(title or "")
     yield region_of(title)
     yield region_of(issuer)
+    for line in doc.header:  # 来源：某某市司法局, when the title names only 市司法局
+        m = _SOURCE.search(line)
+        if m:
+            yield region_of(m.group(1))
     yield _npc_place("".join(opening))
     for line in doc.header + doc.body[:2]:
         m = _SPEAKER.match(line) or _ON_BEHALF.search(line)
@@ -389,7 +396,10 @@ def _region(doc: CleanDocument, title: str | None, issuer: str | None) -> str | 
         if not found and place and regions.is_bare(place):
             # 长春政府工作报告 from a report that speaks as 市 (我代表市人民政府, 全市): 长春市
             level = _self_level("\n".join(doc.header[-8:] + doc.body[:3]) + "\n" + text[:3000])
-            found = regions.normalise(place + level, text) if level and len(level) == 1 else None
+            if level == place[-1]:
+                found = place  # 克州 in a report that speaks as 州: the short form is the name
+            elif level and len(level) == 1:
+                found = regions.normalise(place + level, text)
         if found:
             return found
     return None

@@ -113,7 +113,7 @@ def normalise(place: str | None, text: str = "") -> str | None:
                 return full.group(0)
         if is_bare(place):  # 兰州, 长春: a name without its unit; the report spells it with one somewhere
             for unit in ("市", "县", "区", "省"):
-                if re.search(re.escape(place) + unit + r"(?![场长])", text):
+                if re.search(re.escape(place) + unit + "(?![" + _NOT_AFTER[unit] + "])", text):
                     return place + unit
     if is_bare(place):
         return None  # 国务院, 中央, or a name whose unit the report never gives

@@ -87,6 +87,18 @@ def test_table_row_inside_the_body_is_dropped():
     assert "索引号" not in text and "主题分类" not in text and "全年召开专题会议3次" in text
 
 
+def test_labels_and_values_on_separate_lines():
+    lines = ["索引号：", "11440300007542653X/2021-00123", "分类：", "综合政务", "发布机构：", "某某市司法局",
+             "成文日期：", "2021-03-01", "发布日期：", "2021-03-05",
+             "某某市司法局2020年法治政府建设年度报告"] + BODY
+    m = _meta(lines)
+    assert m.issuer == "某某市司法局" and m.published == "2021-03-05" and m.region == "某某市"
+    assert m.title == "某某市司法局2020年法治政府建设年度报告"
+    inside = BODY[:2] + ["发布机构：", "某某市司法局", "文号：", "某司〔2021〕3号"] + BODY[2:]
+    text = _body_text(inside)
+    assert "发布机构" not in text and "〔2021〕3号" not in text and "某某市司法局" not in text
+
+
 def test_generic_words_open_a_row_only_with_a_colon():
     assert not template_fields("时间紧、任务重，我们坚持依法行政。")
     assert not is_furniture("分类施策，精准推进综合行政执法改革，全年办理案件120件。")
@@ -181,6 +193,14 @@ def test_region_from_the_opening_sentence_past_the_superiors():
     assert _meta(lines).region == "某某市"
     lines = ["2020年，在市委、市政府的坚强领导下，横县深入贯彻党的十九大精神，扎实推进法治政府建设。"] + BODY[1:]
     assert _meta(lines).region == "横县"
+
+
+def test_region_from_the_source_when_the_title_names_no_place():
+    lines = ["市司法局2023年法治政府建设年度报告", "发布时间：2024-01-25 来源：某某市司法局"] + BODY
+    m = _meta(lines)
+    assert m.region == "某某市" and m.published == "2024-01-25"
+    lines = ["一年来，某某县司法局在县委、县政府的正确领导下，扎实推进法治政府建设。"] + BODY[1:]
+    assert _meta(lines).region == "某某县"
 
 
 def test_region_from_the_level_a_report_speaks_at():
