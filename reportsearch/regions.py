@@ -100,6 +100,10 @@ def normalise(place: str | None, text: str = "") -> str | None:
     form the report also spells in full takes that form (兰州 → 兰州市, 恩施州 → 恩施土家族苗族自治州)."""
     if not place:
         return None
+    for p in PROVINCES:  # 福建省龙岩市永定区下洋镇 → 龙岩市永定区下洋镇: a province before a lower place adds nothing
+        if p[-1] != "市" and place.startswith(p) and len(place) > len(p) and chain_at(place, len(p)):
+            place = place[len(p):]
+            break
     head = re.match(r"^(.+?)(自治区|省)(.*)$", place)
     if head and head.group(1) in PROVINCE_SHORT and head.group(1) + head.group(2) not in PROVINCES:
         return PROVINCE_SHORT[head.group(1)] + head.group(3)  # 新疆自治区 → 新疆维吾尔自治区
@@ -130,7 +134,7 @@ def place_before_org(s: str) -> str | None:
     郑州市人力资源和社会保障局 → 郑州市; 2010年东莞市政府工作报告 → 东莞市; 【栏目】广东省司法厅… → 广东省."""
     if not s:
         return None
-    s = re.sub(r"^(【[^】]{0,20}】|\[[^\]]{0,20}\]|[“\"《「\s]|关于|中共|中国共产党|"
+    s = re.sub(r"^(【[^】]{0,20}】|\[[^\]]{0,20}\]|[“\"《「\s]|关于|中共|中国共产党|国家[\u4e00-\u9fff]{2,8}?总局|"
                r"\d{4}\s*年(\d{1,2}月(\d{1,2}日)?)?度?|[〇○零一二三四五六七八九]{4}年)+", "", s)
     place = chain_at(s)
     if place:
