@@ -109,7 +109,8 @@ def test_generic_words_open_a_row_only_with_a_colon():
 
 def test_location_trails_are_furniture():
     for line in ("您所在的位置:首页 > 政务公开 > 法治政府建设", "您当前的位置：首页 > 信息公开", "当前位置 : 首页",
-                 "> 陇西动态 > 政务公告", "信息公开元数据", "||||||||||", "朗读"):
+                 "> 陇西动态 > 政务公告", "信息公开元数据", "||||||||||", "朗读", "【打印】 【关闭】",
+                 "微信 微博 QQ空间", "审核：张三", "编辑：李四"):
         assert is_furniture(line), line
     lines = ["您所在的位置:首页 > 政务公开", "某某区2023年法治政府建设年度报告"] + BODY
     assert "您所在的位置" not in _body_text(lines)
