@@ -57,6 +57,7 @@ class CleanDocument:
     body: list[str]
     trailer: list[str]
     front_matter: dict[str, str] = field(default_factory=dict)
+    fields: list[tuple[str, str]] = field(default_factory=list)  # the 政府信息公开 table: (label, value)
 
 
 @dataclass
