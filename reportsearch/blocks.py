@@ -69,9 +69,11 @@ def _is_heading_line(line: str) -> bool:
 
 def _is_part_title(line: str) -> bool:
     """A short stand-alone line with no punctuation: the title of a part of the report."""
-    if not 4 <= len(line) <= 40 or re.search(r"[，,。：:；;！？!?、]", line):
+    if not 4 <= len(line) <= 40 or re.search(r"[，,。：:；;！？!?、]", line) or line.startswith("各位代表"):
         return False
-    return sum("\u4e00" <= c <= "\u9fff" for c in line) >= len(line) * 0.8
+    cjk = sum("\u4e00" <= c <= "\u9fff" for c in line)
+    # Years count with the characters: 2020年工作安排 is a part title too.
+    return cjk >= 4 and cjk + sum(c.isdigit() for c in line) >= len(line) * 0.8
 
 
 def _inline_heading(text: str) -> str | None:
