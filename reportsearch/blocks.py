@@ -170,6 +170,11 @@ def split(body: list[str], report_year: int | None = None) -> list[Unit]:
         if not text:
             continue
         mk = marker(text)
+        if not mk and re.match(r"^[、.．]\s*\S", text) and _is_heading_line(text[1:].strip()):
+            # 、坚持党的全面领导…: a 一、 heading whose numeral the page lost
+            push(1.0, None, text)
+            units.append(Unit(text, list(stack), "heading", para, marker_level=1.0))
+            continue
         if md and not mk:
             push(len(md.group(1)) - 1.5, None, text)  # unnumbered Markdown heading: above 一、
             units.append(Unit(text, list(stack), "heading", para))

@@ -89,7 +89,7 @@ PART_TOPIC_MIN = 6.0  # in the problems/plans parts a topic needs stronger evide
 PART_TOPIC_DENSITY = 6.0  # … and this much per 100 characters
 PART_TOPIC_COVERAGE = 0.4  # … in at least this share of its clauses
 HEADING_WEIGHT = 0.8  # a heading's cue weight, counted for the blocks under it
-CLEAR_OTHER = 4.0     # a block under a topical heading keeps its own topic when another one is this clear
+CLEAR_OTHER = 8.0     # a block under a topical heading is about the unlabelled rest when its cues weigh this much
 OWN_SHARE = 0.5       # … and the heading's topic has less than this share of it in the block
 
 
@@ -197,8 +197,9 @@ def _topics(unit: Unit, in_part: bool) -> tuple[list[str], list[str]]:
     if t == OTHER or t in own_topics:
         return own_topics, why
     own = topic_scores(unit.text)
-    other = max(v for k, v in own.items() if k != t)
-    if other >= CLEAR_OTHER and own[t] < OWN_SHARE * other:
+    # Clearly another topic: one of the labelled topics by its own words, or the unlabelled
+    # rest (放管服, 决策, 普法 …) by far more words than the heading's topic has in the block.
+    if any(u != t for u in own_topics) or (own[OTHER] >= CLEAR_OTHER and own[t] < OWN_SHARE * own[OTHER]):
         why.append(f"not {TOPIC_SECTION[t].value} of heading 「{h[:24]}」: own words are about another topic")
         return own_topics, why
     why.append(f"{TOPIC_SECTION[t].value}: under heading 「{h[:24]}」 ({'、'.join(cue_words(h, t)[:3])})")
@@ -208,7 +209,9 @@ def _topics(unit: Unit, in_part: bool) -> tuple[list[str], list[str]]:
 def label(units: list[Unit], report_year: int | None = None, work_report: bool = False) -> list[Block]:
     """Blocks with section labels for the units of one report: its parts first, then topics."""
     blocks: list[Block] = []
-    for u, place in zip(units, structure.parts(units, report_year, work_report)):
+    for i, (u, place) in enumerate(zip(units, structure.parts(units, report_year, work_report))):
+        if place.part is Part.BODY and structure.introduces_subparts(units, i) and _announcing_heading(u) is None:
+            place = structure.Place(Part.OPENING, "overview of a part, before its first sub-heading")
         labels: list[Section] = []
         why = [f"part: {place.part.value}" + (f" — {place.why}" if place.why else "")]
         if place.part is Part.PROBLEMS:

@@ -123,6 +123,18 @@ def _work_report_parts(units: list[Unit], report_year: int | None) -> list[Place
     return out
 
 
+def introduces_subparts(units: list[Unit], i: int) -> bool:
+    """True for a paragraph that opens a part between its heading and the part's first sub-heading
+    (一、主要举措和成效 / 2025年，我局以…为指导，… / （一）…): the part's overview."""
+    u = units[i]
+    if u.kind != "paragraph" or not u.heading or i == 0 or i + 1 >= len(units):
+        return False
+    before, after = units[i - 1], units[i + 1]
+    return (before.kind == "heading" and before.heading == u.heading
+            and after.kind == "heading" and len(after.heading) > len(u.heading)
+            and after.heading[: len(u.heading)] == u.heading)
+
+
 def _starts_item(text: str) -> bool:
     return bool(re.match(r"^[一二三四五六七八九十]{1,2}是|^[（(]?[一二三四五六七八九十\d]{1,2}[）)、.．]", text))
 
