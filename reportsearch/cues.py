@@ -99,11 +99,11 @@ def admits_problems_strongly(text: str) -> bool:
 
 # ---- 政府工作报告 conventions ----------------------------------------------------------------
 
-# Five-year plans by name, for headings like “十三五”时期主要目标任务.
-_FIVE_YEAR = {"十一五": 2010, "十二五": 2015, "十三五": 2020, "十四五": 2025, "十五五": 2030}
 _TOP_REVIEW = re.compile(r"回顾|过去|以来|成就|总结|的(一|五)年$|工作情况")
 _TOP_PLANS = re.compile(r"目标|任务|安排|计划|思路|打算|部署|重点|今年|今后|未来|展望|政府自身建设|建设人民满意")
-GLOSSARY = re.compile(r"^(名词|词语|有关|相关)?(解释|注解|注释|说明)(和说明|及说明)?[:：]?$|^[（(]?(名词|词语)(解释|注解|注释)")
+GLOSSARY = re.compile(
+    r"^[*\s]*(附[:：]?|附件\d*[:：]?\s*\d*[.．、]?)?(《政府工作报告》)?(有关|相关)?(内容)?(名词|词语|附)?"
+    r"(解释|注解|注释|注)(和说明|及说明)?[*\s]*[:：]?[*\s]*$")
 # A paragraph that reviews the past year or term (inside 政府自身建设, for example).
 REVIEW_OPEN = re.compile(r"^(各位代表[！!，,]\s*)?(过去(的)?(一|五)年|(一|五)年来|回顾过去|刚刚过去的)")
 # A paragraph that opens this year's work inside a work report.
@@ -120,9 +120,6 @@ def work_report_top(heading: str, report_year: int | None) -> str | None:
     if review and not (plans and re.search(r"今后|未来|展望|目标任务|主要任务", h)):
         return "review"
     years = [int(y) for y in re.findall(r"(\d{4})\s*年", h)]
-    for name, end in _FIVE_YEAR.items():
-        if name in h:
-            years.append(end)  # a plan that ends after the year reported on is still ahead
     if plans:
         return "plans"
     if years and report_year:
@@ -133,6 +130,8 @@ def work_report_top(heading: str, report_year: int | None) -> str | None:
 def closes_work_report(text: str, after_lone_address: bool) -> bool:
     """The closing appeal of a work report: 各位代表！…让我们…奋斗！"""
     first = "".join(re.findall(r"[^。！？!?]*[。！？!?]*", text)[:3])
-    if re.match(r"^让我们", text):
+    # The appeal opens a sentence (让我们更加紧密地团结…); 让我们最难忘的是… is not one.
+    if re.match(r"^\W*让我们", first):
         return True
-    return bool((after_lone_address or text.startswith("各位代表")) and "让我们" in first)
+    # 各位代表，…新的一年，让我们…: after the address the appeal may open any clause.
+    return bool((after_lone_address or re.match(r"^\W*各位代表", first)) and re.search(r"[，,。！？!?]\s*让我们", first))

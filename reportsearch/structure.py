@@ -93,7 +93,7 @@ def _work_report_parts(units: list[Unit], report_year: int | None) -> list[Place
             if cues.GLOSSARY.match(text):
                 section, section_why = Part.APPENDIX, f"glossary 「{_short(text)}」"
                 para = Part.BODY
-            elif cues.closes_work_report(text, lone_address):
+            elif section is Part.PLANS and cues.closes_work_report(text, lone_address):
                 section, section_why = Part.CLOSING, "closing: 各位代表…让我们"
                 para = Part.BODY
             elif section is not Part.CLOSING:
