@@ -164,11 +164,27 @@ def _announcing_heading(unit: Unit) -> tuple[str, str] | None:
     return None
 
 
-def _own_topics(text: str, in_part: bool, boost: dict[str, float] | None = None) -> list[str]:
+def _heading_support(unit: Unit) -> dict[str, float]:
+    """Topic evidence from the headings above a block, nearest first, fading with distance."""
+    total = {LEAD: 0.0, ENF: 0.0, REV: 0.0, OTHER: 0.0}
+    weight = HEADING_WEIGHT
+    for _, h in reversed(unit.heading):
+        if h and h in unit.text:
+            continue  # an inline heading is already in the block's own text
+        for k, v in topic_scores(h).items():
+            total[k] += weight * v
+        weight *= 0.6
+    return total
+
+
+def _own_topics(text: str, in_part: bool, boost: dict[str, float] | None = None,
+                support: dict[str, float] | None = None) -> list[str]:
     if len(text) <= 40 and not in_part:
         t = heading_topic(text)  # a heading, or a lead that is only its inline heading
         return [t] if t in (LEAD, ENF, REV) else []
     own = topic_scores(text)
+    # Headings weakly reinforce a topic the block names itself.
+    own = {t: v + ((support or {}).get(t, 0.0) if v > 0 else 0.0) for t, v in own.items()}
     best = max([*own.values(), *((own[t] + b) for t, b in (boost or {}).items())])
     if in_part:
         density = {k: v * 100 / max(len(text), 60) for k, v in own.items()}
@@ -188,9 +204,11 @@ def _topics(unit: Unit, in_part: bool) -> tuple[list[str], list[str]]:
     found = None if in_part else _announcing_heading(unit)
     # A heading's topic counts as evidence for the block when other topics compete for it.
     boost = {found[0]: HEADING_WEIGHT * topic_scores(found[1])[found[0]]} if found else {}
-    own_topics = _own_topics(unit.text, in_part, boost)
+    support = None if in_part else _heading_support(unit)
+    own_topics = _own_topics(unit.text, in_part, boost, support)
     for t in own_topics:
-        why.append(f"{TOPIC_SECTION[t].value}: own words {'、'.join(cue_words(unit.text, t)[:4])}")
+        helped = " (and its headings' words)" if support and support[t] > 0 and len(unit.text) > 40 else ""
+        why.append(f"{TOPIC_SECTION[t].value}: own words {'、'.join(cue_words(unit.text, t)[:4])}{helped}")
     if found is None:
         return own_topics, why
     t, h = found
