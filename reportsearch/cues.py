@@ -99,7 +99,7 @@ def admits_problems_strongly(text: str) -> bool:
 
 # ---- 政府工作报告 conventions ----------------------------------------------------------------
 
-_TOP_REVIEW = re.compile(r"回顾|过去|以来|成就|总结|的(一|五)年$|工作情况")
+_TOP_REVIEW = re.compile(r"回顾|过去|以来|成就|总结|工作情况")
 _TOP_PLANS = re.compile(r"目标|任务|安排|计划|思路|打算|部署|重点|今年|今后|未来|展望|政府自身建设")
 GLOSSARY = re.compile(
     r"^[*\s]*(附[:：]?|附件\d*[:：]?\s*\d*[.．、]?)?(《政府工作报告》)?(有关|相关)?(内容)?(名词|词语|附)?"
@@ -129,9 +129,8 @@ def work_report_top(heading: str, report_year: int | None) -> str | None:
 
 def closes_work_report(text: str, after_lone_address: bool) -> bool:
     """The closing appeal of a work report: 各位代表！…让我们…奋斗！"""
-    first = "".join(re.findall(r"[^。！？!?]*[。！？!?]*", text)[:3])
     # The appeal opens a sentence (让我们更加紧密地团结…); 让我们最难忘的是… is not one.
-    if re.match(r"^\W*让我们", first):
+    if re.match(r"^\W*让我们", text):
         return True
     # 各位代表，…新的一年，让我们…: after the address the appeal may open any clause.
-    return bool((after_lone_address or re.match(r"^\W*各位代表", first)) and re.search(r"[，,。！？!?]\s*让我们", first))
+    return bool((after_lone_address or re.match(r"^\W*各位代表", text)) and re.search(r"[，,。！？!?]\s*让我们", text))

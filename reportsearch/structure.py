@@ -65,6 +65,7 @@ def _work_report_parts(units: list[Unit], report_year: int | None) -> list[Place
     para_why = ""
     seen_review = seen_problems = False
     lone_address = False         # the previous paragraph was a lone 各位代表！
+    addressed = False            # the current paragraph opened with 各位代表
     last_para = -1
     for u in units:
         head = u.heading[0][1] if u.heading else None
@@ -85,28 +86,31 @@ def _work_report_parts(units: list[Unit], report_year: int | None) -> list[Place
             else:
                 section, section_why = Part.BODY, f"part 「{_short(head)}」"
             para, para_why = Part.BODY, ""
-        new_para = u.para != last_para
-        last_para = u.para
         text = u.text.strip()
-        first = "".join(sentences(text)[:2])
+        # 各位代表！ is an address, not a sentence of the paragraph's content.
+        first = "".join(sentences(re.sub(r"^各位代表[！!，,：:]\s*", "", text))[:2])
+        if u.para != last_para:
+            addressed = text.startswith("各位代表")
+        new_para = u.para != last_para or u.switch
+        last_para = u.para
         if u.kind != "heading" and new_para and section is not Part.APPENDIX:
             if cues.GLOSSARY.match(text):
                 section, section_why = Part.APPENDIX, f"glossary 「{_short(text)}」"
                 para = Part.BODY
-            elif section is Part.PLANS and cues.closes_work_report(text, lone_address):
+            elif section is Part.PLANS and cues.closes_work_report(text, lone_address or (u.switch and addressed)):
                 section, section_why = Part.CLOSING, "closing: 各位代表…让我们"
                 para = Part.BODY
             elif section is not Part.CLOSING:
                 current = para if para is not Part.BODY else section
                 if current is Part.PROBLEMS and re.match(r"^(对此|为此|针对这些)", text):
                     para, para_why = Part.PLANS, "answers the problems: 对此…"
-                elif current in (Part.REVIEW, Part.BODY, Part.PLANS) and u.kind != "item" and (
+                elif u.kind != "item" and (
                         cues.admits_problems(first) if current is not Part.PLANS
                         else cues.admits_problems_strongly(first)):
                     para, para_why = Part.PROBLEMS, f"paragraph admits problems: 「{_cue(cues.PROBLEM_OPEN, first)}」"
                     seen_problems = True
                 elif current is Part.PROBLEMS and para is Part.PROBLEMS and u.kind in ("paragraph", "lead") and not (
-                        _starts_item(text) or cues.PROBLEM_WORDS.search(sentences(text)[0] if text else "")):
+                        _starts_item(text) or cues.PROBLEM_WORDS.search(first)):
                     para = Part.BODY  # the problems ended: back to the section's part
                 elif section is Part.PLANS and cues.REVIEW_OPEN.match(text):
                     para, para_why = Part.REVIEW, f"paragraph reviews: 「{cues.REVIEW_OPEN.match(text).group(0)}」"
@@ -163,7 +167,7 @@ def _rule_of_law_parts(units: list[Unit], report_year: int | None) -> list[Place
         if not in_scope:
             para_part = None
         opening = "".join(sentences(u.text)[:3]) if u.kind != "item" else ""
-        new_para = u.para != last_para
+        new_para = u.para != last_para or u.switch
         if u.kind != "heading":
             if cues.opens_plans(u.text.strip(), report_year) or (
                     para_part is Part.PROBLEMS and new_para and re.match(r"^(对此|为此|针对)", u.text)):

@@ -88,6 +88,36 @@ def test_work_report_part_switches_inside_its_government_part(tmp_path):
     assert _labels(r, "新的一年，我们将") == {PLAN}
 
 
+def test_work_report_parts_titled_without_numbers_and_a_paragraph_that_turns_to_problems(tmp_path):
+    r = _report(tmp_path, WORK_HEAD + [
+        "“十二五”——创新创业、稳中求进的五年",
+        "五年来，经济实力大为增强，地区生产总值年均增长10%。",
+        "各位代表！过去五年，我市的变化有目共睹。这些成绩的取得，是全市人民共同奋斗的结果。"
+        "在此，我代表市人民政府，表示崇高的敬意和衷心的感谢！我们也清醒地看到，当前我市仍处于爬坡过坎的阶段，"
+        "经济社会发展还面临不少困难和挑战。",
+        "各位代表，思危方能居安，知忧才能克难。我们清醒地认识到，前进道路上仍面临不少问题和挑战。",
+        "“十三五”——全面小康、决战决胜的五年",
+        "今后五年，是全面建成小康社会的决胜阶段。",
+        "2016——抢抓先机、扎实开局的一年",
+        "1、着力推进新型工业化",
+        "夯实园区平台。加强园区基础建设。",
+        "各位代表！展望“十三五”，前景十分广阔，目标催人奋进。我们坚信，宏伟目标一定能够实现！",
+        "各位代表，转型发展任重而道远，我们肩上的责任重于泰山。新的一年，让我们在市委的坚强领导下，"
+        "坚定信心，攻坚克难，为全面建成小康社会而努力奋斗！",
+    ])
+    assert _labels(r, "“十二五”——创新创业") == set()
+    # a passage of thanks, then problems: two blocks
+    assert _labels(r, "表示崇高的敬意") == set()
+    assert _labels(r, "我们也清醒地看到，当前我市") == {P}
+    # a one-sentence lead-in stays with the problems it opens
+    assert _labels(r, "思危方能居安") == {P}
+    assert _labels(r, "“十三五”——全面小康、决战决胜的五年") == {PLAN}
+    assert _labels(r, "2016——抢抓先机") == {PLAN}
+    assert _labels(r, "夯实园区平台") == {PLAN}
+    assert any(b.text.startswith("各位代表！展望") for b in r.blocks)  # the address is not cut off
+    assert _labels(r, "新的一年，让我们") == set()
+
+
 # ---- 法治政府建设年度报告: leadership parts and topics --------------------------------------
 
 def test_a_leadership_heading_labels_its_items_unless_they_are_clearly_another_topic(tmp_path):
