@@ -32,7 +32,7 @@ PROBLEM_OPEN = re.compile(
 PROBLEM_OPEN_STRONG = re.compile(
     r"^[^。]{0,12}(清醒(地|的)?(看到|认识到|意识到)|(在|看到|肯定|取得)(成绩|成效)的同时)")
 # Clauses that mention problems while reporting work done on them (not admitting them).
-PROBLEM_NEGATORS = re.compile(r"围绕|针对|整改|解决|研究|分析|查摆|查找|聚焦|对照|排查|化解|破解|梳理(?!.*表现)|防范|督促")
+PROBLEM_NEGATORS = re.compile(r"围绕|针对|整改|解决|研究|分析|纠正|处理了|补齐|弥补|查摆|查找|聚焦|对照|排查|化解|破解|梳理(?!.*表现)|防范|督促")
 
 # A sentence that opens the plans part: 下一步，… / 2022年，我市将… / 接下来 / 今后
 PLAN_OPEN = re.compile(

@@ -93,6 +93,8 @@ def _work_report_parts(units: list[Unit], report_year: int | None) -> list[Place
             addressed = text.startswith("各位代表")
         new_para = u.para != last_para or u.switch
         last_para = u.para
+        if u.kind == "heading" and para is Part.PROBLEMS:
+            para = Part.BODY  # a paragraph's admission does not run on under a new heading
         if u.kind != "heading" and new_para and section is not Part.APPENDIX:
             if cues.GLOSSARY.match(text):
                 section, section_why = Part.APPENDIX, f"glossary 「{_short(text)}」"
@@ -105,8 +107,9 @@ def _work_report_parts(units: list[Unit], report_year: int | None) -> list[Place
                 if current is Part.PROBLEMS and re.match(r"^(对此|为此|针对这些)", text):
                     para, para_why = Part.PLANS, "answers the problems: 对此…"
                 elif u.kind != "item" and (
-                        cues.admits_problems(first) if current is not Part.PLANS
+                        cues.admits_problems(first) if current is not Part.PLANS and not cues.REVIEW_OPEN.match(text)
                         else cues.admits_problems_strongly(first)):
+                    # 刚刚过去的2013年，是…困难和挑战较多的一年 reviews; it needs a plain admission
                     para, para_why = Part.PROBLEMS, f"paragraph admits problems: 「{_cue(cues.PROBLEM_OPEN, first)}」"
                     seen_problems = True
                 elif current is Part.PROBLEMS and para is Part.PROBLEMS and u.kind in ("paragraph", "lead") and not (

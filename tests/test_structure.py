@@ -65,6 +65,24 @@ def test_work_report_reads_as_review_problems_plans_closing(tmp_path):
     assert _labels(r, "三项制度：行政执法公示") == set()
 
 
+def test_a_review_that_names_difficulties_or_work_on_problems_is_not_an_admission(tmp_path):
+    r = _report(tmp_path, WORK_HEAD + [
+        "2023年工作回顾",
+        "刚刚过去的2023年，是经济形势错综复杂、困难和挑战较多的一年。全市生产总值增长6%。",
+        "一、经济发展稳中向好。",
+        "一是纠正处理了38个存在问题的项目。二是加快补齐短板弱项，新建学校20所。",
+        "二、政府自身建设加强。各级政府自觉接受人大及其常委会的监督，定期向人大常委会报告工作，"
+        "高度重视建议提案办理。",
+        "在肯定成绩的同时，我们也清醒地认识到，全市发展还面临不少困难和问题。",
+        "2024年工作安排",
+        "（一）扩大有效投资。全年实施重点项目200个。",
+    ])
+    assert _labels(r, "刚刚过去的2023年") == set()
+    assert _labels(r, "一是纠正处理了") == set() and _labels(r, "二是加快补齐短板弱项") == set()
+    assert _labels(r, "自觉接受人大及其常委会") == set()  # the congress's 常委会, not the party's
+    assert _labels(r, "在肯定成绩的同时") == {P}
+
+
 def test_work_report_part_switches_inside_its_government_part(tmp_path):
     """Unnumbered part titles with years; 政府自身建设 that reviews, admits, then plans; a
     review that says 让我们 without appealing; problems opened by 当前…正处于."""
