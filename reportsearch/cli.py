@@ -77,7 +77,8 @@ def main(debug: bool) -> None:
 @main.command()
 @click.argument("paths", nargs=-1, required=True, type=click.Path())
 @click.option("--json", "as_json", is_flag=True, help="One JSON object per report (JSON Lines).")
-@click.option("--why", is_flag=True, help="Show for each block its part of the report and the cues behind its labels.")
+@click.option("--why", is_flag=True,
+              help="Show for each block its part of the report and the cues behind its labels.")
 def outline(paths: tuple[str, ...], as_json: bool, why: bool) -> None:
     """Show reports as outlines: metadata, headings, section-labelled blocks.
 

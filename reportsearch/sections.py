@@ -1,13 +1,14 @@
 """Labelling blocks with the five sections of SECTIONS.md.
 
 Two kinds of label:
-- parts (存在问题, 下一步计划): where in the report a block stands. Set by headings
-  (二、存在的问题, 三、下一步工作计划) and by paragraphs that open a part (在取得成绩的同时…
-  存在…不足; 下一步，我区将…; 2022年，我市将…).
-- topics (领导机制, 行政执法, 复议应诉): what a block is about. Scored from weighted cue
-  words in the block's own text and, more weakly, its headings. A heading's topic is not
-  inherited by a block whose own text is clearly about something else, so a block under a
-  lost heading does not take the previous heading's label.
+- parts (存在问题, 下一步计划): where in the report a block stands, decided from the report's
+  whole outline by `structure.parts` before any block is labelled.
+- topics (领导机制, 行政执法, 复议应诉): what a block is about. Scored from weighted cue words
+  (from the areas of 《法治政府建设实施纲要（2021—2025年）》 and the duties of 《法治政府建设与
+  责任落实督察工作规定》) in the block's own text, weakly reinforced by its headings. A heading
+  that announces a topic hands it to the blocks under it unless a block's own words are clearly
+  about another topic; a heading the page lost hands nothing on (blocks.py clears the path when
+  numbering restarts). Every label keeps the reason it was given (`Block.why`).
 """
 from __future__ import annotations
 
@@ -91,7 +92,8 @@ PART_TOPIC_MIN = 6.0  # in the problems/plans parts a topic needs stronger evide
 PART_TOPIC_DENSITY = 6.0  # … and this much per 100 characters
 PART_TOPIC_COVERAGE = 0.4  # … in at least this share of its clauses
 HEADING_WEIGHT = 0.8  # a heading's cue weight, counted for the blocks under it
-CLEAR_OTHER = 8.0     # a block under a topical heading is about the unlabelled rest when its cues weigh this much
+CLEAR_OTHER = 8.0     # a block under a topical heading is about the unlabelled rest when its cues
+                      # weigh this much
 OWN_SHARE = 0.5       # … and the heading's topic has less than this share of it in the block
 
 
@@ -230,7 +232,8 @@ def label(units: list[Unit], report_year: int | None = None, work_report: bool =
     """Blocks with section labels for the units of one report: its parts first, then topics."""
     blocks: list[Block] = []
     for i, (u, place) in enumerate(zip(units, structure.parts(units, report_year, work_report))):
-        if place.part is Part.BODY and structure.introduces_subparts(units, i) and _announcing_heading(u) is None:
+        if (place.part is Part.BODY and structure.introduces_subparts(units, i)
+                and _announcing_heading(u) is None):
             place = structure.Place(Part.OPENING, "overview of a part, before its first sub-heading")
         labels: list[Section] = []
         why = [f"part: {place.part.value}" + (f" — {place.why}" if place.why else "")]
@@ -243,5 +246,6 @@ def label(units: list[Unit], report_year: int | None = None, work_report: bool =
             labels.extend(TOPIC_SECTION[t] for t in topics)
             why.extend(topic_why)
         labels.sort(key=list(Section).index)
-        blocks.append(Block(text=u.text, heading=[h for _, h in u.heading], labels=labels, kind=u.kind, why=why))
+        blocks.append(Block(text=u.text, heading=[h for _, h in u.heading], labels=labels, kind=u.kind,
+                            why=why))
     return blocks

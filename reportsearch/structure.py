@@ -93,41 +93,52 @@ def _work_report_parts(units: list[Unit], report_year: int | None) -> list[Place
             addressed = text.startswith("各位代表")
         new_para = u.para != last_para or u.switch
         last_para = u.para
+        # after 各位代表！ on its own, or in the cut-off rest of a paragraph that opened with it
+        after_address = lone_address or (u.switch and addressed)
         if u.kind == "heading" and para is Part.PROBLEMS:
             para = Part.BODY  # a paragraph's admission does not run on under a new heading
         if u.kind != "heading" and new_para and section is not Part.APPENDIX:
             if cues.GLOSSARY.match(text):
                 section, section_why = Part.APPENDIX, f"glossary 「{_short(text)}」"
                 para = Part.BODY
-            elif section is Part.PLANS and cues.closes_work_report(text, lone_address or (u.switch and addressed)):
+            elif section is Part.PLANS and cues.closes_work_report(text, after_address):
                 section, section_why = Part.CLOSING, "closing: 各位代表…让我们"
                 para = Part.BODY
             elif section is not Part.CLOSING:
-                current = para if para is not Part.BODY else section
-                if current is Part.PROBLEMS and re.match(r"^(对此|为此|针对这些)", text):
-                    para, para_why = Part.PLANS, "answers the problems: 对此…"
-                elif u.kind != "item" and (
-                        cues.admits_problems(first) if current is not Part.PLANS and not cues.REVIEW_OPEN.match(text)
-                        else cues.admits_problems_strongly(first)):
-                    # 刚刚过去的2013年，是…困难和挑战较多的一年 reviews; it needs a plain admission
-                    para, para_why = Part.PROBLEMS, f"paragraph admits problems: 「{_cue(cues.PROBLEM_OPEN, first)}」"
-                    seen_problems = True
-                elif current is Part.PROBLEMS and para is Part.PROBLEMS and u.kind in ("paragraph", "lead") and not (
-                        _starts_item(text) or cues.PROBLEM_WORDS.search(first)):
-                    para = Part.BODY  # the problems ended: back to the section's part
-                elif section is Part.PLANS and cues.REVIEW_OPEN.match(text):
-                    para, para_why = Part.REVIEW, f"paragraph reviews: 「{cues.REVIEW_OPEN.match(text).group(0)}」"
-                elif para is Part.REVIEW and cues.PLAN_OPEN_WORK.match(text):
-                    para = Part.BODY
-                elif section is Part.REVIEW and para is Part.BODY and cues.PLAN_OPEN_WORK.match(text) \
-                        and seen_problems:
-                    para, para_why = Part.PLANS, f"paragraph opens the plans: 「{cues.PLAN_OPEN_WORK.match(text).group(0)}」"
+                para, para_why = _paragraph_switch(u, text, first, section, para, para_why, seen_problems)
+                seen_problems = seen_problems or para is Part.PROBLEMS
             lone_address = bool(re.fullmatch(r"各位代表[！!，,：:]?", text))
         if section in (Part.CLOSING, Part.APPENDIX) or para is Part.BODY:
             out.append(Place(section, section_why))
         else:
             out.append(Place(para, para_why))
     return out
+
+
+def _paragraph_switch(u: Unit, text: str, first: str, section: Part, para: Part, para_why: str,
+                      seen_problems: bool) -> tuple[Part, str]:
+    """The part a work report's paragraph stands in inside its section (BODY: the section's own),
+    and why."""
+    current = para if para is not Part.BODY else section
+    review = cues.REVIEW_OPEN.match(text)
+    plan = cues.PLAN_OPEN_WORK.match(text)
+    if current is Part.PROBLEMS and re.match(r"^(对此|为此|针对这些)", text):
+        return Part.PLANS, "answers the problems: 对此…"
+    # Inside the plans, or in a paragraph that reviews (刚刚过去的2013年，是…困难和挑战较多的一年),
+    # only a plain admission (我们也清醒地认识到…) opens the problems.
+    strict = current is Part.PLANS or review
+    if u.kind != "item" and (cues.admits_problems_strongly(first) if strict else cues.admits_problems(first)):
+        return Part.PROBLEMS, f"paragraph admits problems: 「{_cue(cues.PROBLEM_OPEN, first)}」"
+    if section is Part.PLANS and review:
+        return Part.REVIEW, f"paragraph reviews: 「{review.group(0)}」"
+    if plan and (para is Part.REVIEW or (section in (Part.REVIEW, Part.BODY) and seen_problems)):
+        if section is Part.PLANS:
+            return Part.BODY, ""
+        return Part.PLANS, f"paragraph opens the plans: 「{plan.group(0)}」"
+    if para is Part.PROBLEMS and u.kind in ("paragraph", "lead") and not (
+            _starts_item(text) or cues.PROBLEM_WORDS.search(first)):
+        return Part.BODY, ""  # the problems ended: back to the section's part
+    return para, para_why
 
 
 def introduces_subparts(units: list[Unit], i: int) -> bool:
