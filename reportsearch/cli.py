@@ -77,12 +77,15 @@ def main(debug: bool) -> None:
 @main.command()
 @click.argument("paths", nargs=-1, required=True, type=click.Path())
 @click.option("--json", "as_json", is_flag=True, help="One JSON object per report (JSON Lines).")
-def outline(paths: tuple[str, ...], as_json: bool) -> None:
+@click.option("--why", is_flag=True,
+              help="Show for each block its part of the report and the cues behind its labels.")
+def outline(paths: tuple[str, ...], as_json: bool, why: bool) -> None:
     """Show reports as outlines: metadata, headings, section-labelled blocks.
 
     \b
     Example:
       reportsearch outline corpus/linfen-2021.txt
+      reportsearch outline corpus/linfen-2021.txt --why
       reportsearch outline corpus/*.txt --json > outline.jsonl
     """
     out, err = _console(), _console(stderr=True)
@@ -100,9 +103,9 @@ def outline(paths: tuple[str, ...], as_json: bool) -> None:
             err.print(f"warning: {display_path(path)}: {warning}", markup=False)
         read += 1
         if as_json:
-            click.echo(json.dumps(report.to_json(), ensure_ascii=False))
+            click.echo(json.dumps(report.to_json(why=why), ensure_ascii=False))
         else:
-            out.print(render.outline_tree(report))
+            out.print(render.outline_tree(report, why=why))
     if not read:
         err.print("error: no report could be read — check the paths and file formats "
                   "(.txt .md .html .pdf .docx .doc .ofd)",

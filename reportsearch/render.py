@@ -31,8 +31,9 @@ def tags(labels) -> Text:
     return out
 
 
-def outline_tree(report: Report, width: int = 60) -> Tree:
-    """A report as a tree: metadata line, headings, and each block's tags and first characters."""
+def outline_tree(report: Report, width: int = 60, why: bool = False) -> Tree:
+    """A report as a tree: metadata line, headings, and each block's tags and first characters;
+    with why, under each block its part of the report and the cues behind its labels."""
     m = report.meta
     head = Text(m.title or report.path, style="bold")
     head.append(f"\n{report.path}", style="dim")
@@ -51,11 +52,14 @@ def outline_tree(report: Report, width: int = 60) -> Tree:
             parent = nodes[path]
         if b.kind == "heading":
             parent.label = Text.assemble(tags(b.labels), Text(b.text, style="bold magenta"))
-            continue
-        line = tags(b.labels)
-        snippet = b.text if len(b.text) <= width else b.text[:width] + "…"
-        line.append(snippet)
-        parent.add(line)
+            node = parent
+        else:
+            line = tags(b.labels)
+            snippet = b.text if len(b.text) <= width else b.text[:width] + "…"
+            line.append(snippet)
+            node = parent.add(line)
+        if why:
+            node.add(Text("\n".join(b.why), style="dim italic"))
     return tree
 
 
