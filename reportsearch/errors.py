@@ -6,6 +6,10 @@ class ReportSearchError(Exception):
     """Base class: an error the user can cause and fix; str(e) says what to do next."""
 
 
+class BadArgument(ReportSearchError, ValueError):
+    """A library function was called with an argument of the wrong type or value."""
+
+
 class UnreadableReport(ReportSearchError):
     """A report file could not be read or has no usable text."""
 
