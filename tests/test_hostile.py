@@ -203,7 +203,7 @@ def test_item5_deep_nesting_is_the_same_query(ix, depth):
     assert [h.block_id for h in deep.blocks] == [h.block_id for h in plain.blocks] and plain.total
     res = CliRunner().invoke(main, ["search", "--index", ix, "--", q])
     assert res.exit_code == 0 and res.exception is None, res.output
-    nested = "(复议 OR " * 40 + "应诉" + ")" * 40  # deep, and every level means something
+    nested = "(复议 OR " * 30 + "应诉" + ")" * 30  # deep, and every level means something
     assert search(nested, index_dir=ix).total == search("复议 OR 应诉", index_dir=ix).total
 
 
