@@ -344,7 +344,8 @@ def test_item11_every_summary_table_adds_up_to_its_block_total(ix, q, tmp_path):
     buf = io.StringIO()
     Console(file=buf, width=200).print(summary_tables(tallies))
     lines = buf.getvalue().split("matching blocks by region")[1].splitlines()
-    counts = [int(ln.split()[2]) for ln in lines if ln.strip().startswith(q.split()[0]) and len(ln.split()) > 3]
+    k = len(q.split()) + 1  # the blocks column, after the query's words and the region
+    counts = [int(ln.split()[k]) for ln in lines if ln.strip().startswith(q) and len(ln.split()) > k]
     assert sum(counts) == t.blocks, buf.getvalue()
 
 
