@@ -110,12 +110,15 @@ REGION_HEADER = ["query", "region", "blocks", *LABELS]
 
 
 def summary_rows(tallies: list[tuple[str, Tally]]) -> tuple[list[list], list[list]]:
-    """Two tables over every matching block: query × section, and query × region × section."""
+    """Two tables over every matching block: query × section, and query × region × section.
+    `blocks` counts each block once (the region rows add up to the query's blocks); a block with
+    two labels also counts under each of its sections."""
     by_section, by_region = [], []
     for name, t in tallies:
         by_section.append([name, t.reports, t.blocks, *[t.sections[lab] for lab in LABELS]])
-        for region, counts in sorted(t.regions.items(), key=lambda kv: (-sum(kv[1].values()), kv[0])):
-            by_region.append([name, region or "—", sum(counts.values()), *[counts[lab] for lab in LABELS]])
+        for region, n in sorted(t.region_blocks.items(), key=lambda kv: (-kv[1], kv[0])):
+            counts = t.regions.get(region, {})
+            by_region.append([name, region or "—", n, *[counts.get(lab, 0) for lab in LABELS]])
     return by_section, by_region
 
 
