@@ -12,7 +12,7 @@ The library behind the command line:
         ...
 """
 from .errors import (BadArgument, BadQuery, BadQueryFile, ExportError, IndexIncompatible, IndexLocked, IndexMissing,
-                     ReportSearchError, UnreadableReport)
+                     PathMissing, ReportSearchError, UnreadableReport)
 from .indexing import build as index
 from .model import Block, Metadata, Report, Section
 from .outline import outline
@@ -22,5 +22,5 @@ from .search import Hit, ReportHit, SearchResult, Tally, search, tally
 
 __version__ = "0.1.0"
 __all__ = ["BadArgument", "BadQuery", "BadQueryFile", "ExportError", "IndexIncompatible", "IndexLocked",
-           "IndexMissing", "ReportSearchError", "UnreadableReport", "Block", "Hit", "Metadata", "QueryFile", "Report", "ReportHit", "SavedQuery", "SearchResult", "Section",
+           "IndexMissing", "PathMissing", "ReportSearchError", "UnreadableReport", "Block", "Hit", "Metadata", "QueryFile", "Report", "ReportHit", "SavedQuery", "SearchResult", "Section",
            "Tally", "index", "load_queries", "outline", "search", "tally", "__version__"]

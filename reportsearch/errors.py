@@ -19,6 +19,10 @@ class UnreadableReport(ReportSearchError):
         self.reason = reason
 
 
+class PathMissing(ReportSearchError):
+    """A file or directory given to index does not exist."""
+
+
 class IndexMissing(ReportSearchError):
     """There is no index where one was expected."""
 
