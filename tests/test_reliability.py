@@ -201,6 +201,15 @@ def test_edge_queries_give_results_or_one_line_error(sample_ix, q):
         assert res.output.startswith("error: ") and res.output.count("\n") == 1, res.output
 
 
+def test_a_closed_pipe_is_quiet(sample_ix):
+    """`reportsearch search … | head`: the reader stops early; no traceback."""
+    p = subprocess.Popen(f"{sys.executable} -m reportsearch search 复议 -n 100 --format jsonl --index {sample_ix} "
+                         f"| head -c 10", shell=True, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                         env=dict(os.environ, NO_COLOR="1"))
+    out, err = p.communicate(timeout=120)
+    assert len(out) == 10 and "Traceback" not in err and "Exception" not in err, err
+
+
 @pytest.mark.parametrize("args, option", [
     (["search", "复议", "-n", "ten"], "--limit"), (["search", "复议", "-n", "0"], "--limit"),
     (["search", "复议", "--by", "city"], "--by"), (["search", "复议", "--format", "xls"], "--format"),
