@@ -22,5 +22,6 @@ from .search import Hit, ReportHit, SearchResult, Tally, search, tally
 
 __version__ = "0.1.0"
 __all__ = ["BadArgument", "BadQuery", "BadQueryFile", "ExportError", "IndexIncompatible", "IndexLocked",
-           "IndexMissing", "PathMissing", "ReportSearchError", "UnreadableReport", "Block", "Hit", "Metadata", "QueryFile", "Report", "ReportHit", "SavedQuery", "SearchResult", "Section",
-           "Tally", "index", "load_queries", "outline", "search", "tally", "__version__"]
+           "IndexMissing", "PathMissing", "ReportSearchError", "UnreadableReport", "Block", "Hit", "Metadata",
+           "QueryFile", "Report", "ReportHit", "SavedQuery", "SearchResult", "Section", "Tally", "index",
+           "load_queries", "outline", "search", "tally", "__version__"]

@@ -62,8 +62,8 @@ def _global_options(args: list[str]) -> tuple[list[str], bool, str]:
             value = a.split("=", 1)[1] if "=" in a else (args[i + 1] if i + 1 < len(args) else "")
             i += 0 if "=" in a else 1
             if value not in COLOR_MODES:
-                raise click.BadParameter(f"{value!r} is not one of {', '.join(COLOR_MODES)}",
-                                         param_hint="'--color'")
+                what = f"{value!r} is not one of" if value else "needs one of"
+                raise click.BadParameter(f"{what} {', '.join(COLOR_MODES)}", param_hint="'--color'")
             color = value
         else:
             out.append(a)

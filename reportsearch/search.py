@@ -115,9 +115,9 @@ def _filters(q, sections, region, year) -> tuple[tuple[str, ...], str | None, st
     return tuple(sections), region, year
 
 
-def _positive(name: str, value, top: int = 10000) -> int:
-    if isinstance(value, bool) or not isinstance(value, int) or not 1 <= value <= top:
-        raise BadArgument(f"{name} must be a whole number from 1 to {top}, not {value!r}")
+def _positive(name: str, value) -> int:
+    if isinstance(value, bool) or not isinstance(value, int) or value < 1:
+        raise BadArgument(f"{name} must be a whole number of at least 1, not {value!r}")
     return value
 
 
@@ -128,7 +128,7 @@ def search(q: str, *, index_dir: str | None = None, sections: tuple[str, ...] | 
     Wrong arguments raise BadArgument; a query that does not parse, BadQuery."""
     sections, region, year = _filters(q, sections, region, year)
     limit = _positive("limit", limit)
-    per_report, snippets = _positive("per_report", per_report, 100), _positive("snippets", snippets, 100)
+    per_report, snippets = _positive("per_report", per_report), _positive("snippets", snippets)
     if by not in BY_VALUES:
         raise BadArgument(f"by must be \"report\" or \"block\", not {by!r}")
     index_dir = index_dir or default_index_dir()
