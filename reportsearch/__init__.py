@@ -11,6 +11,8 @@ The library behind the command line:
     for query, result in queries.run():
         ...
 """
+from .errors import (BadArgument, BadQuery, BadQueryFile, ExportError, IndexIncompatible, IndexLocked, IndexMissing,
+                     PathMissing, ReportSearchError, UnreadableReport)
 from .indexing import build as index
 from .model import Block, Metadata, Report, Section
 from .outline import outline
@@ -19,5 +21,7 @@ from .queryfile import load as load_queries
 from .search import Hit, ReportHit, SearchResult, Tally, search, tally
 
 __version__ = "0.1.0"
-__all__ = ["Block", "Hit", "Metadata", "QueryFile", "Report", "ReportHit", "SavedQuery", "SearchResult", "Section",
-           "Tally", "index", "load_queries", "outline", "search", "tally", "__version__"]
+__all__ = ["BadArgument", "BadQuery", "BadQueryFile", "ExportError", "IndexIncompatible", "IndexLocked",
+           "IndexMissing", "PathMissing", "ReportSearchError", "UnreadableReport", "Block", "Hit", "Metadata",
+           "QueryFile", "Report", "ReportHit", "SavedQuery", "SearchResult", "Section", "Tally", "index",
+           "load_queries", "outline", "search", "tally", "__version__"]

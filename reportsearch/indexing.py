@@ -5,6 +5,7 @@ import hashlib
 import json
 import multiprocessing
 import os
+import shlex
 from collections import Counter
 from dataclasses import dataclass, field
 from typing import Callable, Iterable
@@ -17,7 +18,7 @@ from whoosh.writing import SegmentWriter
 
 from . import segment
 from .blocks import sentences
-from .errors import IndexIncompatible, IndexLocked, IndexMissing, ReportSearchError, UnreadableReport
+from .errors import IndexIncompatible, IndexLocked, IndexMissing, PathMissing, ReportSearchError, UnreadableReport
 from .outline import outline
 from .read import display_path, expand_paths, read_bytes
 
@@ -31,6 +32,15 @@ POOL_MB = 256  # Whoosh's in-memory posting pool per writer before it spills sor
 def default_index_dir() -> str:
     """--index, else $REPORTSEARCH_INDEX, else ./index."""
     return os.environ.get("REPORTSEARCH_INDEX") or DEFAULT_INDEX
+
+
+def index_command(index_dir: str, *args: str) -> str:
+    """A whole `reportsearch index …` command to suggest in a message, quoted for the shell, with
+    --index when the index is not the one the command would use by default."""
+    words = ["reportsearch", "index", *args]
+    if os.path.abspath(index_dir) != os.path.abspath(default_index_dir()):
+        words += ["--index", index_dir]
+    return " ".join(shlex.quote(w) for w in words)
 
 
 def make_schema() -> fields.Schema:
@@ -79,11 +89,11 @@ def _check_meta(index_dir: str) -> None:
             meta = json.load(f)
     except (OSError, ValueError):
         raise IndexIncompatible(f"{index_dir} is not a reportsearch index — choose another --index, "
-                                f"or run `reportsearch index --rebuild --index {index_dir}` to replace it")
+                                f"or run `{index_command(index_dir, '--rebuild')}` to replace it")
     if meta.get("schema") != SCHEMA_VERSION:
         raise IndexIncompatible(
             f"the index at {index_dir} has schema version {meta.get('schema')}, this reportsearch uses "
-            f"{SCHEMA_VERSION} — run `reportsearch index --rebuild` to rebuild it")
+            f"{SCHEMA_VERSION} — run `{index_command(index_dir, '--rebuild')}` to rebuild it")
 
 
 def open_index(index_dir: str | None = None):
@@ -91,15 +101,15 @@ def open_index(index_dir: str | None = None):
     index_dir = index_dir or default_index_dir()
     if not os.path.isdir(index_dir) or not os.listdir(index_dir) or (
             os.listdir(index_dir) == ["README.md"]):
-        raise IndexMissing(f"no index at {index_dir} — run `reportsearch index corpus/` first")
+        raise IndexMissing(f"no index at {index_dir} — run `{index_command(index_dir, 'corpus/')}` first")
     _check_meta(index_dir)
     try:
         return index.open_dir(index_dir, indexname=INDEX_NAME)
     except index.EmptyIndexError:
-        raise IndexMissing(f"no index at {index_dir} — run `reportsearch index corpus/` first")
+        raise IndexMissing(f"no index at {index_dir} — run `{index_command(index_dir, 'corpus/')}` first")
     except (OSError, ValueError, EOFError) as e:
         raise IndexIncompatible(f"the index at {index_dir} cannot be opened ({e}) — "
-                                f"run `reportsearch index --rebuild` to rebuild it")
+                                f"run `{index_command(index_dir, '--rebuild')}` to rebuild it")
 
 
 _searchers: dict[str, object] = {}  # index dir → an open searcher (BM25F, Whoosh's default), reused
@@ -365,6 +375,10 @@ def build(paths: Iterable[str], index_dir: str | None = None, *, rebuild: bool =
     wholly new whatever happens. The write lock is held for the whole run."""
     index_dir = index_dir or default_index_dir()
     paths = list(paths)
+    for p in paths:  # a typo or an unmounted drive must not read as "every report there is gone"
+        if not os.path.lexists(p):
+            raise PathMissing(f"{display_path(p)}: no such file or directory — check the path; "
+                              f"the index was not changed")
     jobs = max(1, jobs or os.cpu_count() or 1)
     batch = max(1, batch)
     files, problems = expand_paths(paths)

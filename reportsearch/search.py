@@ -5,10 +5,10 @@ import os
 from collections import Counter
 from dataclasses import dataclass, field
 
-from .errors import ReportSearchError
+from .errors import BadArgument, ReportSearchError
 from .indexing import default_index_dir, read_index
 from .model import Section
-from .query import compile_query, parse_section
+from .query import compile_query, section_filter
 from .snippets import Snippet, find_matches, make_snippets
 
 BY_VALUES = ("report", "block")
@@ -84,33 +84,84 @@ def _hit(doc, score: float, rank: int, terms: list[str], snippet_count: int) -> 
                matches=spans, snippets=make_snippets(d["text"], d["ends"], spans, snippet_count), terms=terms)
 
 
-def search(q: str, *, index_dir: str | None = None, sections: tuple[str, ...] = (), region: str | None = None,
-           year: str | None = None, limit: int = 10, by: str = "report", per_report: int = 3,
+def _top(searcher, query, limit: int):
+    """The `limit` best-scoring blocks. Whoosh's default top-N collector swaps in a cheaper matcher
+    once it has N results, and for our AndMaybe(match, ranking words) that cheaper matcher drops the
+    ranking words: later blocks then score low and the top N is wrong (法治 on the samples: the
+    best block was missing from the top 5). So no replacement and no block-quality skipping."""
+    from whoosh.collectors import TopCollector
+
+    col = TopCollector(limit=limit, usequality=False, replace=0)
+    searcher.search_with_collector(query, col)
+    return col.results()
+
+
+def _filters(q, sections, region, year) -> tuple[tuple[str, ...], str | None, str | None]:
+    """The filter arguments of search() and tally(), checked: BadArgument names the wrong one."""
+    if not isinstance(q, str):
+        raise BadArgument(f"the query must be a string, not {type(q).__name__}")
+    if isinstance(sections, str):  # one section, not its characters
+        sections = (sections,)
+    if sections is None:
+        sections = ()
+    if not isinstance(sections, (list, tuple, set, frozenset)) or not all(isinstance(x, str) for x in sections):
+        raise BadArgument(f"sections must be a section name or a list of them, not {sections!r}")
+    if region is not None and not isinstance(region, str):
+        raise BadArgument(f"region must be a string such as '临汾', not {region!r}")
+    if isinstance(year, int) and not isinstance(year, bool):
+        year = str(year)
+    if year is not None and not isinstance(year, str):
+        raise BadArgument(f"year must be a year or a range such as 2021, '2019-2022' or '>=2021', not {year!r}")
+    return tuple(sections), region, year
+
+
+def _positive(name: str, value) -> int:
+    if isinstance(value, bool) or not isinstance(value, int) or value < 1:
+        raise BadArgument(f"{name} must be a whole number of at least 1, not {value!r}")
+    return value
+
+
+def search(q: str, *, index_dir: str | None = None, sections: tuple[str, ...] | str = (), region: str | None = None,
+           year: str | int | None = None, limit: int = 10, by: str = "report", per_report: int = 3,
            snippets: int = 2) -> SearchResult:
-    """Ranked results for a query. `by="report"`: one entry per report with its best 1–3 blocks."""
+    """Ranked results for a query. `by="report"`: one entry per report with its best 1–3 blocks.
+    Wrong arguments raise BadArgument; a query that does not parse, BadQuery."""
+    sections, region, year = _filters(q, sections, region, year)
+    limit = _positive("limit", limit)
+    per_report, snippets = _positive("per_report", per_report), _positive("snippets", snippets)
+    if by not in BY_VALUES:
+        raise BadArgument(f"by must be \"report\" or \"block\", not {by!r}")
     index_dir = index_dir or default_index_dir()
     def run(s) -> SearchResult:
         # compiled here: a missing or foreign index is reported (by read_index) before a bad query
         compiled = compile_query(q, sections=sections, region=region, year=year, index_dir=index_dir)
         out = SearchResult(query=q, by=by, total=0)
         if by == "block":
-            res = s.search(compiled.query, limit=limit)
+            res = _top(s, compiled.query, limit)
             out.total = len(res)
             out.blocks = [_hit(hit, hit.score, i + 1, compiled.highlights, snippets) for i, hit in enumerate(res)]
             return out
-        res = s.search(compiled.query, limit=limit * per_report, collapse="report", collapse_limit=per_report)
-        # every matching block (len(res) would leave out the blocks collapsed under their report)
-        out.total = sum(1 for _ in s.docs_for_query(compiled.match))
-        groups: dict[str, ReportHit] = {}
-        for hit in res:
-            rid = hit["report"]
-            if rid not in groups:
-                if len(groups) == limit:
+        out.total = sum(1 for _ in s.docs_for_query(compiled.match))  # every matching block
+        # Reports in the order of their best block, each with its best blocks. Whoosh's collapse
+        # on a top-N cut dropped whole reports, so read ranked blocks until `limit` reports are
+        # complete or the matches run out (widening the cut fourfold each time).
+        depth = limit * per_report
+        while True:
+            res = _top(s, compiled.query, depth)
+            groups: dict[str, list] = {}
+            for hit in res:
+                rid = hit["report"]
+                if rid not in groups and len(groups) == limit:
                     continue
-                groups[rid] = ReportHit(rank=len(groups) + 1, score=round(float(hit.score), 4), hits=[])
-            g = groups[rid]
-            g.hits.append(_hit(hit, hit.score, len(g.hits) + 1, compiled.highlights, snippets))
-        out.reports = list(groups.values())
+                if len(groups.setdefault(rid, [])) < per_report:
+                    groups[rid].append(hit)
+            full = len(groups) == limit and all(len(g) == per_report for g in groups.values())
+            if full or res.scored_length() < depth or depth >= out.total:
+                break
+            depth *= 4
+        for rank, hits in enumerate(groups.values(), 1):
+            out.reports.append(ReportHit(rank=rank, score=round(float(hits[0].score), 4), hits=[
+                _hit(h, h.score, i, compiled.highlights, snippets) for i, h in enumerate(hits, 1)]))
         return out
     return read_index(index_dir, run)
 
@@ -126,15 +177,18 @@ class Tally:
     blocks: int = 0
     reports: int = 0
     sections: Counter = field(default_factory=Counter)  # section → blocks
-    regions: dict[str, Counter] = field(default_factory=dict)  # region → section → blocks ("" for any)
+    regions: dict[str, Counter] = field(default_factory=dict)  # region → section → blocks ("" for none)
+    region_blocks: Counter = field(default_factory=Counter)  # region → blocks (each block once)
 
 
-def tally(q: str, *, index_dir: str | None = None, sections: tuple[str, ...] = (), region: str | None = None,
-          year: str | None = None) -> Tally:
+def tally(q: str, *, index_dir: str | None = None, sections: tuple[str, ...] | str = (), region: str | None = None,
+          year: str | int | None = None) -> Tally:
     """Count every block the query matches, per section and per region × section (unscored, one pass
-    per section label)."""
+    per section label). A block with two labels counts once in `blocks` and `region_blocks`, and
+    under each of its labels in `sections` and `regions`."""
     from whoosh import query as wq
 
+    sections, region, year = _filters(q, sections, region, year)
     index_dir = index_dir or default_index_dir()
     def run(s) -> Tally:
         compiled = compile_query(q, sections=sections, region=region, year=year, index_dir=index_dir)
@@ -150,6 +204,9 @@ def tally(q: str, *, index_dir: str | None = None, sections: tuple[str, ...] = (
         _count(out, OTHER, matched - labelled, report_col, region_of)
         out.blocks = len(matched)
         out.reports = len({report_col[d] for d in matched})
+        for d in matched:
+            rid = report_col[d]
+            out.region_blocks[region_of.get(rid.decode() if isinstance(rid, bytes) else rid, "")] += 1
         return out
     return read_index(index_dir, run)
 
@@ -182,14 +239,15 @@ def find_report(ref: str, searcher) -> tuple[str, dict]:
 
 def report_blocks(ref: str, index_dir: str | None = None, section: str | None = None) -> dict:
     """A report from the index with its blocks in order (optionally only one section's)."""
-    wanted = parse_section(section).value if section else None
+    sec = section_filter(section) if section else None
+    wanted = None if not section else sec.value if sec else OTHER
 
     def run(s):  # one searcher for the lookup and the blocks
         rid, doc = find_report(ref, s)
         return rid, doc, [d for d in s.documents(report=rid) if d["doctype"] == "block"]
     rid, doc, blocks = read_index(index_dir or default_index_dir(), run)
     blocks.sort(key=lambda d: d["seq"])
-    out = [d["data"] for d in blocks if wanted is None or wanted in d["data"]["labels"]]
+    out = [d["data"] for d in blocks if wanted is None or wanted in (d["data"]["labels"] or [OTHER])]
     return {"id": rid, "path": doc["path"], "meta": doc["data"], "blocks": out}
 
 

@@ -18,7 +18,9 @@ from __future__ import annotations
 
 import logging
 import os
+import shutil
 import sqlite3
+import tempfile
 import unicodedata
 from functools import lru_cache
 
@@ -69,11 +71,51 @@ def _quiet_jieba():
     return jieba
 
 
+def cache_dir() -> str | None:
+    """Our own cache directory ($XDG_CACHE_HOME/reportsearch or ~/.cache/reportsearch, mode 0700),
+    or None if it cannot be made ours."""
+    base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
+    path = os.path.join(base, "reportsearch")
+    try:
+        os.makedirs(path, mode=0o700, exist_ok=True)
+        st = os.stat(path)
+        if st.st_uid == os.getuid() and os.access(path, os.W_OK | os.X_OK):
+            return path
+    except OSError:
+        pass
+    return None
+
+
 def index_tokenizer():
-    """jieba's default tokenizer, initialised (at index time; ~0.6 s once per process)."""
+    """jieba's default tokenizer, initialised (at index time; ~0.6 s once per process).
+
+    jieba keeps its prefix dictionary as a cache file in the shared /tmp by default: a file of
+    another user there cannot be replaced (jieba then prints a traceback and leaves a 9 MB
+    temporary file each run), and one planted by someone else would be loaded. So the cache lives
+    in our own cache directory, or, when there is none, in a private temporary directory removed
+    afterwards; a failure to write it is not worth a message (it only costs the next run 0.6 s)."""
     jieba = _quiet_jieba()
-    jieba.initialize()
-    return jieba.dt
+    tk = jieba.dt
+    if tk.initialized:
+        return tk
+    own = cache_dir()
+    where = own or tempfile.mkdtemp(prefix="reportsearch-jieba-")
+    before = set(os.listdir(where))
+    tk.tmp_dir, tk.cache_file = where, "jieba.cache"
+    jieba.setLogLevel(logging.CRITICAL)  # "Dump cache file failed" comes with a traceback
+    try:
+        tk.initialize()
+    finally:
+        jieba.setLogLevel(logging.WARNING)
+        if own is None:
+            shutil.rmtree(where, ignore_errors=True)
+        else:  # a cache write that failed half-way leaves jieba's temporary file behind
+            for name in set(os.listdir(where)) - before - {"jieba.cache"}:
+                try:
+                    os.unlink(os.path.join(where, name))
+                except OSError:
+                    pass
+    return tk
 
 
 def _keep_words(tokens) -> list[str]:
