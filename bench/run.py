@@ -27,6 +27,7 @@ import logging
 import multiprocessing
 import os
 import shutil
+import signal
 import statistics
 import subprocess
 import sys
@@ -135,8 +136,13 @@ def run_measured(cmd: list[str], env=None) -> tuple[float, int]:
     t = time.perf_counter()
     p = subprocess.Popen(cmd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     mon = PeakRSS(p.pid)
-    _, err = p.communicate()
-    peak = mon.stop()
+    try:
+        _, err = p.communicate()
+    except BaseException:  # interrupted: take the process down with the bench
+        p.kill()
+        raise
+    finally:
+        peak = mon.stop()
     if p.returncode not in (0, 3):
         sys.exit(f"{' '.join(cmd)} failed: {err.decode(errors='replace')[-2000:]}")
     return time.perf_counter() - t, peak
@@ -242,6 +248,7 @@ def main() -> None:
     target = TARGETS[scale_name]
 
     work = tempfile.mkdtemp(prefix="rs-bench-")
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit("bench: terminated"))  # so that `finally` cleans up
     try:
         root = prepare_corpus(args, work)
         files = corpus_files(root)
