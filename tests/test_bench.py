@@ -96,4 +96,4 @@ def test_bench_quick_runs_on_samples(tmp_path):
     assert ("rg -c" in p.stdout) == bool(shutil.which("rg")) and ("rg not installed" in p.stdout) != bool(shutil.which("rg"))
     for q in ("行政复议", "乡村振兴", "疫情防控"):
         assert q in rows
-    assert os.listdir(tmp_path) == ["corpus"]  # the bench leaves no work directory behind
+    assert not [d for d in os.listdir(tmp_path) if d.startswith("rs-bench-")]  # no work directory left behind
