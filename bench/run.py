@@ -248,7 +248,13 @@ def main() -> None:
     target = TARGETS[scale_name]
 
     work = tempfile.mkdtemp(prefix="rs-bench-")
-    signal.signal(signal.SIGTERM, lambda *_: sys.exit("bench: terminated"))  # so that `finally` cleans up
+    main_pid = os.getpid()
+
+    def terminated(*_) -> None:  # so that `finally` cleans up; pool workers (forked) just go
+        if os.getpid() != main_pid:
+            os._exit(1)
+        sys.exit("bench: terminated")
+    signal.signal(signal.SIGTERM, terminated)
     try:
         root = prepare_corpus(args, work)
         files = corpus_files(root)
