@@ -11,8 +11,6 @@ from rich.console import Console
 
 from . import render
 from .errors import ExportError, ReportSearchError, UnreadableReport
-from .outline import outline as outline_report
-from .read import display_path, expand_paths
 
 
 class Exit(enum.IntEnum):
@@ -85,6 +83,9 @@ def outline(paths: tuple[str, ...], as_json: bool) -> None:
       reportsearch outline corpus/linfen-2021.txt
       reportsearch outline corpus/*.txt --json > outline.jsonl
     """
+    from .outline import outline as outline_report
+    from .read import display_path, expand_paths
+
     out, err = _console(), _console(stderr=True)
     files, missing = expand_paths(list(paths))
     read = 0
@@ -155,8 +156,8 @@ _FORMATS = click.Choice(["text", "json", "jsonl", "csv", "md", "xlsx"])
 
 def _emit(results, fmt: str | None, output: str | None, force: bool, pretty, tallies=None) -> None:
     """Results to stdout (rich, or a text format) or to a file (-o)."""
-    from .export import Format, export, to_text
-
+    if output or fmt:
+        from .export import Format, export, to_text
     if output:
         written = export(results, output, Format(fmt) if fmt else None, force, tallies)
         _console(stderr=True).print(f"wrote {output} ({written.value})", markup=False)
