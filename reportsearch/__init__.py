@@ -13,6 +13,9 @@ The library behind the command line:
 """
 import importlib
 
+from .errors import (BadArgument, BadQuery, BadQueryFile, ExportError, IndexDamaged, IndexIncompatible, IndexLocked,
+                     IndexMissing, IndexWriteFailed, PathMissing, ReportSearchError, UnreadableReport)
+
 # Loaded on first use, so that `reportsearch search` does not import the parsing and indexing stages.
 _LAZY = {"index": ("indexing", "build"), "Block": ("model", "Block"), "Metadata": ("model", "Metadata"),
          "Report": ("model", "Report"), "Section": ("model", "Section"), "outline": ("outline", "outline"),
@@ -32,5 +35,7 @@ def __getattr__(name: str):
 
 
 __version__ = "0.1.0"
-__all__ = ["Block", "Hit", "Metadata", "QueryFile", "Report", "ReportHit", "SavedQuery", "SearchResult", "Section",
-           "Tally", "index", "load_queries", "outline", "search", "tally", "__version__"]
+__all__ = ["BadArgument", "BadQuery", "BadQueryFile", "ExportError", "IndexDamaged", "IndexIncompatible",
+           "IndexLocked", "IndexMissing", "IndexWriteFailed", "PathMissing", "ReportSearchError", "UnreadableReport", "Block", "Hit", "Metadata",
+           "QueryFile", "Report", "ReportHit", "SavedQuery", "SearchResult", "Section", "Tally", "index",
+           "load_queries", "outline", "search", "tally", "__version__"]

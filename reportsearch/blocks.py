@@ -45,7 +45,7 @@ class Unit:
     kind: str  # heading | paragraph | lead | item
     para: int
     marker_level: float | None = None
-    parts: list[str] = field(default_factory=list)
+    switch: bool = False  # the first unit of a piece cut off where its paragraph switches part
 
 
 def sentences(text: str) -> list[str]:
@@ -69,9 +69,12 @@ def _is_heading_line(line: str) -> bool:
 
 def _is_part_title(line: str) -> bool:
     """A short stand-alone line with no punctuation: the title of a part of the report."""
-    if not 4 <= len(line) <= 40 or re.search(r"[，,。：:；;！？!?、]", line):
+    # 、 and —— may join its words (“十三五”——全面小康、决战决胜的五年), never start it (、坚持…).
+    if not 4 <= len(line) <= 40 or re.search(r"[，,。：:；;！？!?]|^[、—]", line) or line.startswith("各位代表"):
         return False
-    return sum("\u4e00" <= c <= "\u9fff" for c in line) >= len(line) * 0.8
+    cjk = sum("\u4e00" <= c <= "\u9fff" for c in line)
+    # Years count with the characters: 2020年工作安排 is a part title too.
+    return cjk >= 4 and cjk + sum(c.isdigit() or c in "、—" for c in line) >= len(line) * 0.8
 
 
 def _inline_heading(text: str) -> str | None:
@@ -131,11 +134,19 @@ def _split_long(text: str) -> list[str]:
 
 
 def _split_part_switch(text: str, report_year: int | None) -> list[str]:
-    """Cut a paragraph where a later sentence opens the plans part (…问题。下一步，我区将…)."""
+    """Cut a paragraph where a later sentence opens another part: the plans (…问题。下一步，我区将…)
+    or the problems (…表示衷心的感谢！我们也清醒地看到…). An address (各位代表！) is not cut off."""
     sents = sentences(text)
     for i in range(1, len(sents)):
-        if cues.opens_plans(sents[i].strip(), report_year) and not cues.opens_plans(sents[0], report_year):
-            return ["".join(sents[:i]), "".join(sents[i:])]
+        head = "".join(sents[:i])
+        if len(re.sub(r"\W", "", head)) < 8:
+            continue
+        s = sents[i].strip()
+        # A one-sentence lead-in (知忧才能克难。我们清醒地认识到…) belongs to the problems it opens.
+        passage = len([x for x in sents[:i] if len(re.sub(r"\W", "", x)) >= 8]) >= 2
+        if (cues.opens_plans(s, report_year) and not cues.opens_plans(sents[0], report_year)) or (
+                passage and cues.admits_problems_strongly(s) and not cues.admits_problems(head)):
+            return [head, *_split_part_switch("".join(sents[i:]), report_year)]
     return [text]
 
 
@@ -168,6 +179,11 @@ def split(body: list[str], report_year: int | None = None) -> list[Unit]:
         if not text:
             continue
         mk = marker(text)
+        if not mk and re.match(r"^[、.．]\s*\S", text) and _is_heading_line(text[1:].strip()):
+            # 、坚持党的全面领导…: a 一、 heading whose numeral the page lost
+            push(1.0, None, text)
+            units.append(Unit(text, list(stack), "heading", para, marker_level=1.0))
+            continue
         if md and not mk:
             push(len(md.group(1)) - 1.5, None, text)  # unnumbered Markdown heading: above 一、
             units.append(Unit(text, list(stack), "heading", para))
@@ -184,8 +200,11 @@ def split(body: list[str], report_year: int | None = None) -> list[Unit]:
             inline = _inline_heading(text)
             if inline:
                 push(mk[0], mk[1], inline)
-        for piece in _split_part_switch(text, report_year):
+        for n, piece in enumerate(_split_part_switch(text, report_year)):
+            first = True
             for kind, chunk in split_items(piece):
                 for part in _split_long(chunk):
-                    units.append(Unit(part, list(stack), kind, para, marker_level=mk[0] if mk else None))
+                    units.append(Unit(part, list(stack), kind, para, marker_level=mk[0] if mk else None,
+                                      switch=first and n > 0))
+                    first = False
     return units

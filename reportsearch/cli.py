@@ -5,11 +5,12 @@ import enum
 import json
 import os
 import sys
+import traceback
 
 import click
 from rich.console import Console
 
-from . import render
+from . import render, safe
 from .errors import ExportError, ReportSearchError, UnreadableReport
 
 
@@ -18,69 +19,137 @@ class Exit(enum.IntEnum):
 
     OK = 0
     NO_HITS = 1
-    ERROR = 2
+    ERROR = 2  # also an unexpected failure (a bug): one line, `--debug` for the traceback
     WARNINGS = 3  # the job was done, but some input files could not be read
+    INTERRUPTED = 130  # Ctrl-C
+
+
+COLOR_MODES = ("auto", "always", "never")
+_color = "auto"  # --color, wherever it was given
 
 
 def _console(stderr: bool = False) -> Console:
-    no_color = bool(os.environ.get("NO_COLOR"))
-    # stderr lines are messages: never wrap them; stdout wraps to the terminal.
-    return Console(stderr=stderr, no_color=no_color, highlight=False, soft_wrap=stderr)
+    """A console for results (stdout) or messages (stderr). Styles only on a terminal, or with
+    --color always; none at all (not even bold) with --color never or NO_COLOR. Lines wrap only on a
+    terminal: piped output keeps each line whole, for grep."""
+    stream = sys.stderr if stderr else sys.stdout
+    tty = stream.isatty()
+    if _color == "always":
+        return Console(stderr=stderr, force_terminal=True, highlight=False, soft_wrap=stderr or not tty)
+    plain = _color == "never" or bool(os.environ.get("NO_COLOR"))
+    return Console(stderr=stderr, highlight=False, soft_wrap=stderr or not tty,
+                   color_system=None if plain else "auto", force_terminal=False if plain else None)
+
+
+def _say(line: str) -> None:
+    """One message line on stderr, with any control character from a path or report escaped."""
+    _console(stderr=True).print(safe.name(line), markup=False, highlight=False)
+
+
+def _global_options(args: list[str]) -> tuple[list[str], bool, str]:
+    """--debug and --color MODE are accepted anywhere before `--` (also after the subcommand)."""
+    out, debug, color, i = [], False, "auto", 0
+    while i < len(args):
+        a = args[i]
+        if a == "--":
+            out += args[i:]
+            break
+        if a == "--debug":
+            debug = True
+        elif a == "--color" or a.startswith("--color="):
+            value = a.split("=", 1)[1] if "=" in a else (args[i + 1] if i + 1 < len(args) else "")
+            i += 0 if "=" in a else 1
+            if value not in COLOR_MODES:
+                what = f"{value!r} is not one of" if value else "needs one of"
+                raise click.BadParameter(f"{what} {', '.join(COLOR_MODES)}", param_hint="'--color'")
+            color = value
+        else:
+            out.append(a)
+        i += 1
+    return out, debug, color
 
 
 class _Group(click.Group):
-    """Turns the project's errors into one line and a stable exit code; --debug shows tracebacks."""
+    """Turns errors into one line and a stable exit code; --debug shows tracebacks."""
 
     def main(self, args=None, prog_name=None, **kwargs):
-        # click prints usage errors as a usage block; ours are one line that names the option.
+        global _color
+        args = list(sys.argv[1:] if args is None else args)
+        debug = False
         try:
+            args, debug, _color = _global_options(args)
+            if not args:  # a bare `reportsearch`: the help, not an error
+                with self.make_context(prog_name or "reportsearch", ["--help"]) as ctx:
+                    pass  # --help prints and exits
             rv = super().main(args, prog_name, standalone_mode=False, **kwargs)
         except click.UsageError as e:
             hint = f" — see `{e.ctx.command_path} --help`" if e.ctx else ""
-            _console(stderr=True).print(f"error: {e.format_message()}{hint}", markup=False, highlight=False)
+            _say(f"error: {e.format_message()}{hint}")
             sys.exit(Exit.ERROR)
-        except click.exceptions.Abort:
-            _console(stderr=True).print("interrupted", markup=False)
-            sys.exit(130)
+        except (click.exceptions.Abort, KeyboardInterrupt):
+            _say("interrupted")
+            sys.exit(Exit.INTERRUPTED)
+        except click.exceptions.Exit as e:
+            sys.exit(e.exit_code)
+        except BrokenPipeError:  # `reportsearch … | head`: the reader has all it wanted
+            _quiet_stdout()
+            sys.exit(Exit.OK)
+        except ReportSearchError as e:
+            if debug:
+                traceback.print_exc()
+            for line in str(e).splitlines() or [type(e).__name__]:
+                _say(f"error: {line}")
+            sys.exit(Exit.ERROR)
+        except Exception as e:  # a bug: one line for the user, the traceback on request
+            if debug:
+                traceback.print_exc()
+                sys.exit(Exit.ERROR)
+            what = " ".join(str(e).split()) or "no details"
+            _say(f"error: unexpected {type(e).__name__}: {what} — run the command again with --debug "
+                 f"to see where, and report it")
+            sys.exit(Exit.ERROR)
         sys.exit(rv if isinstance(rv, int) else Exit.OK)  # ctx.exit(n) comes back as a return value here
 
-    def invoke(self, ctx: click.Context):
-        try:
-            return super().invoke(ctx)
-        except ReportSearchError as e:
-            if ctx.params.get("debug"):
-                raise
-            err = _console(stderr=True)
-            for line in str(e).splitlines() or [type(e).__name__]:
-                err.print("[bold red]error:[/] " + line.replace("[", "\\["), markup=True, highlight=False)
-            ctx.exit(Exit.ERROR)
-        except KeyboardInterrupt:
-            _console(stderr=True).print("interrupted")
-            ctx.exit(130)
+
+def _quiet_stdout() -> None:
+    """After a closed pipe, stop Python from complaining again when it flushes stdout at exit."""
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+    except (OSError, ValueError):
+        pass
 
 
 @click.group(cls=_Group, context_settings={"help_option_names": ["-h", "--help"]})
-@click.option("--debug", is_flag=True, help="Show tracebacks instead of one-line errors.")
+@click.option("--debug", is_flag=True, help="Show tracebacks instead of one-line errors (also after the command).")
+@click.option("--color", type=click.Choice(COLOR_MODES), default="auto", show_default=True,
+              help="Colours and bold: on a terminal (auto; NO_COLOR turns them off), always, never.")
 @click.version_option(package_name="reportsearch")
-def main(debug: bool) -> None:
+def main(debug: bool, color: str) -> None:
     """Search Chinese government reports by section.
 
     \b
     Example:
       reportsearch index corpus/
       reportsearch search 'section:存在问题 执法 人员'
+
+    Exit codes: 0 done (search: hits), 1 no hits, 2 error, 3 indexed with unreadable files,
+    130 interrupted.
     """
 
 
 @main.command()
 @click.argument("paths", nargs=-1, required=True, type=click.Path())
 @click.option("--json", "as_json", is_flag=True, help="One JSON object per report (JSON Lines).")
-def outline(paths: tuple[str, ...], as_json: bool) -> None:
+@click.option("--why", is_flag=True,
+              help="Show for each block its part of the report and the cues behind its labels.")
+def outline(paths: tuple[str, ...], as_json: bool, why: bool) -> None:
     """Show reports as outlines: metadata, headings, section-labelled blocks.
 
     \b
     Example:
       reportsearch outline corpus/linfen-2021.txt
+      reportsearch outline corpus/linfen-2021.txt --why
       reportsearch outline corpus/*.txt --json > outline.jsonl
     """
     from .outline import outline as outline_report
@@ -90,20 +159,23 @@ def outline(paths: tuple[str, ...], as_json: bool) -> None:
     files, missing = expand_paths(list(paths))
     read = 0
     for path, reason in missing:
-        err.print(f"warning: {display_path(path)}: {reason}", markup=False)
+        _say(f"warning: {display_path(path)}: {reason}")
     for path in files:
         try:
             report = outline_report(path)
         except UnreadableReport as e:
-            err.print(f"warning: {display_path(e.path)}: {e.reason}", markup=False)
+            _say(f"warning: {display_path(e.path)}: {e.reason}")
             continue
+        for warning in report.warnings:
+            err.print(f"warning: {display_path(path)}: {warning}", markup=False)
         read += 1
         if as_json:
-            click.echo(json.dumps(report.to_json(), ensure_ascii=False))
+            click.echo(json.dumps(report.to_json(why=why), ensure_ascii=False))
         else:
-            out.print(render.outline_tree(report))
+            out.print(render.outline_tree(report, why=why))
     if not read:
-        err.print("error: no report could be read — check the paths and file formats (.txt .md .html)",
+        err.print("error: no report could be read — check the paths and file formats "
+                  "(.txt .md .html .pdf .docx .doc .ofd)",
                   markup=False)
         sys.exit(Exit.ERROR)
 
@@ -145,7 +217,7 @@ def index(paths: tuple[str, ...], index_dir: str | None, rebuild: bool, jobs: in
         task = bar.add_task("index", total=None)
         summary = build(list(paths) or ["corpus"], index_dir, rebuild=rebuild, jobs=jobs, wait=wait,
                         batch=commit_every, progress=lambda done, total: bar.update(task, completed=done, total=total))
-    err.print(f"index at {index_dir}:", markup=False)
+    _say(f"index at {index_dir}:")
     err.print(render.index_summary(summary), soft_wrap=True)
     if summary.failed:
         sys.exit(Exit.WARNINGS)
@@ -154,15 +226,39 @@ def index(paths: tuple[str, ...], index_dir: str | None, rebuild: bool, jobs: in
 _FORMATS = click.Choice(["text", "json", "jsonl", "csv", "md", "xlsx"])
 
 
-def _emit(results, fmt: str | None, output: str | None, force: bool, pretty, tallies=None) -> None:
-    """Results to stdout (rich, or a text format) or to a file (-o)."""
-    if output or fmt:
-        from .export import Format, export, to_text
+def _output_format(output: str | None, fmt: str | None, force: bool):
+    """Check -o/--format before any query runs: the format to write, or None for the terminal view."""
+    from .export import XLSX_TO_FILE, Format, refuse_overwrite
+
+    if output == "-":  # stdout, like a text format without -o
+        if not fmt:
+            raise ExportError("-o - writes to stdout and has no extension to tell the format — add "
+                              "--format csv (or json, jsonl, md, text, xlsx)")
+        if fmt == Format.XLSX.value and sys.stdout.isatty():
+            raise ExportError(XLSX_TO_FILE)
+        return Format(fmt)
     if output:
-        written = export(results, output, Format(fmt) if fmt else None, force, tallies)
-        _console(stderr=True).print(f"wrote {output} ({written.value})", markup=False)
+        chosen = Format(fmt) if fmt else Format.from_path(output)
+        refuse_overwrite(output, force)
+        return chosen
+    if fmt == Format.XLSX.value:
+        raise ExportError(XLSX_TO_FILE)
+    return Format(fmt) if fmt else None
+
+
+def _emit(results, fmt, output: str | None, force: bool, pretty, tallies=None) -> None:
+    """Results to stdout (rich, or a text format) or to a file (-o FILE; -o - is stdout)."""
+    from .export import Format, cleaned, export, to_text
+
+    if output and output != "-":
+        written = export(results, output, fmt, force, tallies)
+        _say(f"wrote {output} ({written.value})")
+    elif fmt == Format.XLSX:
+        from .xlsx import workbook_bytes
+        sys.stdout.buffer.write(workbook_bytes(cleaned(results), tallies))
+        sys.stdout.flush()
     elif fmt:
-        click.echo(to_text(results, Format(fmt), tallies), nl=False)
+        click.echo(to_text(results, fmt, tallies), nl=False)
     else:
         pretty(_console())
 
@@ -170,12 +266,12 @@ def _emit(results, fmt: str | None, output: str | None, force: bool, pretty, tal
 def _output_options(f):
     f = click.option("--force", is_flag=True, help="Overwrite an existing output file.")(f)
     f = click.option("-o", "--output", type=click.Path(dir_okay=False), default=None,
-                     help="Write the results to a file (.csv .xlsx .json .jsonl .md .txt).")(f)
+                     help="Write the results to a file (.csv .xlsx .json .jsonl .md .txt); - for stdout.")(f)
     return click.option("--format", "fmt", type=_FORMATS, default=None,
                         help="Output format (default: from the -o extension, else the terminal view).")(f)
 
 
-@main.command()
+@main.command(context_settings={"ignore_unknown_options": True})
 @click.argument("query", nargs=-1)
 @_index_option
 @click.option("-s", "--section", "sections", multiple=True, help="Only blocks in this section (repeatable).")
@@ -189,8 +285,9 @@ def _output_options(f):
 def search(query: tuple[str, ...], index_dir, sections, region, year, limit, by, fmt, output, force) -> None:
     """Search the index: ranked reports with highlighted, section-tagged snippets.
 
-    Words are all required; OR, NOT or -word, (parentheses), "exact phrases",
-    section:存在问题 (or problems), region:临汾, year:2021, year:2019-2022, year:>=2021.
+    Words are all required; OR, NOT, -word (a word after a minus sign: 复议 -应诉), (parentheses),
+    "exact phrases", section:存在问题 (or problems, 问题), region:临汾, year:2021, year:2019-2022,
+    year:>=2021. OR, AND and NOT work in any case (or, and, not); quote them to search for them.
     Exit code 0: hits; 1: no hits; 2: error.
 
     \b
@@ -201,10 +298,14 @@ def search(query: tuple[str, ...], index_dir, sections, region, year, limit, by,
     """
     from .search import search as run_search
 
+    for word in query:  # unknown options are query words (-应诉); but --limt is a typo, not a word
+        if word.startswith("--") and len(word) > 2:
+            raise click.NoSuchOption(word.split("=", 1)[0], ctx=click.get_current_context())
+    chosen = _output_format(output, fmt, force)
     q = " ".join(query)
     result = run_search(q, index_dir=index_dir, sections=sections, region=region, year=year,
                         limit=limit, by=by)
-    _emit([("", result)], fmt, output, force, lambda con: con.print(render.search_results(result)))
+    _emit([("", result)], chosen, output, force, lambda con: con.print(render.search_results(result)))
     sys.exit(Exit.OK if result.total else Exit.NO_HITS)
 
 
@@ -226,14 +327,10 @@ def run(query_file: str, index_dir, fmt, output, force) -> None:
       reportsearch run examples/enforcement.toml -o enforcement.xlsx
       ./examples/enforcement.toml -o enforcement.md
     """
-    from .export import XLSX_TO_FILE, Format, refuse_overwrite
     from .queryfile import load
 
     qf = load(query_file)
-    if output:
-        refuse_overwrite(output, force)  # say so before running every query
-    elif fmt == Format.XLSX.value:
-        raise ExportError(XLSX_TO_FILE)
+    chosen = _output_format(output, fmt, force)  # a bad -o says so before every query runs
     ix = index_dir or qf.index_dir
     results, tallies = [], []
     for q, result in qf.run(ix):
@@ -246,7 +343,7 @@ def run(query_file: str, index_dir, fmt, output, force) -> None:
             con.print(render.search_results(result))
         con.print(render.summary_tables(tallies))
 
-    _emit(results, fmt, output, force, pretty, tallies)
+    _emit(results, chosen, output, force, pretty, tallies)
     sys.exit(Exit.OK if any(r.total for _, r in results) else Exit.NO_HITS)
 
 

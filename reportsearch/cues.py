@@ -25,10 +25,14 @@ PROBLEM_OPEN = re.compile(
     r"(在|看到|肯定|取得)(成绩|成效)的同时|清醒(地|的)?(看到|认识到|意识到)|"
     r"(存在|面临)(着)?(的)?(一些|一定的?|不少|诸多|许多|较多)?(突出)?(问题|不足|差距|短板|困难|薄弱环节)|"
     r"还(有|存在)(一些|不少|诸多|一定的?)?(差距|不足|短板|问题)|短板弱项|问题和不足|不足之处|困难和问题|"
-    r"问题和挑战|差距和不足|矛盾和问题|问题(主要)?表现在|不足(主要)?表现在"
+    r"问题和挑战|差距和不足|矛盾和问题|问题(主要)?表现在|不足(主要)?表现在|"
+    r"困难和挑战|风险和挑战|安不忘危|居安思危|忧患意识|^当前[^。；]{0,30}(正处于|仍处于|处在)"
 )
+# The strongest openers: enough to open the problems inside a plans part (政府自身建设).
+PROBLEM_OPEN_STRONG = re.compile(
+    r"^[^。]{0,12}(清醒(地|的)?(看到|认识到|意识到)|(在|看到|肯定|取得)(成绩|成效)的同时)")
 # Clauses that mention problems while reporting work done on them (not admitting them).
-PROBLEM_NEGATORS = re.compile(r"围绕|针对|整改|解决|查摆|查找|聚焦|对照|排查|化解|破解|梳理(?!.*表现)|防范|督促")
+PROBLEM_NEGATORS = re.compile(r"围绕|针对|整改|解决|研究|分析|纠正|处理了|补齐|弥补|查摆|查找|聚焦|对照|排查|化解|破解|梳理(?!.*表现)|防范|督促")
 
 # A sentence that opens the plans part: 下一步，… / 2022年，我市将… / 接下来 / 今后
 PLAN_OPEN = re.compile(
@@ -86,3 +90,47 @@ def opens_plans(sentence: str, report_year: int | None) -> bool:
             return False
         return bool(PLAN_WILL.search(sentence)) or "是" in m.group(0)
     return True
+
+
+def admits_problems_strongly(text: str) -> bool:
+    """True if a paragraph opens with a plain admission (我们也清醒地认识到…)."""
+    return bool(PROBLEM_OPEN_STRONG.search(text)) and admits_problems(text)
+
+
+# ---- 政府工作报告 conventions ----------------------------------------------------------------
+
+_TOP_REVIEW = re.compile(r"回顾|过去|以来|成就|总结|工作情况")
+_TOP_PLANS = re.compile(r"目标|任务|安排|计划|思路|打算|部署|重点|今年|今后|未来|展望|政府自身建设")
+GLOSSARY = re.compile(
+    r"^[*\s]*(附[:：]?|附件\d*[:：]?\s*\d*[.．、]?)?(《政府工作报告》)?(有关|相关)?(内容)?(名词|词语|附)?"
+    r"(解释|注解|注释|注)(和说明|及说明)?[*\s]*[:：]?[*\s]*$")
+# A paragraph that reviews the past year or term (inside 政府自身建设, for example).
+REVIEW_OPEN = re.compile(r"^(各位代表[！!，,]\s*)?(过去(的)?(一|五)年|(一|五)年来|回顾过去|刚刚过去的)")
+# A paragraph that opens this year's work inside a work report.
+PLAN_OPEN_WORK = re.compile(r"^(各位代表[！!，,]\s*)?(新的一年|今年|下一步|今后|\d{4}年[，,]?我们将|我们将)")
+
+
+def work_report_top(heading: str, report_year: int | None) -> str | None:
+    """What a top-level heading of a 政府工作报告 announces: review, plans, appendix or None."""
+    h = re.sub(r"[*#\s]", "", heading)
+    if GLOSSARY.search(h):
+        return "appendix"
+    review = bool(_TOP_REVIEW.search(h))
+    plans = bool(_TOP_PLANS.search(h))
+    if review and not (plans and re.search(r"今后|未来|展望|目标任务|主要任务", h)):
+        return "review"
+    years = [int(y) for y in re.findall(r"(\d{4})\s*年", h)]
+    if plans:
+        return "plans"
+    if years and report_year:
+        return "plans" if max(years) > report_year else "review"
+    return None
+
+
+def closes_work_report(text: str, after_lone_address: bool) -> bool:
+    """The closing appeal of a work report: 各位代表！…让我们…奋斗！"""
+    # The appeal opens a sentence (让我们更加紧密地团结…); 让我们最难忘的是… is not one.
+    if re.match(r"^\W*让我们", text):
+        return True
+    # 各位代表，…新的一年，让我们…: after the address the appeal may open any clause.
+    return bool((after_lone_address or re.match(r"^\W*各位代表", text)) and re.search(r"[，,。！？!?]\s*让我们", text))

@@ -6,6 +6,10 @@ class ReportSearchError(Exception):
     """Base class: an error the user can cause and fix; str(e) says what to do next."""
 
 
+class BadArgument(ReportSearchError, ValueError):
+    """A library function was called with an argument of the wrong type or value."""
+
+
 class UnreadableReport(ReportSearchError):
     """A report file could not be read or has no usable text."""
 
@@ -13,6 +17,10 @@ class UnreadableReport(ReportSearchError):
         super().__init__(f"{path}: {reason}")
         self.path = path
         self.reason = reason
+
+
+class PathMissing(ReportSearchError):
+    """A file or directory given to index does not exist."""
 
 
 class IndexMissing(ReportSearchError):

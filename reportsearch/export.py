@@ -9,6 +9,7 @@ import os
 import tempfile
 from typing import Iterable
 
+from . import safe
 from .errors import ExportError
 from .model import Section
 from .search import OTHER, Hit, SearchResult, Tally
@@ -110,12 +111,16 @@ REGION_HEADER = ["query", "region", "blocks", *LABELS]
 
 
 def summary_rows(tallies: list[tuple[str, Tally]]) -> tuple[list[list], list[list]]:
-    """Two tables over every matching block: query × section, and query × region × section."""
+    """Two tables over every matching block: query × section, and query × region × section.
+    `blocks` counts each block once (the region rows add up to the query's blocks); a block with
+    two labels also counts under each of its sections."""
     by_section, by_region = [], []
     for name, t in tallies:
+        name = safe.line(name)
         by_section.append([name, t.reports, t.blocks, *[t.sections[lab] for lab in LABELS]])
-        for region, counts in sorted(t.regions.items(), key=lambda kv: (-sum(kv[1].values()), kv[0])):
-            by_region.append([name, region or "—", sum(counts.values()), *[counts[lab] for lab in LABELS]])
+        for region, n in sorted(t.region_blocks.items(), key=lambda kv: (-kv[1], kv[0])):
+            counts = t.regions.get(region, {})
+            by_region.append([name, safe.line(region) or "—", n, *[counts.get(lab, 0) for lab in LABELS]])
     return by_section, by_region
 
 
@@ -127,7 +132,9 @@ def _summary_json(tallies: list[tuple[str, Tally]]) -> dict:
 
 def to_text(results: list[tuple[str, SearchResult]], fmt: Format,
             tallies: list[tuple[str, Tally]] | None = None) -> str:
-    """Results in one of the text formats, ready to print or write (tallies: a query file's summary)."""
+    """Results in one of the text formats, ready to print or write (tallies: a query file's summary).
+    No control character from a report or file name gets into the output."""
+    results = cleaned(results)
     buf = io.StringIO()
     if fmt == Format.XLSX:
         raise ExportError(XLSX_TO_FILE)
@@ -161,6 +168,11 @@ def to_text(results: list[tuple[str, SearchResult]], fmt: Format,
                 f = flat(row)
                 buf.write(f"{f['rank']}\t{f['title']}\t{f['region']}\t{f['year']}\t{f['sections']}\t{f['snippet']}\n")
     return buf.getvalue()
+
+
+def cleaned(results: list[tuple[str, SearchResult]]) -> list[tuple[str, SearchResult]]:
+    """Results with control characters taken out of every untrusted string (offsets kept right)."""
+    return [(safe.line(n), safe.result(r)) for n, r in results]
 
 
 def _md_table(header: list, rows: list[list]) -> list[str]:
@@ -198,14 +210,27 @@ def markdown(results: list[tuple[str, SearchResult]], tallies: list[tuple[str, T
 
 def refuse_overwrite(path: str, force: bool) -> None:
     """ExportError if path exists and force is not given (called before any work, and again at writing)."""
-    if os.path.exists(path) and not force:
+    if os.path.lexists(path) and not force:
         raise ExportError(f"{path} exists — pass --force to overwrite it")
 
 
+def _new_file_mode(existing: str) -> int:
+    """The mode a file written now should get: an overwritten file keeps its own; a new one gets
+    0666 less the umask, as any program's new file does (mkstemp's 0600 is for the temporary)."""
+    try:
+        return os.stat(existing).st_mode & 0o7777
+    except OSError:
+        umask = os.umask(0)
+        os.umask(umask)
+        return 0o666 & ~umask
+
+
 def write_atomic(path: str, data: bytes, force: bool = False) -> None:
-    """Write a whole file via a temporary file and a rename; refuse to overwrite without force."""
+    """Write a whole file via a temporary file and a rename; refuse to overwrite without force.
+    A symbolic link is followed: the file it points to is replaced, the link stays."""
     refuse_overwrite(path, force)
-    directory = os.path.dirname(os.path.abspath(path))
+    target = os.path.realpath(path) if os.path.islink(path) else path
+    directory = os.path.dirname(os.path.abspath(target))
     try:
         fd, tmp = tempfile.mkstemp(dir=directory, prefix=".reportsearch-", suffix=".part")
     except OSError as e:
@@ -213,10 +238,11 @@ def write_atomic(path: str, data: bytes, force: bool = False) -> None:
     try:
         with os.fdopen(fd, "wb") as f:
             f.write(data)
-        os.replace(tmp, path)
+            os.fchmod(f.fileno(), _new_file_mode(target))
+        os.replace(tmp, target)
     except OSError as e:
         os.unlink(tmp)
-        raise ExportError(f"cannot write {path} ({e.strerror})")
+        raise ExportError(f"cannot write {path} ({e.strerror}) — choose another output path")
 
 
 def export(results: list[tuple[str, SearchResult]], path: str, fmt: Format | None = None,
@@ -226,7 +252,7 @@ def export(results: list[tuple[str, SearchResult]], path: str, fmt: Format | Non
     refuse_overwrite(path, force)
     if fmt == Format.XLSX:
         from .xlsx import workbook_bytes
-        data = workbook_bytes(results, tallies)
+        data = workbook_bytes(cleaned(results), tallies)
     elif fmt == Format.CSV:
         data = "\ufeff".encode("utf-8") + to_text(results, fmt, tallies).encode("utf-8")  # BOM: Excel on Chinese Windows
     else:

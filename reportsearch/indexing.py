@@ -19,10 +19,10 @@ from dataclasses import dataclass, field
 from typing import Callable, Iterable
 
 from . import store
-from .errors import IndexIncompatible, IndexLocked, IndexWriteFailed, ReportSearchError, UnreadableReport
+from .errors import IndexIncompatible, IndexLocked, IndexWriteFailed, PathMissing, ReportSearchError, UnreadableReport
 from .snapshot import (INDEX_NAME, META_FILE, SCHEMA_VERSION, Snapshot, _damage_errors, _open_snapshot, bucket,
                        open_index, read_index)
-from .snapshot import _snapshots, damaged, default_index_dir, reports  # noqa: F401 (the index's API, here too)
+from .snapshot import _snapshots, damaged, default_index_dir, index_command, reports  # noqa: F401 (the index's API, here too)
 
 DICT_FILE = "jieba-dict.sqlite"  # segment.DICT_FILE (not imported: segment is only needed when writing)
 BLOCK_LIMIT = 1024  # postings per Whoosh block: fewer, larger pickles to write and read
@@ -410,6 +410,10 @@ def build(paths: Iterable[str], index_dir: str | None = None, *, rebuild: bool =
 
     index_dir = index_dir or default_index_dir()
     paths = list(paths)
+    for p in paths:  # a typo or an unmounted drive must not read as "every report there is gone"
+        if not os.path.lexists(p):
+            raise PathMissing(f"{display_path(p)}: no such file or directory — check the path; "
+                              f"the index was not changed")
     jobs = max(1, jobs or os.cpu_count() or 1)
     batch = max(1, batch)
     files, problems = expand_paths(paths)
@@ -435,6 +439,8 @@ def build(paths: Iterable[str], index_dir: str | None = None, *, rebuild: bool =
                                     f"choose a writable directory with --index")
         known = _known(index_dir) if not drop_old else {}
         todo, replaces, gone = _plan(files, digests, known, paths, summary)
+        unlisted = [p for p, _ in problems]  # unreadable directories: keep what was indexed from them
+        gone = [i for i in gone if not _under(known[i], unlisted)]
         if progress:
             progress(0, len(todo))
         # Workers are forked only when there is work enough for them; they need no jieba.

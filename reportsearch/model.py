@@ -45,6 +45,7 @@ class RawDocument:
     lines: list[str]
     front_matter: dict[str, str] = field(default_factory=dict)
     encoding: str = "utf-8"
+    warnings: list[str] = field(default_factory=list)  # what the reader repaired, one line each
 
 
 @dataclass
@@ -56,6 +57,7 @@ class CleanDocument:
     body: list[str]
     trailer: list[str]
     front_matter: dict[str, str] = field(default_factory=dict)
+    fields: list[tuple[str, str]] = field(default_factory=list)  # the 政府信息公开 table: (label, value)
 
 
 @dataclass
@@ -77,9 +79,13 @@ class Block:
     heading: list[str]
     labels: list[Section] = field(default_factory=list)
     kind: str = "paragraph"  # "heading", "paragraph" or "item"
+    why: list[str] = field(default_factory=list, compare=False)  # the part and cues behind the labels
 
-    def to_json(self) -> dict:
-        return {"labels": [s.value for s in self.labels], "heading": list(self.heading), "text": self.text}
+    def to_json(self, why: bool = False) -> dict:
+        out = {"labels": [s.value for s in self.labels], "heading": list(self.heading), "text": self.text}
+        if why:
+            out["why"] = list(self.why)
+        return out
 
 
 @dataclass
@@ -89,11 +95,12 @@ class Report:
     path: str
     meta: Metadata
     blocks: list[Block]
+    warnings: list[str] = field(default_factory=list)  # what reading repaired (RawDocument.warnings)
 
-    def to_json(self) -> dict:
+    def to_json(self, why: bool = False) -> dict:
         m = self.meta
         return {
             "path": os.fsencode(self.path).decode("utf-8", "backslashreplace"), "title": m.title, "region": m.region, "issuer": m.issuer,
             "year": m.year, "published": m.published,
-            "blocks": [b.to_json() for b in self.blocks],
+            "blocks": [b.to_json(why) for b in self.blocks],
         }

@@ -1,23 +1,41 @@
 """The reading pipeline for one file: read → clean → metadata → blocks → sections."""
 from __future__ import annotations
 
+import dataclasses
 import os
 
 from . import blocks as blocks_mod
-from . import metadata, sections
-from .clean import clean
+from . import metadata, sections, variants
+from .clean import clean, normalise
 from .errors import UnreadableReport
 from .model import Report
 from .read import read_document
 
 
 def outline(path: str) -> Report:
-    """Parse one report file into metadata and labelled blocks. Raises UnreadableReport."""
+    """Parse one report file into metadata and labelled blocks. Raises UnreadableReport.
+
+    A report in traditional characters is parsed on a simplified copy (same length, character
+    for character); its blocks, headings and title keep the original characters. Region and
+    issuer are names for grouping and filtering, so they stay simplified."""
     raw = read_document(path)
+    traditional = variants.is_traditional(raw.lines)
+    if traditional:
+        original = raw.lines
+        raw = dataclasses.replace(raw, lines=[variants.simplify(x) for x in raw.lines],
+                                  front_matter={k: variants.simplify(v) for k, v in raw.front_matter.items()})
     doc = clean(raw)
     meta = metadata.extract(doc)
     if not doc.body:
-        raise UnreadableReport(os.fspath(path), "no recognisable report body (no sentences or numbered headings)")
+        raise UnreadableReport(os.fspath(path),
+                               "no recognisable report body (no sentences or numbered headings)")
     units = blocks_mod.split(doc.body, meta.year)
     labelled = sections.label(units, meta.year, metadata.is_work_report(meta.title, doc))
-    return Report(path=os.fspath(path), meta=meta, blocks=labelled)
+    if traditional:
+        restore = variants.Restorer(original, normalise)
+        restore_heading = variants.Restorer(original, normalise)  # its own cursor: headings repeat
+        for b in labelled:
+            b.heading = [restore_heading(h) for h in b.heading]
+            b.text = restore(b.text)
+        meta.title = variants.Restorer(original, normalise)(meta.title)
+    return Report(path=os.fspath(path), meta=meta, blocks=labelled, warnings=list(raw.warnings))

@@ -94,86 +94,129 @@ def _lex(q: str) -> list[tuple[str, str]]:
     return out
 
 
-class _Parser:
-    def __init__(self, tokens: list[tuple[str, str]]) -> None:
-        self.t = tokens
-        self.i = 0
+_OPERATORS = {"or": "OR", "and": "AND", "not": "NOT"}  # any case: `or` is OR (search "or" as a phrase)
+MAX_DEPTH = 100  # nesting that means something (redundant parentheses are dropped)
 
-    def peek(self):
-        return self.t[self.i] if self.i < len(self.t) else None
 
-    def take(self):
-        tok = self.t[self.i]
-        self.i += 1
-        return tok
+def _op(tok) -> str | None:
+    if tok is None:
+        return None
+    if tok[0] == "-" or tok == ("word", "-"):
+        return "NOT"
+    return _OPERATORS.get(tok[1].lower()) if tok[0] == "word" else None
 
-    def parse(self):
-        node = self.or_expr()
-        if self.peek() is not None:
-            raise BadQuery("unbalanced ) in the query — remove it or add the matching (")
-        return node
 
-    def or_expr(self):
-        children = [self.and_expr()]
-        while self.peek() == ("word", "OR"):
-            self.take()
-            if self.peek() is None or self.peek()[0] == ")":
-                raise BadQuery("OR needs a term on both sides — e.g. `复议 OR 应诉`")
-            children.append(self.and_expr())
-        return children[0] if len(children) == 1 else Or(children)
+def _negative_word(tok) -> bool:
+    """-word (but not -2021, a number)."""
+    return tok[0] == "word" and tok[1].startswith("-") and len(tok[1]) > 1 and not re.match(r"^-\d", tok[1])
 
-    def and_expr(self):
-        children = []
-        while True:
-            tok = self.peek()
-            if tok is None or tok[0] == ")" or tok == ("word", "OR"):
-                break
-            if tok == ("word", "AND"):
-                self.take()
-                continue
-            children.append(self.unary())
-        if not children:
-            if self.peek() == ("word", "OR"):
-                raise BadQuery("OR needs a term on both sides — e.g. `复议 OR 应诉`")
+
+class _Level:
+    """One level of parentheses being read: its OR branches, the current AND run, pending NOTs."""
+
+    def __init__(self, nots: int = 0) -> None:
+        self.branches: list = []
+        self.run: list = []
+        self.nots = 0  # NOTs waiting for their term
+        self.outer_nots = nots  # NOTs in front of the ( that opened this level
+
+    def close(self):
+        if not self.run:
             raise BadQuery("empty query or empty parentheses — type words to search for")
-        return children[0] if len(children) == 1 else And(children)
+        self.branches.append(self.run[0] if len(self.run) == 1 else And(self.run))
+        self.run = []
+        return self.branches[0] if len(self.branches) == 1 else Or(self.branches)
 
-    def unary(self):
-        tok = self.peek()
-        if tok in (("word", "NOT"), ("-", "-"), ("word", "-")):
-            self.take()
-            if self.peek() is None or self.peek()[0] == ")":
+
+def _negate(node, times: int):
+    for _ in range(times % 2):
+        node = node.child if isinstance(node, Not) else Not(node)
+    return node
+
+
+def _depth(node) -> int:
+    """Nesting depth of a syntax tree (iteratively: the tree may be deep)."""
+    deepest, stack = 0, [(node, 1)]
+    while stack:
+        n, d = stack.pop()
+        deepest = max(deepest, d)
+        if isinstance(n, Not):
+            stack.append((n.child, d + 1))
+        elif isinstance(n, (And, Or)):
+            stack.extend((c, d + 1) for c in n.children)
+    return deepest
+
+
+def _parse_tokens(tokens: list[tuple[str, str]]):
+    """The syntax tree of the tokens, read without recursion (so that no nesting depth can crash
+    it): OR binds loosest, then AND (or juxtaposition), then NOT / -word; parentheses group."""
+    levels = [_Level()]
+    i = 0
+    while i < len(tokens):
+        tok = tokens[i]
+        i += 1
+        level = levels[-1]
+        op = _op(tok)
+        if op == "NOT":
+            if i >= len(tokens) or tokens[i][0] == ")" or _op(tokens[i]) == "OR":
                 raise BadQuery("NOT needs a term after it — e.g. `复议 NOT 应诉` or `复议 -应诉`")
-            return Not(self.unary())
-        if tok[0] == "word" and tok[1].startswith("-") and len(tok[1]) > 1 and not re.match(r"^-\d", tok[1]):
-            self.take()
-            self.t.insert(self.i, ("word", tok[1][1:]))
-            return Not(self.unary())
-        return self.primary()
+            level.nots += 1
+            continue
+        if op == "AND":
+            continue
+        if op == "OR":
+            if not level.run or level.nots:
+                raise BadQuery("OR needs a term on both sides — e.g. `复议 OR 应诉`")
+            if i >= len(tokens) or tokens[i][0] == ")":
+                raise BadQuery("OR needs a term on both sides — e.g. `复议 OR 应诉`")
+            level.branches.append(level.run[0] if len(level.run) == 1 else And(level.run))
+            level.run = []
+            continue
+        if tok[0] == "(":
+            levels.append(_Level(level.nots))
+            level.nots = 0
+            continue
+        if tok[0] == ")":
+            if len(levels) == 1:
+                raise BadQuery("unbalanced ) in the query — remove it or add the matching (")
+            done = levels.pop()
+            node = done.close()
+            levels[-1].run.append(_negate(node, done.outer_nots))
+            continue
+        if _negative_word(tok):
+            stripped = tok[1].lstrip("-")
+            level.nots += len(tok[1]) - len(stripped)
+            if not stripped:
+                raise BadQuery("NOT needs a term after it — e.g. `复议 NOT 应诉` or `复议 -应诉`")
+            tok = ("word", stripped)
+        node = _primary(tok)
+        level.run.append(_negate(node, level.nots))
+        level.nots = 0
+    if len(levels) > 1:
+        raise BadQuery("unbalanced ( in the query — add the matching )")
+    if not levels[0].run and levels[0].branches:
+        raise BadQuery("OR needs a term on both sides — e.g. `复议 OR 应诉`")
+    node = levels[0].close()
+    if _depth(node) > MAX_DEPTH:
+        raise BadQuery(f"the query nests more than {MAX_DEPTH} levels deep — simplify it")
+    return node
 
-    def primary(self):
-        kind, text = self.take()
-        if kind == "(":
-            node = self.or_expr()
-            if self.peek() is None or self.peek()[0] != ")":
-                raise BadQuery("unbalanced ( in the query — add the matching )")
-            self.take()
-            return node
-        if kind == ")":
-            raise BadQuery("unbalanced ) in the query — remove it or add the matching (")
-        if kind == "phrase":
-            if not segment.fold(text).strip():
-                raise BadQuery("empty phrase \"\" in the query — put words between the quotes")
-            return Term(text, phrase=True)
-        m = re.match(r"^([A-Za-z]+):(.*)$", text)
-        if m:
-            name = m.group(1).lower()
-            if name not in FIELDS:
-                raise BadQuery(f"unknown field '{m.group(1)}:' — use section:, region: or year:")
-            if not m.group(2):
-                raise BadQuery(f"{name}: needs a value — e.g. section:存在问题, region:临汾, year:2021-2023")
-            return Filter(name, m.group(2))
-        return Term(text)
+
+def _primary(tok):
+    kind, text = tok
+    if kind == "phrase":
+        if not segment.fold(text).strip():
+            raise BadQuery("empty phrase \"\" in the query — put words between the quotes")
+        return Term(text, phrase=True)
+    m = re.match(r"^([A-Za-z]+):(.*)$", text)
+    if m:
+        name = m.group(1).lower()
+        if name not in FIELDS:
+            raise BadQuery(f"unknown field '{m.group(1)}:' — use section:, region: or year:")
+        if not m.group(2):
+            raise BadQuery(f"{name}: needs a value — e.g. section:存在问题, region:临汾, year:2021-2023")
+        return Filter(name, m.group(2))
+    return Term(text)
 
 
 def parse(q: str):
@@ -189,15 +232,31 @@ def parse(q: str):
     terms = sum(1 for kind, _ in tokens if kind in ("word", "phrase"))
     if terms > MAX_TERMS:
         raise BadQuery(f"query has {terms} terms, at most {MAX_TERMS} — split it into several searches")
-    return _Parser(tokens).parse()
+    return _parse_tokens(tokens)
+
+
+SHORT_NAMES = {Section.LEADERSHIP: "领导", Section.ENFORCEMENT: "执法", Section.REVIEW: "复议",
+               Section.PROBLEMS: "问题", Section.PLANS: "计划"}  # as the summary tables show them
+OTHER = "其他"  # blocks with none of the five labels; `-s 其他` / `section:其他` selects them
 
 
 def parse_section(value: str) -> Section:
+    """A section from its name, English alias or short name (问题 计划 …)."""
     try:
         return Section.parse(value)
     except ValueError:
-        names = ", ".join(f"{s.value} ({s.alias})" for s in Section)
-        raise BadQuery(f"unknown section '{value}' — use one of {names}")
+        for s, short in SHORT_NAMES.items():
+            if value.strip() == short:
+                return s
+        names = ", ".join(f"{s.value} ({s.alias}, {SHORT_NAMES[s]})" for s in Section)
+        raise BadQuery(f"unknown section '{value}' — use one of {names}, or {OTHER} (other)")
+
+
+def section_filter(value: str) -> Section | None:
+    """parse_section, or None for 其他 / other (blocks without a label)."""
+    if value.strip().lower() in (OTHER, "other"):
+        return None
+    return parse_section(value)
 
 
 def parse_years(value: str) -> tuple[int | None, int | None]:
@@ -228,7 +287,8 @@ class Has:
 
 @dataclass
 class InSection:
-    """Blocks labelled with one of the sections in the mask (store.SECTION_BITS)."""
+    """Blocks labelled with one of the sections in the mask (store.SECTION_BITS); mask 0: blocks with
+    none of the five labels (其他)."""
 
     mask: int
 
@@ -300,7 +360,8 @@ def _text_query(term: Term, index_dir: str | None, highlights: list[str] | None,
 def _filter_query(f: Filter):
     if f.name == "section":
         from .store import SECTION_BITS
-        return InSection(SECTION_BITS[parse_section(f.value).value])
+        sec = section_filter(f.value)
+        return InSection(0 if sec is None else SECTION_BITS[sec.value])  # 0: a block in none of the five
     if f.name == "region":
         if not _compact(f.value):
             raise BadQuery("region: needs a place name — e.g. region:临汾")

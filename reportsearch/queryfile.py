@@ -27,7 +27,7 @@ from dataclasses import dataclass, field
 from typing import Iterator
 
 from .errors import BadQuery, BadQueryFile
-from .query import check, parse_section, parse_years
+from .query import check, parse_years, section_filter
 from .search import BY_VALUES, SearchResult, Tally, search, tally
 
 # option → (accepted types, description for messages)
@@ -204,7 +204,7 @@ def _check_value(key: str, value) -> str | None:
     try:
         if key == "section":
             for v in [value] if isinstance(value, str) else value:
-                parse_section(v)
+                section_filter(v)
         if key == "year":
             parse_years(str(value))
     except BadQuery as e:

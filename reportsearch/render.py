@@ -7,7 +7,9 @@ from rich.table import Table
 from rich.text import Text
 from rich.tree import Tree
 
+from . import safe
 from .model import Report, Section
+from .query import SHORT_NAMES
 
 SECTION_STYLE = {
     Section.LEADERSHIP: "bold white on dark_red",
@@ -17,6 +19,80 @@ SECTION_STYLE = {
     Section.PLANS: "bold black on cyan",
 }
 MATCH_STYLE = "bold red"
+
+
+# Line breaking (kinsoku): no line starts with closing punctuation or ends with opening punctuation.
+CLOSING = frozenset("。，、；：！？）》」』】〕〉”’…‥·．，,.;:!?)]}%％—～")
+OPENING = frozenset("（《「『【〔〈“‘([{")
+
+
+def plural(n: int, word: str) -> str:
+    """'1 report', '2 reports'."""
+    return f"{n} {word}" if n == 1 else f"{n} {word}s"
+
+
+def _break_at(s: str, start: int, end: int) -> int:
+    """Where to end a line that would overflow at s[end]: moved back so that the next line does not
+    start with closing punctuation, this one does not end with opening punctuation, and a Latin
+    word or number is not cut; end itself when no earlier place will do."""
+    b = end
+    while b > start + 1 and (s[b] in CLOSING or s[b - 1] in OPENING):
+        b -= 1
+    if b <= start + 1:
+        b = end
+    w = b
+    while w > start + 1 and s[w].isascii() and s[w].isalnum() and s[w - 1].isascii() and s[w - 1].isalnum():
+        w -= 1
+    return w if w > start + 1 else b
+
+
+def wrap(text: Text, width: int) -> Text:
+    """The text broken into lines of at most width cells by CJK rules; continuation lines keep the
+    first line's indentation."""
+    from rich.cells import cell_len
+
+    out = Text(no_wrap=True, overflow="ignore", end=text.end)
+    for n, line in enumerate(text.split("\n", allow_blank=True)):
+        if n:
+            out.append("\n")
+        s = line.plain
+        indent = len(s) - len(s.lstrip(" "))
+        if indent * 2 >= width:
+            indent = 0
+        cuts, start, used = [], 0, 0
+        for i, ch in enumerate(s):
+            w = cell_len(ch)
+            limit = width - (indent if cuts else 0)
+            if used + w > limit and i > start:
+                b = _break_at(s, start, i)
+                cuts.append(b)
+                start = b
+                used = cell_len(s[b:i])
+            used += w
+        pieces = line.divide(cuts) if cuts else [line]
+        for k, piece in enumerate(pieces):
+            if k:
+                lead = len(piece.plain) - len(piece.plain.lstrip(" "))
+                piece = piece[lead:] if lead else piece
+                out.append("\n" + " " * indent)
+            out.append_text(piece)
+    return out
+
+
+class Wrapped:
+    """A Text that wraps by CJK line-breaking rules to the console's width, and not at all where the
+    console does not wrap (output to a pipe or file: one line stays one line, for grep)."""
+
+    def __init__(self, text: Text) -> None:
+        self.text = text
+
+    def __rich_console__(self, console, options):
+        if options.no_wrap:
+            t = self.text.copy()
+            t.no_wrap, t.overflow = True, "ignore"
+            yield t
+        else:
+            yield wrap(self.text, options.max_width)
 
 
 def tags(labels) -> Text:
@@ -31,13 +107,16 @@ def tags(labels) -> Text:
     return out
 
 
-def outline_tree(report: Report, width: int = 60) -> Tree:
-    """A report as a tree: metadata line, headings, and each block's tags and first characters."""
+def outline_tree(report: Report, width: int = 60, why: bool = False) -> Tree:
+    """A report as a tree: metadata line, headings, and each block's tags and first characters;
+    with why, under each block its part of the report and the cues behind its labels."""
     m = report.meta
-    head = Text(m.title or report.path, style="bold")
-    head.append(f"\n{report.path}", style="dim")
-    facts = [f"region {m.region or '—'}", f"issuer {m.issuer or '—'}", f"year {m.year or '—'}",
-             f"published {m.published or '—'}", f"{len(report.blocks)} blocks"]
+    path = safe.name(report.path)
+    head = Text(safe.line(m.title or "") or path, style="bold")
+    head.append(f"\n{path}", style="dim")
+    facts = [f"region {safe.line(m.region or '') or '—'}", f"issuer {safe.line(m.issuer or '') or '—'}",
+             f"year {m.year or '—'}", f"published {safe.line(m.published or '') or '—'}",
+             plural(len(report.blocks), "block")]
     head.append("\n" + " · ".join(facts), style="cyan")
     tree = Tree(head)
     nodes: dict[tuple[str, ...], Tree] = {(): tree}
@@ -47,15 +126,19 @@ def outline_tree(report: Report, width: int = 60) -> Tree:
         for h in b.heading:
             path = path + (h,)
             if path not in nodes:
-                nodes[path] = parent.add(Text(h, style="bold magenta"))
+                nodes[path] = parent.add(Text(safe.line(h), style="bold magenta"))
             parent = nodes[path]
+        text = safe.text(b.text)
         if b.kind == "heading":
-            parent.label = Text.assemble(tags(b.labels), Text(b.text, style="bold magenta"))
-            continue
-        line = tags(b.labels)
-        snippet = b.text if len(b.text) <= width else b.text[:width] + "…"
-        line.append(snippet)
-        parent.add(line)
+            parent.label = Text.assemble(tags(b.labels), Text(text, style="bold magenta"))
+            node = parent
+        else:
+            line = tags(b.labels)
+            snippet = text if len(text) <= width else text[:width] + "…"
+            line.append(snippet)
+            node = parent.add(line)
+        if why:
+            node.add(Text(safe.text("\n".join(b.why)), style="dim italic"))
     return tree
 
 
@@ -78,33 +161,34 @@ def _hit_lines(hit, indent: str = "   ") -> list[Text]:
     head.append_text(tags(hit.labels))
     if hit.heading:
         head.append(" > ".join(hit.heading[-2:]), style="magenta")
-    lines.append(head)
+    lines.append(Wrapped(head))
     for sn in hit.snippets:
-        lines.append(Text(indent + "  ").append_text(_marked_text(sn)))
+        lines.append(Wrapped(Text(indent + "  ").append_text(_marked_text(sn))))
     return lines
 
 
 def search_results(result) -> Group:
     """Ranked results: rank, title, region, year; tags, heading path and highlighted snippets."""
+    result = safe.result(result)
     parts: list = []
     if result.by == "block":
         for h in result.blocks:
             t = Text(f"{h.rank:>2}. ", style="bold")
             t.append(h.title or h.path, style="bold")
             t.append(f"  {h.region or '—'} · {h.year or '—'}  ({h.score:.2f})", style="cyan")
-            parts += [t, *_hit_lines(h), Text("")]
+            parts += [Wrapped(t), *_hit_lines(h), Text("")]
     else:
         for r in result.reports:
             t = Text(f"{r.rank:>2}. ", style="bold")
             t.append(r.title or r.path, style="bold")
             t.append(f"  {r.region or '—'} · {r.year or '—'}  ({r.score:.2f})", style="cyan")
-            parts.append(t)
+            parts.append(Wrapped(t))
             for h in r.hits:
                 parts += _hit_lines(h)
             parts.append(Text(""))
     shown = len(result.blocks) if result.by == "block" else len(result.reports)
-    parts.append(Text(f"{shown} {'blocks' if result.by == 'block' else 'reports'} shown, "
-                      f"{result.total} matching blocks", style="dim"))
+    parts.append(Text(f"{plural(shown, 'block' if result.by == 'block' else 'report')} shown, "
+                      f"{plural(result.total, 'matching block')}", style="dim"))
     return Group(*parts)
 
 
@@ -119,15 +203,15 @@ def index_summary(summary) -> Group:
             t.add_row(Text.assemble("  ", tags([s])), str(summary.per_section[s.value]))
     parts: list = [t]
     for path, reason in summary.failed:  # one line each, whole path: easy to grep and to fix
-        parts.append(Text(f"warning: {path}: {reason}", style="yellow"))
+        parts.append(Text(f"warning: {safe.name(path)}: {safe.name(reason)}", style="yellow"))
     if summary.failed:
-        parts.append(Text(f"{len(summary.failed)} files could not be read", style="yellow"))
+        parts.append(Text(f"{plural(len(summary.failed), 'file')} could not be read", style="yellow"))
     return Group(*parts)
 
 
 def stats_tables(stats) -> Group:
     """What the index holds: reports by year and region, blocks by section."""
-    t = Table(title=f"{stats['reports']} reports, {stats['blocks']} blocks", show_header=True)
+    t = Table(title=f"{plural(stats['reports'], 'report')}, {plural(stats['blocks'], 'block')}", show_header=True)
     t.add_column("section")
     t.add_column("blocks", justify="right")
     for name, n in stats["sections"]:
@@ -141,33 +225,34 @@ def stats_tables(stats) -> Group:
     r.add_column("region")
     r.add_column("reports", justify="right")
     for region, n in stats["regions"]:
-        r.add_row(region, str(n))
+        r.add_row(safe.line(str(region)), str(n))
     return Group(t, y, r)
 
 
 def report_view(view) -> Group:
     """A report from the index: metadata, then its blocks under their headings."""
     m = view["meta"]
-    parts: list = [Text(m.get("title") or view["path"], style="bold"),
-                   Text(" · ".join(f"{k} {m.get(k) or '—'}" for k in ("region", "issuer", "year", "published")),
-                        style="cyan"),
-                   Text(view["path"], style="dim"), Text("")]
+    path = safe.name(view["path"])
+    parts: list = [Wrapped(Text(safe.line(m.get("title") or "") or path, style="bold")),
+                   Wrapped(Text(" · ".join(f"{k} {safe.line(str(m.get(k) or '')) or '—'}"
+                                           for k in ("region", "issuer", "year", "published")), style="cyan")),
+                   Text(path, style="dim"), Text("")]
     last: list[str] = []
     for b in view["blocks"]:
         for i, h in enumerate(b["heading"]):
             if i >= len(last) or last[i] != h:
-                parts.append(Text("  " * i + h, style="bold magenta"))
+                parts.append(Wrapped(Text("  " * i + safe.line(h), style="bold magenta")))
         last = b["heading"]
         if b["kind"] == "heading":
             continue
         line = Text("  " * len(b["heading"]))
         line.append_text(tags(b["labels"]))
-        line.append(b["text"])
-        parts.append(line)
+        line.append(safe.text(b["text"]))
+        parts.append(Wrapped(line))
     return Group(*parts)
 
 
-SHORT = {"领导机制": "领导", "行政执法": "执法", "复议应诉": "复议", "存在问题": "问题", "下一步计划": "计划"}
+SHORT = {s.value: short for s, short in SHORT_NAMES.items()}  # -s accepts these too
 
 
 def summary_tables(tallies) -> Group:
@@ -190,4 +275,4 @@ def summary_tables(tallies) -> Group:
 
 def query_rule(name: str, query: str) -> Text:
     """The heading line over one saved query's answers."""
-    return Text.assemble((name, "bold"), "  ", (query, "dim"))
+    return Text.assemble((safe.line(name), "bold"), "  ", (safe.line(query), "dim"))

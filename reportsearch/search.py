@@ -18,9 +18,9 @@ from bisect import bisect_right
 from collections import Counter
 from dataclasses import dataclass, field
 
-from .errors import ReportSearchError
+from .errors import BadArgument, ReportSearchError
 from .snapshot import default_index_dir, read_index
-from .query import And, Has, InRegion, InSection, InYears, Not, Or, compile_query, parse_section
+from .query import And, Has, InRegion, InSection, InYears, Not, Or, compile_query, section_filter
 from .snippets import Snippet, find_matches, make_snippets
 from .store import SECTION_ORDER, labels_of
 
@@ -173,6 +173,8 @@ def _blocks(node, seg, doc: int, within: list[int] | None) -> list[int]:
     base = range(b0, b1) if within is None else within
     if isinstance(node, InSection):
         masks = data.masks
+        if not node.mask:
+            return [b for b in base if not masks[b]]
         return [b for b in base if masks[b] & node.mask]
     if isinstance(node, (InRegion, InYears)):
         return list(base) if _doc_level(node, d) else []
@@ -269,6 +271,31 @@ def _scored(snap, compiled) -> list[tuple]:
     return out
 
 
+def _filters(q, sections, region, year) -> tuple[tuple[str, ...], str | None, str | None]:
+    """The filter arguments of search() and tally(), checked: BadArgument names the wrong one."""
+    if not isinstance(q, str):
+        raise BadArgument(f"the query must be a string, not {type(q).__name__}")
+    if isinstance(sections, str):  # one section, not its characters
+        sections = (sections,)
+    if sections is None:
+        sections = ()
+    if not isinstance(sections, (list, tuple, set, frozenset)) or not all(isinstance(x, str) for x in sections):
+        raise BadArgument(f"sections must be a section name or a list of them, not {sections!r}")
+    if region is not None and not isinstance(region, str):
+        raise BadArgument(f"region must be a string such as '临汾', not {region!r}")
+    if isinstance(year, int) and not isinstance(year, bool):
+        year = str(year)
+    if year is not None and not isinstance(year, str):
+        raise BadArgument(f"year must be a year or a range such as 2021, '2019-2022' or '>=2021', not {year!r}")
+    return tuple(sections), region, year
+
+
+def _positive(name: str, value) -> int:
+    if isinstance(value, bool) or not isinstance(value, int) or value < 1:
+        raise BadArgument(f"{name} must be a whole number of at least 1, not {value!r}")
+    return value
+
+
 def _hit(seg, doc: int, b: int, score: float, rank: int, terms: list[str], snippet_count: int) -> Hit:
     meta = seg.data.docs[doc]
     d = seg.display(doc, b - meta["b0"])
@@ -284,10 +311,16 @@ def _order(item) -> tuple:
     return (-item[0], item[1], item[2])  # best score first; ties in index order
 
 
-def search(q: str, *, index_dir: str | None = None, sections: tuple[str, ...] = (), region: str | None = None,
-           year: str | None = None, limit: int = 10, by: str = "report", per_report: int = 3,
+def search(q: str, *, index_dir: str | None = None, sections: tuple[str, ...] | str = (), region: str | None = None,
+           year: str | int | None = None, limit: int = 10, by: str = "report", per_report: int = 3,
            snippets: int = 2) -> SearchResult:
-    """Ranked results for a query. `by="report"`: one entry per report with its best 1–3 blocks."""
+    """Ranked results for a query. `by="report"`: one entry per report with its best 1–3 blocks.
+    Wrong arguments raise BadArgument; a query that does not parse, BadQuery."""
+    sections, region, year = _filters(q, sections, region, year)
+    limit = _positive("limit", limit)
+    per_report, snippets = _positive("per_report", per_report), _positive("snippets", snippets)
+    if by not in BY_VALUES:
+        raise BadArgument(f"by must be \"report\" or \"block\", not {by!r}")
     index_dir = index_dir or default_index_dir()
 
     def run(snap) -> SearchResult:
@@ -331,13 +364,16 @@ class Tally:
     blocks: int = 0
     reports: int = 0
     sections: Counter = field(default_factory=Counter)  # section → blocks (a block with two labels counts in both)
-    regions: dict[str, Counter] = field(default_factory=dict)  # region → section → blocks ("" for any)
+    regions: dict[str, Counter] = field(default_factory=dict)  # region → section → blocks ("" for none)
     region_blocks: Counter = field(default_factory=Counter)  # region → blocks (each block once)
 
 
-def tally(q: str, *, index_dir: str | None = None, sections: tuple[str, ...] = (), region: str | None = None,
-          year: str | None = None) -> Tally:
-    """Count every block the query matches, per section and per region × section (unscored)."""
+def tally(q: str, *, index_dir: str | None = None, sections: tuple[str, ...] | str = (), region: str | None = None,
+          year: str | int | None = None) -> Tally:
+    """Count every block the query matches, per section and per region × section (unscored). A block
+    with two labels counts once in `blocks` and `region_blocks`, and under each of its labels in
+    `sections` and `regions`."""
+    sections, region, year = _filters(q, sections, region, year)
     index_dir = index_dir or default_index_dir()
 
     def run(snap) -> Tally:
@@ -379,12 +415,13 @@ _META_KEYS = ("title", "region", "issuer", "year", "published")
 
 def report_blocks(ref: str, index_dir: str | None = None, section: str | None = None) -> dict:
     """A report from the index with its blocks in order (optionally only one section's)."""
-    wanted = parse_section(section).value if section else None
+    sec = section_filter(section) if section else None
+    wanted = None if not section else sec.value if sec else OTHER
 
     def run(snap):
         seg, doc, meta = find_report(ref, snap)
         blocks = seg.display(doc)
-        out = [b for b in blocks if wanted is None or wanted in b["labels"]]
+        out = [b for b in blocks if wanted is None or wanted in (b["labels"] or [OTHER])]
         return {"id": meta["id"], "path": meta["path"],
                 "meta": dict({k: meta.get(k) for k in _META_KEYS}, blocks=meta["n"]), "blocks": out}
     return read_index(index_dir or default_index_dir(), run)

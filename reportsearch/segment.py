@@ -15,10 +15,14 @@ from __future__ import annotations
 
 import logging
 import os
+import shutil
 import sqlite3
 import sys
+import tempfile
 import unicodedata
 from functools import lru_cache
+
+from .variants import simplified_char
 
 DICT_FILE = "jieba-dict.sqlite"
 
@@ -28,13 +32,15 @@ def _fold_char(ch: str) -> str:
     n = unicodedata.normalize("NFKC", ch)
     if len(n) != 1:
         n = ch  # keep offsets: only 1:1 foldings (full-width → half-width, compatibility forms)
+    n = simplified_char(n)  # 復議 → 复议: OpenCC's character table, one for one
     if n.isspace():
         return " "
     return n.lower()
 
 
 def fold(text: str) -> str:
-    """Text with full-width/half-width and case folded, character for character (offsets kept)."""
+    """Text with full-width/half-width, case and traditional/simplified characters folded,
+    character for character (offsets kept)."""
     return "".join(map(_fold_char, text))
 
 
@@ -52,11 +58,51 @@ def _quiet_jieba():
     return jieba
 
 
+def cache_dir() -> str | None:
+    """Our own cache directory ($XDG_CACHE_HOME/reportsearch or ~/.cache/reportsearch, mode 0700),
+    or None if it cannot be made ours."""
+    base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
+    path = os.path.join(base, "reportsearch")
+    try:
+        os.makedirs(path, mode=0o700, exist_ok=True)
+        st = os.stat(path)
+        if st.st_uid == os.getuid() and os.access(path, os.W_OK | os.X_OK):
+            return path
+    except OSError:
+        pass
+    return None
+
+
 def index_tokenizer():
-    """jieba's default tokenizer, initialised (at index time; ~0.6 s once per process)."""
+    """jieba's default tokenizer, initialised (at index time; ~0.6 s once per process).
+
+    jieba keeps its prefix dictionary as a cache file in the shared /tmp by default: a file of
+    another user there cannot be replaced (jieba then prints a traceback and leaves a 9 MB
+    temporary file each run), and one planted by someone else would be loaded. So the cache lives
+    in our own cache directory, or, when there is none, in a private temporary directory removed
+    afterwards; a failure to write it is not worth a message (it only costs the next run 0.6 s)."""
     jieba = _quiet_jieba()
-    jieba.initialize()
-    return jieba.dt
+    tk = jieba.dt
+    if tk.initialized:
+        return tk
+    own = cache_dir()
+    where = own or tempfile.mkdtemp(prefix="reportsearch-jieba-")
+    before = set(os.listdir(where))
+    tk.tmp_dir, tk.cache_file = where, "jieba.cache"
+    jieba.setLogLevel(logging.CRITICAL)  # "Dump cache file failed" comes with a traceback
+    try:
+        tk.initialize()
+    finally:
+        jieba.setLogLevel(logging.WARNING)
+        if own is None:
+            shutil.rmtree(where, ignore_errors=True)
+        else:  # a cache write that failed half-way leaves jieba's temporary file behind
+            for name in set(os.listdir(where)) - before - {"jieba.cache"}:
+                try:
+                    os.unlink(os.path.join(where, name))
+                except OSError:
+                    pass
+    return tk
 
 
 def _keep_words(tokens) -> list[str]:
@@ -71,7 +117,7 @@ def _keep_words(tokens) -> list[str]:
 
 def words(text: str, tokenizer=None) -> list[str]:
     """jieba search-mode words of a text, folded, without spaces and punctuation."""
-    return _keep_words((tokenizer or index_tokenizer()).cut_for_search(text))
+    return _keep_words((tokenizer or index_tokenizer()).cut_for_search(fold(text)))  # 復議 ranks as 复议
 
 
 # ------------------------------------------------------------------ query-time dictionary
@@ -160,7 +206,7 @@ def query_tokenizer(index_dir: str | None):
 
 def query_words(text: str, index_dir: str | None) -> list[str]:
     """jieba's precise-mode words of an unquoted query term, folded, punctuation dropped."""
-    return _keep_words(query_tokenizer(index_dir).cut(text))
+    return _keep_words(query_tokenizer(index_dir).cut(fold(text)))
 
 
 def search_words(text: str, index_dir: str | None) -> list[str]:

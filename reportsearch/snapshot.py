@@ -40,8 +40,19 @@ def bucket(gram: str) -> str:
     return b
 
 
+def index_command(index_dir: str, *args: str) -> str:
+    """A whole `reportsearch index …` command to suggest in a message, quoted for the shell, with
+    --index when the index is not the one the command would use by default."""
+    import shlex
+
+    words = ["reportsearch", "index", *args]
+    if os.path.abspath(index_dir) != os.path.abspath(default_index_dir()):
+        words += ["--index", index_dir]
+    return " ".join(shlex.quote(w) for w in words)
+
+
 def _rebuild_hint(index_dir: str) -> str:
-    return f"run `reportsearch index --rebuild --index {index_dir}` with the report paths to rebuild it"
+    return f"run `{index_command(index_dir, '--rebuild')}` with the report paths to rebuild it"
 
 
 def _check_meta(index_dir: str) -> None:
@@ -85,12 +96,12 @@ def open_index(index_dir: str | None = None):
 
     index_dir = index_dir or default_index_dir()
     if _missing(index_dir):
-        raise IndexMissing(f"no index at {index_dir} — run `reportsearch index corpus/` first")
+        raise IndexMissing(f"no index at {index_dir} — run `{index_command(index_dir, 'corpus/')}` first")
     _check_meta(index_dir)
     try:
         return index.open_dir(index_dir, indexname=INDEX_NAME)
     except index.EmptyIndexError:
-        raise IndexMissing(f"no index at {index_dir} — run `reportsearch index corpus/` first")
+        raise IndexMissing(f"no index at {index_dir} — run `{index_command(index_dir, 'corpus/')}` first")
     except _damage_errors() as e:
         raise damaged(index_dir, e)
 

@@ -74,3 +74,16 @@ def test_every_report_has_blocks_and_no_report_repeats(bulk_ix):
     assert len(ids) == len(set(ids))
     assert all(r["blocks"] > 0 for r in listed)
     assert os.path.exists(os.path.join(bulk_ix, segment.DICT_FILE))
+
+
+@pytest.mark.parametrize("q", ["改革", "一带一路", "法治政府"])
+def test_item10_by_report_shows_min_n_and_matching_reports(bulk_ix, q):
+    every = search(q, index_dir=bulk_ix, by="block", limit=100000)
+    order: list[str] = []
+    for h in every.blocks:
+        if h.report_id not in order:
+            order.append(h.report_id)
+    for n in (10, 50):
+        res = search(q, index_dir=bulk_ix, limit=n)
+        assert len(res.reports) == min(n, len(order)) and len(order) > 1
+        assert [r.report_id for r in res.reports] == order[:n]

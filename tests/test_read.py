@@ -2,11 +2,16 @@
 from __future__ import annotations
 
 import codecs
+import os
+import shutil
 
 import pytest
+from click.testing import CliRunner
 from conftest import CORPUS
 
 from reportsearch import outline
+from reportsearch.cli import main
+from reportsearch.read import expand_paths
 from reportsearch.errors import UnreadableReport
 
 NAME = "linfen-2021.txt"
@@ -130,3 +135,93 @@ def test_truncated_utf8_is_read_up_to_the_cut(tmp_path, sample_text):
             break
     r = outline(_write(tmp_path / "cut.txt", cut))
     assert r.meta.title and len(r.blocks) > 10
+
+
+# ---------------------------------------------------------------- issue 10: reading hostile pages
+
+def _html_body(sample_text, name="ruian-2019.txt"):
+    paras = [p.strip() for p in sample_text(name).split("\n") if p.strip()]
+    return paras, "".join(f"<p>{p}</p>\n" for p in paras)
+
+
+@pytest.mark.parametrize("shape", ["form", "unclosed-nav", "unclosed-script"])
+def test_html_body_in_form_or_after_unclosed_tag_is_read(tmp_path, sample_text, shape):
+    """Issue 10, item 12: ASP.NET pages wrap the body in <form>; broken pages leave <nav> or
+    <script> open. The report must still be read, with the same blocks as the text file."""
+    paras, body = _html_body(sample_text)
+    html = {
+        "form": f"<html><body><form id=form1 method=post><div id=content>{body}</div></form></body></html>",
+        "unclosed-nav": f"<html><body><nav><a>首页</a> &gt; <a>政务公开</a><div id=content>{body}</div></body></html>",
+        "unclosed-script": f"<html><body><script>var a = 1;<div id=content>{body}</div></body></html>",
+    }[shape]
+    r = outline(_write(tmp_path / f"{shape}.html", html.encode()))
+    ref = outline(str(CORPUS / "ruian-2019.txt"))
+    assert [b.text for b in r.blocks] == [b.text for b in ref.blocks]
+    assert "var a" not in "".join(b.text for b in r.blocks)
+
+
+def test_control_characters_are_stripped_when_reading(tmp_path, sample_text):
+    """Issue 10, item 1 (reading half): ESC/CSI/OSC sequences, BEL and C1 controls never reach a block."""
+    text = sample_text("ruian-2019.txt").replace(
+        "一是坚持党的领导", "一是\x1b[2J坚持\x07党的\x9b31m领导\x1b]8;;http://evil.example/\x07\x1b]8;;\x07\x7f")
+    for suffix, data in ((".txt", text), (".md", text), (".html", "<html><body>" + "".join(
+            f"<p>{p}</p>" for p in text.split("\n")) + "</body></html>")):
+        r = outline(_write(tmp_path / f"ctrl{suffix}", data.encode()))
+        joined = "".join(b.text + "".join(b.heading) for b in r.blocks)
+        assert not any(0 <= ord(c) < 32 or 0x7f <= ord(c) < 0xa0 for c in joined), suffix
+        assert "一是坚持党的领导" in joined and "evil.example" not in joined, suffix
+
+
+def test_utf8_with_a_few_stray_bytes_is_read_with_a_warning(tmp_path, sample_text):
+    """Issue 10, rough edge: three stray bytes must not reject a whole UTF-8 report."""
+    data = sample_text(NAME).encode()
+    cut = data.index("二、把握关键环节".encode())
+    path = _write(tmp_path / "stray.txt", data[:cut] + b"\xff\xfe\x80" + data[cut:])
+    r = outline(path)
+    ref = outline(str(CORPUS / NAME))
+    assert r.meta == ref.meta and len(r.blocks) == len(ref.blocks)
+    assert any("not UTF-8" in w for w in r.warnings)
+    res = CliRunner().invoke(main, ["outline", path, "--json"])
+    assert res.exit_code == 0 and "stray.txt" in res.stderr and "replaced" in res.stderr
+
+
+def test_symlinked_subdirectory_is_followed_without_looping(tmp_path):
+    """Issue 10, rough edge: a symlinked subdirectory is followed; a link back up is named, not looped."""
+    top, elsewhere = tmp_path / "top", tmp_path / "elsewhere"
+    (top / "sub").mkdir(parents=True)
+    elsewhere.mkdir()
+    shutil.copy(CORPUS / "ruian-2019.txt", top / "sub")
+    shutil.copy(CORPUS / "linfen-2021.txt", elsewhere)
+    (top / "linked").symlink_to(elsewhere, target_is_directory=True)
+    (top / "sub" / "loop").symlink_to(top, target_is_directory=True)
+    files, problems = expand_paths([str(top)])
+    assert sorted(os.path.basename(f) for f in files) == ["linfen-2021.txt", "ruian-2019.txt"]
+    assert [(os.path.basename(p), why) for p, why in problems] == [("loop", "symbolic link loop, not followed")]
+
+
+def test_unreadable_top_level_directory_is_a_warning_and_keeps_its_reports(tmp_path, monkeypatch):
+    """Issue 10, rough edge: an unreadable top-level directory is a warning like a subdirectory;
+    the other paths are indexed and what was indexed from it before is not removed."""
+    good, locked = tmp_path / "good", tmp_path / "locked"
+    good.mkdir()
+    locked.mkdir()
+    shutil.copy(CORPUS / "ruian-2019.txt", good)
+    shutil.copy(CORPUS / "linfen-2021.txt", locked)
+    index = str(tmp_path / "ix")
+    runner = CliRunner()
+    assert runner.invoke(main, ["index", str(good), str(locked), "--index", index, "-j", "1"]).exit_code == 0
+    real_scandir = os.scandir
+
+    def scandir(p="."):  # permission bits do not stop root, so the refusal is simulated
+        if os.path.abspath(os.fspath(p)) == str(locked):
+            raise PermissionError(13, "Permission denied", os.fspath(p))
+        return real_scandir(p)
+    monkeypatch.setattr(os, "scandir", scandir)
+    shutil.copy(CORPUS / "zaozhuang-2021.txt", good)
+    res = runner.invoke(main, ["index", str(good), str(locked), "--index", index, "-j", "1"])
+    assert res.exit_code == 3, res.output
+    assert f"warning: {locked}: cannot list directory (permission denied)" in res.stderr
+    assert "removed              0" in res.output and "added                1" in res.output
+    res = runner.invoke(main, ["outline", str(good), str(locked), "--json"])
+    assert res.exit_code == 0 and len(res.stdout.strip().splitlines()) == 2
+    assert f"warning: {locked}: cannot list directory (permission denied)" in res.stderr

@@ -191,9 +191,20 @@ def test_search_command_gives_results_or_one_line_error(sample_ix, q):
                                "复议 " * 5000, "\x00\x01\x02", "(" * 500 + "复议" + ")" * 500])
 def test_edge_queries_give_results_or_one_line_error(sample_ix, q):
     res = CliRunner().invoke(main, ["search", "--index", sample_ix, "--", q])
+    # CliRunner turns a crash into exit 1 and keeps the exception: only SystemExit is an answer
+    assert res.exception is None or isinstance(res.exception, SystemExit), repr(res.exception)
     assert res.exit_code in (0, 1, 2) and "Traceback" not in res.output
     if res.exit_code == 2:
         assert res.output.startswith("error: ") and res.output.count("\n") == 1, res.output
+
+
+def test_a_closed_pipe_is_quiet(sample_ix):
+    """`reportsearch search … | head`: the reader stops early; no traceback."""
+    p = subprocess.Popen(f"{sys.executable} -m reportsearch search 复议 -n 100 --format jsonl --index {sample_ix} "
+                         f"| head -c 10", shell=True, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                         env=dict(os.environ, NO_COLOR="1"))
+    out, err = p.communicate(timeout=120)
+    assert len(out) == 10 and "Traceback" not in err and "Exception" not in err, err
 
 
 @pytest.mark.parametrize("args, option", [

@@ -180,7 +180,8 @@ def test_missing_and_foreign_index(tmp_path):
     with pytest.raises(IndexMissing):
         search("复议", index_dir=str(tmp_path / "none"))
     res = CliRunner().invoke(main, ["search", "--index", str(tmp_path / "none"), "复议"])
-    assert res.exit_code == 2 and res.stderr == f"error: no index at {tmp_path / 'none'} — run `reportsearch index corpus/` first\n"
+    assert res.exit_code == 2 and res.stderr == (f"error: no index at {tmp_path / 'none'} — run "
+                                                 f"`reportsearch index corpus/ --index {tmp_path / 'none'}` first\n")
     other = tmp_path / "notes"
     other.mkdir()
     (other / "todo.txt").write_text("keep me", encoding="utf-8")

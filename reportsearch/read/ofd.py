@@ -1,0 +1,137 @@
+"""OFD (GB/T 33190), China's fixed-layout format for official documents: a ZIP of XML files.
+
+OFD.xml names the document root; Document.xml lists the pages and the page size; each page's
+Content.xml holds TextObjects (a box and a font size, in millimetres) with TextCodes (a start
+point, per-character advances in DeltaX, and the text). Text is read with the standard
+library — zipfile and xml.etree — placed on the page, grouped into lines by baseline, and then
+laid out like a PDF (layout.py). Template pages (running heads by design), annotations and
+signatures are not body text and are not read.
+"""
+from __future__ import annotations
+
+import posixpath
+import re
+import zipfile
+from io import BytesIO
+from xml.etree import ElementTree
+
+from ..errors import UnreadableReport
+from ..model import RawDocument
+from .layout import Line, Page, page_lines
+
+MAX_PART_BYTES = 32 * 1024 * 1024  # one XML part, uncompressed: refuse ZIP bombs
+
+
+def _local(tag: str) -> str:
+    return tag.rsplit("}", 1)[-1]
+
+
+def _children(e, name: str):
+    return [c for c in e.iter() if _local(c.tag) == name]
+
+
+def _first(e, name: str):
+    found = _children(e, name)
+    return found[0] if found else None
+
+
+def _numbers(s: str | None) -> list[float]:
+    return [float(x) for x in re.findall(r"-?\d+(?:\.\d+)?(?:[eE]-?\d+)?", s or "")]
+
+
+def _advances(delta: str | None) -> list[float]:
+    """DeltaX: numbers, or 'g N D' for N times D."""
+    out: list[float] = []
+    tokens = (delta or "").split()
+    i = 0
+    while i < len(tokens):
+        if tokens[i] == "g" and i + 2 < len(tokens):
+            out.extend([float(tokens[i + 2])] * int(float(tokens[i + 1])))
+            i += 3
+        else:
+            try:
+                out.append(float(tokens[i]))
+            except ValueError:
+                pass
+            i += 1
+    return out
+
+
+class _Package:
+    def __init__(self, path: str, data: bytes) -> None:
+        self.path = path
+        try:
+            self.zip = zipfile.ZipFile(BytesIO(data))
+        except zipfile.BadZipFile:
+            raise UnreadableReport(path, "damaged OFD file (not a ZIP archive)")
+
+    def xml(self, name: str):
+        name = name.lstrip("/")
+        try:
+            info = self.zip.getinfo(name)
+        except KeyError:
+            raise UnreadableReport(self.path, f"damaged OFD file ({name} is missing)")
+        if info.file_size > MAX_PART_BYTES:
+            raise UnreadableReport(self.path, f"OFD part {name} is too large ({info.file_size // 2**20} MB)")
+        try:
+            return ElementTree.fromstring(self.zip.read(info))
+        except (ElementTree.ParseError, zipfile.BadZipFile, OSError) as e:
+            raise UnreadableReport(self.path, f"damaged OFD file ({name}: {e})")
+
+
+def _resolve(base_dir: str, loc: str) -> str:
+    return loc.lstrip("/") if loc.startswith("/") else posixpath.normpath(posixpath.join(base_dir, loc))
+
+
+def _page(root, width: float, height: float) -> Page:
+    pieces: list[tuple[float, float, float, float, str]] = []  # baseline y, x0, x1, size, text
+    for obj in _children(root, "TextObject"):
+        box = _numbers(obj.get("Boundary")) + [0, 0, 0, 0]
+        size = float(obj.get("Size") or 3.5)
+        x = y = 0.0
+        for code in _children(obj, "TextCode"):
+            text = code.text or ""
+            x = float(code.get("X", x))
+            y = float(code.get("Y", y))
+            adv = _advances(code.get("DeltaX"))
+            end = x + sum(adv[: max(len(text) - 1, 0)]) + size
+            if text.strip():
+                pieces.append((box[1] + y, box[0] + x, box[0] + end, size, text))
+            x = end
+    pieces.sort(key=lambda p: (round(p[0], 1), p[1]))
+    lines: list[Line] = []
+    for base, x0, x1, size, text in pieces:
+        last = lines[-1] if lines else None
+        if last is not None and abs(last.bottom - base) < size * 0.4 and x0 >= last.x1 - size * 0.5:
+            last.text += text
+            last.x1 = x1
+        else:
+            lines.append(Line(text, x0, base - size, x1, base))
+    return Page(width, height, lines)
+
+
+def read_ofd(path: str, data: bytes) -> RawDocument:
+    """An OFD's text of each page in reading order, laid out into report lines."""
+    pkg = _Package(path, data)
+    ofd = pkg.xml("OFD.xml")
+    body = _first(ofd, "DocBody")
+    root_loc = _first(body, "DocRoot") if body is not None else None
+    if root_loc is None or not (root_loc.text or "").strip():
+        raise UnreadableReport(path, "damaged OFD file (no DocRoot in OFD.xml)")
+    doc_path = _resolve("", root_loc.text.strip())
+    doc = pkg.xml(doc_path)
+    doc_dir = posixpath.dirname(doc_path)
+    box = _numbers(getattr(_first(doc, "PhysicalBox"), "text", "")) or [0, 0, 210, 297]
+    width, height = box[2], box[3]
+    pages = []
+    for ref in _children(_first(doc, "Pages") or doc, "Page"):
+        content = pkg.xml(_resolve(doc_dir, ref.get("BaseLoc", "")))
+        page_box = _numbers(getattr(_first(content, "PhysicalBox"), "text", "")) or [0, 0, width, height]
+        pages.append(_page(content, page_box[2], page_box[3]))
+    if not any(p.lines for p in pages):
+        raise UnreadableReport(path, "OFD without text (scanned pages) — run OCR first")
+    front = {}
+    title = getattr(_first(body, "Title"), "text", None)
+    if title and title.strip():
+        front["html_title"] = title.strip()
+    return RawDocument(path, page_lines(pages), front, "ofd")

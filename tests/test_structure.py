@@ -1,0 +1,238 @@
+"""The parts of a report and the topics of its blocks: one small built report per general rule,
+and `outline --why`."""
+from __future__ import annotations
+
+import json
+
+from click.testing import CliRunner
+from conftest import CORPUS
+
+from reportsearch import outline
+from reportsearch.cli import main
+from reportsearch.model import Section
+
+LEAD, ENF, REV = Section.LEADERSHIP, Section.ENFORCEMENT, Section.REVIEW
+P, PLAN = Section.PROBLEMS, Section.PLANS
+
+WORK_HEAD = ["政府工作报告", "——2024年1月20日在某市第十届人民代表大会第三次会议上", "某市人民政府市长 张三",
+             "各位代表：", "现在，我代表市人民政府，向大会报告工作，请予审议。"]
+LAW_HEAD = ["某县人民政府关于2023年度法治政府建设情况的报告", "发布日期：2024-02-01"]
+
+
+def _report(tmp_path, lines: list[str], name: str = "r.txt"):
+    path = tmp_path / name
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return outline(str(path))
+
+
+def _labels(report, needle: str) -> set[Section]:
+    found = [b for b in report.blocks if needle in b.text]
+    assert found, needle
+    return set(found[0].labels)
+
+
+# ---- 政府工作报告: a sequence of parts -----------------------------------------------------
+
+def test_work_report_reads_as_review_problems_plans_closing(tmp_path):
+    r = _report(tmp_path, WORK_HEAD + [
+        "一、2023年工作回顾",
+        "一年来，我们坚持稳中求进工作总基调，全市地区生产总值增长5.5%。",
+        "（一）产业发展加快。新建项目120个，工业增加值增长8%。",
+        "（二）政府自身建设不断加强。自觉接受人大监督，办理人大代表建议300件、政协提案260件。",
+        "安不忘危，我们也要看到，全市发展还面临不少困难和挑战：产业结构不优，创新能力不强。"
+        "对此，我们将采取有力措施，认真加以解决。",
+        "二、2024年主要任务",
+        "今年经济社会发展的主要预期目标是：地区生产总值增长6%左右。",
+        "（一）大力发展现代产业。加快建设先进制造业集群。",
+        "三、着力建设人民满意政府",
+        "坚持依法办事，自觉接受人大监督和政协民主监督。",
+        "各位代表！",
+        "让我们更加紧密地团结在以习近平同志为核心的党中央周围，为建设美好家园而努力奋斗！",
+        "名词解释",
+        "1.三项制度：行政执法公示、执法全过程记录、重大执法决定法制审核制度。",
+    ])
+    assert _labels(r, "一年来，我们坚持") == set()
+    # the review's own 政府自身建设 is not a plan
+    assert _labels(r, "（二）政府自身建设不断加强") == set()
+    # problems, also when the next sentence turns to 对此，我们将…
+    assert _labels(r, "安不忘危") == {P}
+    assert _labels(r, "今年经济社会发展") == {PLAN}
+    # a later part whose heading names no year still belongs to the plans
+    assert _labels(r, "三、着力建设人民满意政府") == {PLAN}
+    assert _labels(r, "坚持依法办事") == {PLAN}
+    # the closing appeal and a glossary are neither
+    assert _labels(r, "让我们更加紧密地团结") == set()
+    assert _labels(r, "三项制度：行政执法公示") == set()
+
+
+def test_a_review_that_names_difficulties_or_work_on_problems_is_not_an_admission(tmp_path):
+    r = _report(tmp_path, WORK_HEAD + [
+        "2023年工作回顾",
+        "刚刚过去的2023年，是经济形势错综复杂、困难和挑战较多的一年。全市生产总值增长6%。",
+        "一、经济发展稳中向好。",
+        "一是纠正处理了38个存在问题的项目。二是加快补齐短板弱项，新建学校20所。",
+        "二、政府自身建设加强。各级政府自觉接受人大及其常委会的监督，定期向人大常委会报告工作，"
+        "高度重视建议提案办理。",
+        "在肯定成绩的同时，我们也清醒地认识到，全市发展还面临不少困难和问题。",
+        "2024年工作安排",
+        "（一）扩大有效投资。全年实施重点项目200个。",
+    ])
+    assert _labels(r, "刚刚过去的2023年") == set()
+    assert _labels(r, "一是纠正处理了") == set() and _labels(r, "二是加快补齐短板弱项") == set()
+    assert _labels(r, "自觉接受人大及其常委会") == set()  # the congress's 常委会, not the party's
+    assert _labels(r, "在肯定成绩的同时") == {P}
+
+
+def test_work_report_part_switches_inside_its_government_part(tmp_path):
+    """Unnumbered part titles with years; 政府自身建设 that reviews, admits, then plans; a
+    review that says 让我们 without appealing; problems opened by 当前…正处于."""
+    r = _report(tmp_path, WORK_HEAD + [
+        "2023年工作回顾",
+        "过去的一年，让我们最难忘的是，全市人民团结一心战胜了特大洪灾。",
+        "当前，我市发展正处于爬坡过坎的关键阶段，产业转型任务艰巨，财政收支矛盾突出。",
+        "2024年工作安排",
+        "（一）扩大有效投资。全年实施重点项目200个。",
+        "加强政府自身建设",
+        "五年来，我们坚持依法行政，制定政府规章20件，政府效能不断提高。",
+        "我们也清醒地认识到，政府工作还存在不少差距，一些干部依法行政意识不强。",
+        "新的一年，我们将进一步加强政府自身建设，建设人民满意的服务型政府。",
+    ])
+    assert _labels(r, "过去的一年，让我们最难忘的是") == set()
+    assert _labels(r, "当前，我市发展正处于") == {P}
+    assert _labels(r, "2024年工作安排") == {PLAN}
+    assert _labels(r, "（一）扩大有效投资") == {PLAN}
+    assert _labels(r, "五年来，我们坚持依法行政") == set()
+    assert _labels(r, "我们也清醒地认识到") == {P}
+    assert _labels(r, "新的一年，我们将") == {PLAN}
+
+
+def test_work_report_parts_titled_without_numbers_and_a_paragraph_that_turns_to_problems(tmp_path):
+    r = _report(tmp_path, WORK_HEAD + [
+        "“十二五”——创新创业、稳中求进的五年",
+        "五年来，经济实力大为增强，地区生产总值年均增长10%。",
+        "各位代表！过去五年，我市的变化有目共睹。这些成绩的取得，是全市人民共同奋斗的结果。"
+        "在此，我代表市人民政府，表示崇高的敬意和衷心的感谢！我们也清醒地看到，当前我市仍处于爬坡过坎的阶段，"
+        "经济社会发展还面临不少困难和挑战。",
+        "各位代表，思危方能居安，知忧才能克难。我们清醒地认识到，前进道路上仍面临不少问题和挑战。",
+        "“十三五”——全面小康、决战决胜的五年",
+        "今后五年，是全面建成小康社会的决胜阶段。",
+        "2016——抢抓先机、扎实开局的一年",
+        "1、着力推进新型工业化",
+        "夯实园区平台。加强园区基础建设。",
+        "各位代表！展望“十三五”，前景十分广阔，目标催人奋进。我们坚信，宏伟目标一定能够实现！",
+        "各位代表，转型发展任重而道远，我们肩上的责任重于泰山。新的一年，让我们在市委的坚强领导下，"
+        "坚定信心，攻坚克难，为全面建成小康社会而努力奋斗！",
+    ])
+    assert _labels(r, "“十二五”——创新创业") == set()
+    # a passage of thanks, then problems: two blocks
+    assert _labels(r, "表示崇高的敬意") == set()
+    assert _labels(r, "我们也清醒地看到，当前我市") == {P}
+    # a one-sentence lead-in stays with the problems it opens
+    assert _labels(r, "思危方能居安") == {P}
+    assert _labels(r, "“十三五”——全面小康、决战决胜的五年") == {PLAN}
+    assert _labels(r, "2016——抢抓先机") == {PLAN}
+    assert _labels(r, "夯实园区平台") == {PLAN}
+    assert any(b.text.startswith("各位代表！展望") for b in r.blocks)  # the address is not cut off
+    assert _labels(r, "新的一年，让我们") == set()
+
+
+# ---- 法治政府建设年度报告: leadership parts and topics --------------------------------------
+
+def test_a_leadership_heading_labels_its_items_unless_they_are_clearly_another_topic(tmp_path):
+    r = _report(tmp_path, LAW_HEAD + [
+        "2023年，在县委的坚强领导下，我县深入学习贯彻习近平法治思想，严格规范公正文明执法，全面推进法治政府建设。",
+        "一、强化组织保障，夯实法治建设根基",
+        "（一）健全工作机制。成立由县长任组长的法治政府建设领导小组。",
+        "（二）提升干部素养。组织业务培训5期，培训干部300人次。",
+        "（三）规范复议工作。全年办理行政复议案件56件，纠错率12%，行政机关负责人出庭应诉率100%。",
+        "二、深化放管服改革",
+        "一是推进政务服务标准化，全年办理审批事项3万件。",
+    ])
+    # the opening overview carries no topic, whatever it names
+    assert _labels(r, "2023年，在县委的坚强领导下") == set()
+    assert _labels(r, "一、强化组织保障") == {LEAD}
+    assert _labels(r, "（二）提升干部素养") == {LEAD}  # no leadership word of its own
+    assert _labels(r, "（三）规范复议工作") == {REV}  # clearly another topic
+    assert _labels(r, "一是推进政务服务标准化") == set()
+    why = next(b for b in r.blocks if "（二）提升干部素养" in b.text).why
+    assert any("under heading 「一、强化组织保障" in w for w in why), why
+
+
+def test_leadership_is_written_in_many_ways(tmp_path):
+    """督察规定 and 纲要 wording: 党的领导, 第一责任, 高位统筹, 政治引领, 学习贯彻习近平法治思想."""
+    r = _report(tmp_path, LAW_HEAD + [
+        "一、主要举措和成效",
+        "（一）坚持党的领导，把牢法治政府建设正确方向",
+        "（二）压实第一责任，全面推进法治建设",
+        "（三）聚焦高位统筹，推动法治建设",
+        "（四）坚持政治引领，筑牢思想根基",
+        "（五）全面深入学习贯彻习近平法治思想",
+        "（六）规范执法行为，提升依法行政水平",
+        "（七）优化政务服务，提升办事效率",
+    ])
+    for h in ("（一）坚持党的领导", "（二）压实第一责任", "（三）聚焦高位统筹", "（四）坚持政治引领", "（五）全面深入学习贯彻"):
+        assert _labels(r, h) == {LEAD}, h
+    assert _labels(r, "（六）规范执法行为") == {ENF}
+    assert _labels(r, "（七）优化政务服务") == set()
+
+
+def test_a_part_overview_and_boilerplate_leadership_carry_no_topic(tmp_path):
+    r = _report(tmp_path, LAW_HEAD + [
+        "一、主要举措和成效",
+        "2023年，我局以习近平法治思想为指导，严格规范公正文明执法，全面提升依法行政水平。",
+        "（一）服务发展大局",
+        "在县委依法治县委员会和县委依法治县办的坚强领导下，我局全年办理审批事项3万件，服务企业200家。",
+    ])
+    assert _labels(r, "2023年，我局以习近平法治思想为指导") == set()  # the part's overview
+    assert _labels(r, "在县委依法治县委员会") == set()  # 在…的坚强领导下 says nothing of the block
+
+
+def test_a_heading_whose_numeral_was_lost_is_still_a_heading(tmp_path):
+    r = _report(tmp_path, LAW_HEAD + [
+        "2023年，我市全面推进法治政府建设，取得明显成效。",
+        "、坚持党的全面领导，确保法治政府建设正确方向",
+        "市政府始终将法治政府建设摆在突出位置，纳入年度工作计划，与经济社会发展同部署、同推进。",
+    ])
+    block = next(b for b in r.blocks if b.text.startswith("市政府始终将"))
+    assert block.heading == ["、坚持党的全面领导，确保法治政府建设正确方向"]
+    assert set(block.labels) == {LEAD}
+
+
+def test_studying_problems_is_not_admitting_them(tmp_path):
+    r = _report(tmp_path, LAW_HEAD + [
+        "一、主要举措和成效",
+        "（一）加强组织领导",
+        "县政府定期召开常务会议研究法治建设存在问题，部署年度重点任务。",
+    ])
+    assert P not in _labels(r, "研究法治建设存在问题")
+
+
+def test_a_plan_names_a_topic_in_most_of_its_clauses_to_carry_it(tmp_path):
+    r = _report(tmp_path, LAW_HEAD + [
+        "一、主要举措和成效",
+        "（一）深化放管服改革。全年办理审批事项3万件。",
+        "二、2024年工作计划",
+        "（一）全面提升依法行政水平。压实党政主要负责人履行推进法治建设第一责任人职责，完善规范性文件备案审查制度，"
+        "加强基层法治力量，依法全面履行政府职能，优化法治化营商环境，提升政务服务效能。",
+        "（二）深化行政执法改革。深化综合行政执法体制改革，全面落实行政执法三项制度，加强执法监督，提升执法人员素质。",
+    ])
+    assert _labels(r, "（一）全面提升依法行政水平") == {PLAN}
+    assert _labels(r, "（二）深化行政执法改革") == {PLAN, ENF}
+
+
+# ---- outline --why ---------------------------------------------------------------------------
+
+def test_outline_why_shows_the_part_and_cues_of_every_block():
+    path = str(CORPUS / "linfen-2021.txt")
+    res = CliRunner().invoke(main, ["outline", path, "--why"])
+    assert res.exit_code == 0, res.output
+    assert "part: opening — opening overview" in res.output
+    assert "领导机制: own words 第一责任人、一把手" in res.output  # the heading's own cue words
+    assert "part: problems" in res.output and "part: plans" in res.output
+    res = CliRunner().invoke(main, ["outline", path, "--why", "--json"])
+    obj = json.loads(res.output)
+    assert all(b["why"] and b["why"][0].startswith("part: ") for b in obj["blocks"])
+    lead = [b for b in obj["blocks"] if "领导机制" in b["labels"]]
+    assert lead and all(any(w.startswith("领导机制: ") for w in b["why"]) for b in lead)
+    plain = json.loads(CliRunner().invoke(main, ["outline", path, "--json"]).output)
+    assert set(plain["blocks"][0]) == {"labels", "heading", "text"}  # the scoring contract is unchanged
