@@ -11,17 +11,31 @@ The library behind the command line:
     for query, result in queries.run():
         ...
 """
-from .errors import (BadArgument, BadQuery, BadQueryFile, ExportError, IndexIncompatible, IndexLocked, IndexMissing,
-                     PathMissing, ReportSearchError, UnreadableReport)
-from .indexing import build as index
-from .model import Block, Metadata, Report, Section
-from .outline import outline
-from .queryfile import QueryFile, SavedQuery
-from .queryfile import load as load_queries
-from .search import Hit, ReportHit, SearchResult, Tally, search, tally
+import importlib
+
+from .errors import (BadArgument, BadQuery, BadQueryFile, ExportError, IndexDamaged, IndexIncompatible, IndexLocked,
+                     IndexMissing, IndexWriteFailed, PathMissing, ReportSearchError, UnreadableReport)
+
+# Loaded on first use, so that `reportsearch search` does not import the parsing and indexing stages.
+_LAZY = {"index": ("indexing", "build"), "Block": ("model", "Block"), "Metadata": ("model", "Metadata"),
+         "Report": ("model", "Report"), "Section": ("model", "Section"), "outline": ("outline", "outline"),
+         "QueryFile": ("queryfile", "QueryFile"), "SavedQuery": ("queryfile", "SavedQuery"),
+         "load_queries": ("queryfile", "load"), "Hit": ("search", "Hit"), "ReportHit": ("search", "ReportHit"),
+         "SearchResult": ("search", "SearchResult"), "Tally": ("search", "Tally"), "search": ("search", "search"),
+         "tally": ("search", "tally")}
+
+
+def __getattr__(name: str):
+    if name in _LAZY:
+        module, attr = _LAZY[name]
+        value = getattr(importlib.import_module(f".{module}", __name__), attr)
+        globals()[name] = value
+        return value
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
 
 __version__ = "0.1.0"
-__all__ = ["BadArgument", "BadQuery", "BadQueryFile", "ExportError", "IndexIncompatible", "IndexLocked",
-           "IndexMissing", "PathMissing", "ReportSearchError", "UnreadableReport", "Block", "Hit", "Metadata",
+__all__ = ["BadArgument", "BadQuery", "BadQueryFile", "ExportError", "IndexDamaged", "IndexIncompatible",
+           "IndexLocked", "IndexMissing", "IndexWriteFailed", "PathMissing", "ReportSearchError", "UnreadableReport", "Block", "Hit", "Metadata",
            "QueryFile", "Report", "ReportHit", "SavedQuery", "SearchResult", "Section", "Tally", "index",
            "load_queries", "outline", "search", "tally", "__version__"]

@@ -12,8 +12,6 @@ from rich.console import Console
 
 from . import render, safe
 from .errors import ExportError, ReportSearchError, UnreadableReport
-from .outline import outline as outline_report
-from .read import display_path, expand_paths
 
 
 class Exit(enum.IntEnum):
@@ -154,6 +152,9 @@ def outline(paths: tuple[str, ...], as_json: bool, why: bool) -> None:
       reportsearch outline corpus/linfen-2021.txt --why
       reportsearch outline corpus/*.txt --json > outline.jsonl
     """
+    from .outline import outline as outline_report
+    from .read import display_path, expand_paths
+
     out, err = _console(), _console(stderr=True)
     files, missing = expand_paths(list(paths))
     read = 0

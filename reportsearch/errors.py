@@ -45,3 +45,11 @@ class BadQueryFile(ReportSearchError):
 
 class ExportError(ReportSearchError):
     """Results could not be written to the requested output file."""
+
+
+class IndexDamaged(IndexIncompatible):
+    """Index files are missing, truncated or garbled; a rebuild repairs it."""
+
+
+class IndexWriteFailed(ReportSearchError):
+    """An index run could not write (a full disk); the index keeps its last commit."""

@@ -1,66 +1,41 @@
-"""Indexing: a Whoosh index with one document per block, kept in step with the files incrementally."""
+"""Indexing: one Whoosh document per report, with side files per segment; kept in step incrementally.
+
+In Whoosh, each report is a document holding its identity and the distinct bigrams of its folded
+text (no positions, no frequencies): the posting lists of a query's bigrams give the candidate
+reports. Beside each Whoosh segment (store.py) lie the folded block texts, the blocks' sections
+and headings, and the display data: the search verifies and ranks blocks there.
+"""
 from __future__ import annotations
 
+import errno
 import hashlib
 import json
 import multiprocessing
 import os
-import shlex
-from collections import Counter
+import shutil
+from array import array
+from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from typing import Callable, Iterable
 
-from whoosh import fields, index
-from whoosh.analysis import SpaceSeparatedTokenizer
-from whoosh.filedb.filestore import FileStorage
-from whoosh.util.filelock import try_for
-from whoosh.writing import SegmentWriter
+from . import store
+from .errors import IndexIncompatible, IndexLocked, IndexWriteFailed, PathMissing, ReportSearchError, UnreadableReport
+from .snapshot import (INDEX_NAME, META_FILE, SCHEMA_VERSION, Snapshot, _damage_errors, _open_snapshot, bucket,
+                       open_index, read_index)
+from .snapshot import _snapshots, damaged, default_index_dir, index_command, reports  # noqa: F401 (the index's API, here too)
 
-from . import segment
-from .blocks import sentences
-from .errors import IndexIncompatible, IndexLocked, IndexMissing, PathMissing, ReportSearchError, UnreadableReport
-from .outline import outline
-from .read import display_path, expand_paths, read_bytes
-
-SCHEMA_VERSION = 2  # 2: report documents carry no searchable fields; segments not compound
-META_FILE = "reportsearch.json"
-INDEX_NAME = "reportsearch"
-DEFAULT_INDEX = "index"
-POOL_MB = 256  # Whoosh's in-memory posting pool per writer before it spills sorted runs to disk
+DICT_FILE = "jieba-dict.sqlite"  # segment.DICT_FILE (not imported: segment is only needed when writing)
+BLOCK_LIMIT = 1024  # postings per Whoosh block: fewer, larger pickles to write and read
 
 
-def default_index_dir() -> str:
-    """--index, else $REPORTSEARCH_INDEX, else ./index."""
-    return os.environ.get("REPORTSEARCH_INDEX") or DEFAULT_INDEX
-
-
-def index_command(index_dir: str, *args: str) -> str:
-    """A whole `reportsearch index …` command to suggest in a message, quoted for the shell, with
-    --index when the index is not the one the command would use by default."""
-    words = ["reportsearch", "index", *args]
-    if os.path.abspath(index_dir) != os.path.abspath(default_index_dir()):
-        words += ["--index", index_dir]
-    return " ".join(shlex.quote(w) for w in words)
-
-
-def make_schema() -> fields.Schema:
-    # Tokens are made in worker processes (jieba, bigrams) and handed over space-separated.
-    pre = SpaceSeparatedTokenizer()
+def make_schema():
+    from whoosh import fields
     return fields.Schema(
-        doctype=fields.ID(stored=True),
-        id=fields.ID(unique=True, stored=True),
-        report=fields.ID(stored=True, sortable=True),
-        path=fields.ID(stored=True),
+        id=fields.ID(unique=True, stored=True),  # the report's identity (report_id)
+        path=fields.STORED(),
+        real=fields.STORED(),
         hash=fields.STORED(),
-        title=fields.TEXT(analyzer=pre, phrase=False, field_boost=2.0),
-        heading=fields.TEXT(analyzer=pre, phrase=False, field_boost=2.0),
-        body=fields.TEXT(analyzer=pre, phrase=False),
-        grams=fields.TEXT(analyzer=pre, phrase=True, field_boost=0.01),  # matching, barely ranking
-        region=fields.TEXT(analyzer=pre, phrase=True),
-        sections=fields.KEYWORD(stored=True, commas=True, scorable=False),
-        year=fields.NUMERIC(stored=True, bits=32, signed=True),
-        seq=fields.NUMERIC(stored=True),
-        data=fields.STORED(),  # what display needs: title, region, issuer, published, heading, text, sentence ends
+        grams=fields.KEYWORD(scorable=False),  # the buckets of its bigrams (written directly, see _flush)
     )
 
 
@@ -77,72 +52,21 @@ class IndexSummary:
     failed: list[tuple[str, str]] = field(default_factory=list)
 
 
-def report_id(path: str) -> str:
-    """A stable id for a report file: from its real path."""
-    return hashlib.sha1(os.path.realpath(path).encode("utf-8", "surrogateescape")).hexdigest()[:16]
+def report_id(path: str, digest: str) -> str:
+    """A report's identity: its file name and content. It survives moving or copying the corpus (or a
+    project with its index); two files are one report only if both their names and bytes are equal."""
+    name = os.path.basename(path).encode("utf-8", "surrogateescape")
+    return hashlib.sha1(name + b"\0" + digest.encode()).hexdigest()[:16]
 
 
-def _check_meta(index_dir: str) -> None:
-    meta_path = os.path.join(index_dir, META_FILE)
-    try:
-        with open(meta_path, encoding="utf-8") as f:
-            meta = json.load(f)
-    except (OSError, ValueError):
-        raise IndexIncompatible(f"{index_dir} is not a reportsearch index — choose another --index, "
-                                f"or run `{index_command(index_dir, '--rebuild')}` to replace it")
-    if meta.get("schema") != SCHEMA_VERSION:
-        raise IndexIncompatible(
-            f"the index at {index_dir} has schema version {meta.get('schema')}, this reportsearch uses "
-            f"{SCHEMA_VERSION} — run `{index_command(index_dir, '--rebuild')}` to rebuild it")
-
-
-def open_index(index_dir: str | None = None):
-    """Open an existing index for reading. Raises IndexMissing / IndexIncompatible."""
-    index_dir = index_dir or default_index_dir()
-    if not os.path.isdir(index_dir) or not os.listdir(index_dir) or (
-            os.listdir(index_dir) == ["README.md"]):
-        raise IndexMissing(f"no index at {index_dir} — run `{index_command(index_dir, 'corpus/')}` first")
-    _check_meta(index_dir)
-    try:
-        return index.open_dir(index_dir, indexname=INDEX_NAME)
-    except index.EmptyIndexError:
-        raise IndexMissing(f"no index at {index_dir} — run `{index_command(index_dir, 'corpus/')}` first")
-    except (OSError, ValueError, EOFError) as e:
-        raise IndexIncompatible(f"the index at {index_dir} cannot be opened ({e}) — "
-                                f"run `{index_command(index_dir, '--rebuild')}` to rebuild it")
-
-
-_searchers: dict[str, object] = {}  # index dir → an open searcher (BM25F, Whoosh's default), reused
-
-
-def read_index(index_dir: str | None, fn: Callable):
-    """fn(searcher) on the index's latest commit.
-
-    Searchers stay open between calls in one process (opening one reads every segment's term
-    index), and are refreshed when a commit has made a new generation. A commit made meanwhile
-    may delete the files of the generation just opened; then open the new one and retry."""
-    index_dir = index_dir or default_index_dir()
-    key = os.path.abspath(index_dir)
-    for attempt in range(5):
-        s = _searchers.get(key)
-        try:
-            if s is None or not s.up_to_date():
-                ix = open_index(index_dir)
-                s = ix.searcher()
-                old = _searchers.pop(key, None)
-                if old is not None:
-                    old.close()
-                _searchers[key] = s
-            return fn(s)
-        except FileNotFoundError:
-            _searchers.pop(key, None)
-            if attempt == 4:
-                raise IndexIncompatible(f"the index at {index_dir} keeps changing under this search — "
-                                        f"try again when `reportsearch index` has finished")
+# ------------------------------------------------------------------ writing
 
 
 def _lock(index_dir: str, wait: float):
     """The index's write lock (Whoosh's file lock: the OS frees it if the process dies)."""
+    from whoosh.filedb.filestore import FileStorage
+    from whoosh.util.filelock import try_for
+
     lock = FileStorage(index_dir).lock(INDEX_NAME + "_WRITELOCK")
     if not try_for(lock.acquire, timeout=wait, delay=0.1):
         raise IndexLocked(f"another `reportsearch index` is writing to {index_dir} — wait for it to finish, "
@@ -150,12 +74,14 @@ def _lock(index_dir: str, wait: float):
     return lock
 
 
-def _compatible(index_dir: str) -> bool:
+def _readable(index_dir: str) -> bool:
+    """The index opens and every segment's files read (a rebuild may keep it until its first commit)."""
     try:
-        _check_meta(index_dir)
-        index.open_dir(index_dir, indexname=INDEX_NAME)
+        Snapshot(index_dir, open_index(index_dir)).close()
         return True
-    except (IndexIncompatible, OSError, ValueError, EOFError, index.EmptyIndexError):
+    except ReportSearchError:
+        return False
+    except _damage_errors():
         return False
 
 
@@ -164,15 +90,36 @@ def _entries(index_dir: str) -> list[str]:
             if e not in ("README.md", ".gitkeep", INDEX_NAME + "_WRITELOCK", INDEX_NAME + ".tmp")]
 
 
+def _ours(name: str) -> bool:
+    return name.startswith(("_" + INDEX_NAME, INDEX_NAME, DICT_FILE))
+
+
 def _refuse_foreign(index_dir: str) -> None:
     """A directory holding anything but an index is never written to (not even a lock file)."""
     if os.path.exists(os.path.join(index_dir, META_FILE)):
         return
-    unknown = [e for e in _entries(index_dir) if not e.startswith(("_" + INDEX_NAME, INDEX_NAME, segment.DICT_FILE))]
+    unknown = [e for e in _entries(index_dir) if not _ours(e)]
     if unknown:
         raise IndexIncompatible(
             f"{index_dir} holds files that are not an index ({', '.join(sorted(unknown)[:3])}) — "
             f"choose an empty directory for --index; nothing was deleted")
+
+
+def _clean_leftovers(index_dir: str, ix) -> None:
+    """Delete what a failed or killed run left (segment files no commit lists, temporary files).
+    Runs under the write lock."""
+    from whoosh.index import clean_files
+
+    if ix is not None:
+        try:
+            toc = ix._read_toc()
+            clean_files(ix.storage, INDEX_NAME, toc.generation, toc.segments)
+        except (OSError, ValueError, EOFError):
+            pass
+    for e in os.listdir(index_dir):
+        p = os.path.join(index_dir, e)
+        if (e.endswith(".tmp") and _ours(e)) or (e.startswith(f"_{INDEX_NAME}_") and ".toc." in e):
+            (shutil.rmtree if os.path.isdir(p) else os.unlink)(p)
 
 
 def _open_for_writing(index_dir: str, rebuild: bool) -> tuple[object, bool]:
@@ -180,24 +127,41 @@ def _open_for_writing(index_dir: str, rebuild: bool) -> tuple[object, bool]:
 
     A rebuild of a readable index keeps the old segments until its first commit, so searches
     go on answering and an interrupted rebuild leaves a whole index."""
+    from whoosh import index
+
     entries = _entries(index_dir)
     drop_old = False
     if not entries:
         ix = index.create_in(index_dir, make_schema(), indexname=INDEX_NAME)
-    elif rebuild and _compatible(index_dir):
+    elif rebuild and _readable(index_dir):
         ix, drop_old = index.open_dir(index_dir, indexname=INDEX_NAME), True
     elif rebuild:
         ix = index.create_in(index_dir, make_schema(), indexname=INDEX_NAME)
     else:
-        _check_meta(index_dir)
-        ix = index.open_dir(index_dir, indexname=INDEX_NAME)
-    with open(os.path.join(index_dir, META_FILE) + ".tmp", "w", encoding="utf-8") as f:
+        ix = open_index(index_dir)
+        _open_snapshot(index_dir).close()  # a damaged index: one line that asks for --rebuild
+    _clean_leftovers(index_dir, ix)
+    tmp = os.path.join(index_dir, META_FILE) + ".tmp"
+    with open(tmp, "w", encoding="utf-8") as f:
         json.dump({"schema": SCHEMA_VERSION}, f)
-    os.replace(os.path.join(index_dir, META_FILE) + ".tmp", os.path.join(index_dir, META_FILE))
+    os.replace(tmp, os.path.join(index_dir, META_FILE))
     return ix, drop_old
 
 
+def display_path(path: str) -> str:
+    from .read import display_path as shown
+    return shown(path)
+
+
+def expand_paths(paths: list[str]):
+    """read.expand_paths (imported when indexing: searches need none of read.py)."""
+    from .read import expand_paths as expand
+    return expand(paths)
+
+
 def _sentence_ends(text: str) -> list[int]:
+    from .blocks import sentences
+
     ends, pos = [], 0
     for s in sentences(text):
         pos += len(s)
@@ -205,41 +169,42 @@ def _sentence_ends(text: str) -> list[int]:
     return ends
 
 
-def prepare(path: str) -> tuple[str, str, list[dict] | None, str | None]:
-    """Read, parse and tokenize one report (runs in a worker): (path, hash, documents, error)."""
+def prepare(path: str, digest: str) -> tuple[store.ReportRecord | None, str | None]:
+    """Read and parse one report and fold its blocks for the index (runs in a worker): (record, error)."""
+    from .outline import outline
+
     try:
-        digest = hashlib.sha256(read_bytes(path)).hexdigest()
         report = outline(path)
     except UnreadableReport as e:
-        return path, "", None, e.reason
+        return None, e.reason
     except (RecursionError, MemoryError, ValueError, LookupError) as e:  # a file no rule foresaw
-        return path, "", None, f"could not be parsed ({type(e).__name__})"
-    tk = segment.index_tokenizer()
-    rid = report_id(path)
+        return None, f"could not be parsed ({type(e).__name__})"
     m = report.meta
-    title_words = " ".join(segment.words(m.title or "", tk))
-    region_grams = " ".join(segment.grams(m.region or ""))
-    common = {"report": rid, "path": display_path(os.path.abspath(path))}
-    # Only blocks carry searchable fields (title, region, year…), so no query matches a report document.
-    block_fields = {"title": title_words, "region": region_grams}
-    if m.year is not None:
-        block_fields["year"] = m.year
-    docs = [dict(common, doctype="report", id=rid, hash=digest, data={
-        "title": m.title, "region": m.region, "issuer": m.issuer, "year": m.year,
-        "published": m.published, "blocks": len(report.blocks)})]
+    meta = {"title": m.title, "region": m.region, "issuer": m.issuer, "year": m.year, "published": m.published}
     heading_cache: dict[tuple[str, ...], str] = {}
-    for seq, b in enumerate(report.blocks):
+    texts, masks, headings, shown = [], [], [], []
+    for b in report.blocks:
         key = tuple(b.heading)
         if key not in heading_cache:
-            heading_cache[key] = " ".join(segment.words(" ".join(b.heading[-2:]), tk))
-        docs.append(dict(
-            common, **block_fields, doctype="block", id=f"{rid}:{seq}", seq=seq,
-            heading=heading_cache[key], body=" ".join(segment.words(b.text, tk)),
-            grams=" ".join(segment.grams(b.text)), sections=",".join(s.value for s in b.labels),
-            data={"title": m.title, "region": m.region, "issuer": m.issuer, "year": m.year,
-                  "published": m.published, "heading": b.heading, "text": b.text,
-                  "labels": [s.value for s in b.labels], "kind": b.kind, "ends": _sentence_ends(b.text)}))
-    return path, digest, docs, None
+            heading_cache[key] = store.compact(" ".join(b.heading[-2:]))
+        labels = [s.value for s in b.labels]
+        texts.append(store.compact(b.text))
+        masks.append(store.section_mask(labels))
+        headings.append(heading_cache[key])
+        shown.append({"heading": b.heading, "text": b.text, "labels": labels, "kind": b.kind,
+                      "ends": _sentence_ends(b.text)})
+    apath = os.path.abspath(path)
+    return store.ReportRecord(id=report_id(path, digest), path=display_path(apath),
+                              real=display_path(os.path.realpath(path)), hash=digest, meta=meta, texts=texts,
+                              masks=masks, headings=headings, display=store.display_blob(shown)), None
+
+
+def _grams(texts: list[str]) -> set[str]:
+    """The report's terms: the buckets of the bigrams in its blocks' folded texts."""
+    grams: set[str] = set()
+    for t in texts:
+        grams.update(t[i:i + 2] for i in range(len(t) - 1))
+    return {bucket(g) for g in grams}
 
 
 @dataclass
@@ -259,41 +224,84 @@ _progress_counter = None  # a shared counter of files done, set in forked worker
 def _init_worker(counter=None) -> None:
     global _progress_counter
     _progress_counter = counter
-    segment.index_tokenizer()
 
 
-def write_segment(index_dir: str, files: list[str],
+def write_segment(index_dir: str, files: list[tuple[str, str]],
                   tick: Callable[[], None] | None = None) -> tuple[list[Outcome], object | None]:
-    """Prepare files and write their documents into one new, uncommitted segment of the index.
+    """Prepare (path, digest) files and write them into one new, uncommitted segment: Whoosh's
+    documents and postings, and the side files.
 
-    Runs in a worker process, so that segmentation and Whoosh's posting work both use every
-    core; the parent commits the segments it gets back, together with its deletions, in one
-    table-of-contents write."""
+    Runs in a worker process, so that parsing and writing use every core; the parent commits the
+    segments it gets back, together with its deletions, in one table-of-contents write. The
+    bigram postings are written straight to Whoosh's field writer, sorted here (Whoosh's posting
+    pool would pickle, sort and spill every one of them, and look up a length column per posting)."""
+    from whoosh import index
+    from whoosh.codec.whoosh3 import W3Codec
+    from whoosh.writing import SegmentWriter
+
     ix = index.open_dir(index_dir, indexname=INDEX_NAME)
-    writer = SegmentWriter(ix, _lk=False, limitmb=POOL_MB, compound=False)
+    writer = SegmentWriter(ix, _lk=False, compound=False, codec=W3Codec(blocklimit=BLOCK_LIMIT))
+    side = store.SegmentStoreWriter(writer.storage, writer.newsegment)
+    postings: dict[str, list[int]] = defaultdict(list)
     outcomes = []
     try:
-        for f in files:
-            path, _, docs, error = prepare(f)
+        for f, digest in files:
+            rec, error = prepare(f, digest)
             if error:
-                outcomes.append(Outcome(path, error=error))
+                outcomes.append(Outcome(f, error=error))
             else:
-                done = Outcome(path, report=docs[0]["report"])
-                for d in docs:
-                    writer.add_document(**d)
-                    if d["doctype"] == "block":
-                        done.blocks += 1
-                        done.per_section.update(s for s in d["sections"].split(",") if s)
+                docnum = writer.docnum
+                writer.add_document(id=rec.id, path=rec.path, real=rec.real, hash=rec.hash)
+                for g in _grams(rec.texts):
+                    postings[g].append(docnum)
+                side.add(rec)
+                done = Outcome(f, report=rec.id, blocks=len(rec.texts))
+                for mask in rec.masks:
+                    done.per_section.update(store.labels_of(mask))
                 outcomes.append(done)
             if tick:
                 tick()
-        if writer._added:
-            return outcomes, writer._finalize_segment()
+        if not writer.docnum:
+            side.cancel()
+            writer._close_segment()
+            for ext in (store.TEXT_EXT, store.META_EXT, store.DISPLAY_EXT):
+                writer.storage.delete_file(writer.newsegment.make_filename(ext))
+            return outcomes, None
+        _flush(writer, postings)
         writer._close_segment()
-        return outcomes, None
+        side.close()
+        return outcomes, writer.get_segment()
     except BaseException:
+        side.cancel()
         writer._close_segment()
         raise
+
+
+def _flush(writer, postings: dict[str, list[int]]) -> None:
+    """Write the segment's postings: the bigrams ours, the rest (report ids) from Whoosh's pool."""
+    writer.perdocwriter.close()
+    fw = writer.fieldwriter
+    fieldobj = writer.schema["grams"]
+    fw.start_field("grams", fieldobj)
+    for g in sorted(postings):
+        fw.start_term(g.encode("utf-8"))
+        _write_blocks(fw._postwriter, postings[g])
+        fw.finish_term()
+    fw.finish_field()
+    fw.add_postings(writer.schema, None, writer.pool.iter_postings())  # only "id" (after "grams")
+    fw.close()
+
+
+def _write_blocks(pw, docs: list[int]) -> None:
+    """A posting list of Whoosh's W3 format written a block at a time: what add_posting() would write
+    (weight 1, no values, no lengths), without its per-posting checks."""
+    limit = pw._blocklimit
+    for i in range(0, len(docs), limit):
+        chunk = docs[i:i + limit]
+        pw._ids = array("I", chunk)
+        pw._weights = array("f", [1.0]) * len(chunk)
+        pw._maxweight = 1.0
+        pw._write_block(last=i + limit >= len(docs))
 
 
 def _count_progress() -> None:
@@ -301,7 +309,7 @@ def _count_progress() -> None:
         _progress_counter.value += 1
 
 
-def _write_segment_job(job: tuple[str, list[str]]):
+def _write_segment_job(job: tuple[str, list[tuple[str, str]]]):
     return write_segment(*job, tick=_count_progress)
 
 
@@ -314,41 +322,30 @@ def _commit(writer, segments: list, drop_old: bool = False) -> None:
     writer._finish()
 
 
-def _reports_in(searcher) -> dict[str, tuple[str, str]]:
-    return {doc["report"]: (doc["path"], doc["hash"]) for doc in searcher.documents(doctype="report")}
+@dataclass
+class Known:
+    """A report already in the index."""
+
+    id: str
+    path: str
+    real: str
+    hash: str
 
 
-def indexed_reports(ix) -> dict[str, tuple[str, str]]:
-    """report id → (path, content hash) for every report in the index."""
-    with ix.searcher() as s:
-        return _reports_in(s)
+def _known(index_dir: str) -> dict[str, Known]:
+    def run(snap):
+        return {doc["id"]: Known(doc["id"], doc["path"], doc["real"], doc["hash"]) for _, _, doc in snap.each_report()}
+    return read_index(index_dir, run)
 
 
-def _work_ahead(index_dir: str, files: list[str], rebuild: bool, digest_of: Callable[[str], str]) -> int:
-    """How many files look new or changed, read without the lock (to decide whether to start workers)."""
-    if rebuild:
-        return len(files)
-    try:
-        known = read_index(index_dir, _reports_in)
-    except ReportSearchError:
-        return len(files)
-    n = 0
-    for f in files:
-        k = known.get(report_id(f))
-        try:
-            if k and digest_of(f) == k[1]:
-                continue
-        except UnreadableReport:
-            continue
-        n += 1
-    return n
-
-
-def _under(path: str, roots: list[str]) -> bool:
+def _under(k: Known, roots: list[str]) -> bool:
+    """Whether a known report lies under one of the roots, by the path it was indexed through or by
+    its real path (a report first indexed through a symlinked directory is still under the real one)."""
     for r in roots:
-        r = os.path.abspath(r)
-        if path == r or path.startswith(r.rstrip(os.sep) + os.sep):
-            return True
+        for root in {display_path(os.path.abspath(r)), display_path(os.path.realpath(r))}:
+            for p in (k.path, k.real):
+                if p == root or p.startswith(root.rstrip(os.sep) + os.sep):
+                    return True
     return False
 
 
@@ -364,15 +361,53 @@ def _chunks(items: list, n: int) -> list[list]:
     return out
 
 
+def _plan(files: list[str], digests: dict[str, str], known: dict[str, Known], roots: list[str],
+          summary: IndexSummary) -> tuple[list[tuple[str, str]], dict[str, list[str]], list[str]]:
+    """What to (re)index: files to prepare, the ids each one replaces, and the ids gone from under roots.
+
+    A file whose name and content are already indexed is skipped, also under another path: then the
+    entry moves to this path, unless the path it has is listed too (two copies: one entry)."""
+    key_of = {f: report_id(f, digests[f]) for f in files if f in digests}
+    real_of = {f: display_path(os.path.realpath(f)) for f in key_of}
+    listed_reals = {real_of[f]: k for f, k in key_of.items()}
+    by_real = {k.real: k.id for k in known.values()}
+    todo: list[tuple[str, str]] = []
+    replaces: dict[str, list[str]] = {}
+    claimed: set[str] = set()
+    for f, k in key_of.items():
+        if k in claimed:
+            summary.skipped += 1
+            continue
+        if k in known:
+            kr = known[k].real
+            if kr == real_of[f] or listed_reals.get(kr) == k:
+                summary.skipped += 1
+                if kr == real_of[f]:
+                    claimed.add(k)
+                continue
+            replaces[f] = [k]  # moved or copied here: one entry, at this path
+        else:
+            old = by_real.get(real_of[f])
+            replaces[f] = [old] if old and old != k else []
+        claimed.add(k)
+        todo.append((f, digests[f]))
+    replaced = {i for ids in replaces.values() for i in ids}
+    gone = [i for i, k in known.items() if i not in claimed and i not in replaced and _under(k, roots)]
+    return todo, replaces, gone
+
+
 def build(paths: Iterable[str], index_dir: str | None = None, *, rebuild: bool = False, jobs: int | None = None,
           wait: float = 0.0, progress: Callable[[int, int], None] | None = None,
           batch: int = 500) -> IndexSummary:
     """Bring the index in step with the report files under paths.
 
-    Unchanged files (same content hash) are skipped, changed ones replaced, files gone from
-    under the given paths removed. Work is committed every `batch` files; a report's old blocks
-    are deleted and its new ones added in the same commit, so each report is wholly old or
-    wholly new whatever happens. The write lock is held for the whole run."""
+    Unchanged files (same name and content hash) are skipped, changed ones replaced, files gone
+    from under the given paths removed. Work is committed every `batch` files; a report's old
+    version is deleted and its new one added in the same commit, so each report is wholly old or
+    wholly new whatever happens. The write lock is held for the whole run. A failed write (a full
+    disk) leaves the last commit as it was, deletes the run's files and raises IndexWriteFailed."""
+    from .read import read_bytes
+
     index_dir = index_dir or default_index_dir()
     paths = list(paths)
     for p in paths:  # a typo or an unmounted drive must not read as "every report there is gone"
@@ -384,76 +419,49 @@ def build(paths: Iterable[str], index_dir: str | None = None, *, rebuild: bool =
     files, problems = expand_paths(paths)
     summary = IndexSummary(failed=[(display_path(p), why) for p, why in problems])
     digests: dict[str, str] = {}
-
-    def digest_of(f: str) -> str:  # each file hashed once per run
-        if f not in digests:
+    for f in files:
+        try:
             digests[f] = hashlib.sha256(read_bytes(f)).hexdigest()
-        return digests[f]
-    # Fork the workers before taking the lock, so that no worker holds the lock file open; and
-    # only when there is work for them (a run with nothing changed loads no jieba).
-    ahead = _work_ahead(index_dir, files, rebuild, digest_of) if jobs > 1 and len(files) >= 2 * jobs else 0
-    pool, counter = _start_pool(jobs) if ahead >= 2 * jobs else (None, None)
-    lock = None
+        except UnreadableReport as e:
+            summary.failed.append((display_path(f), e.reason))
+    lock = pool = ix = None
     try:
         try:
             os.makedirs(index_dir, exist_ok=True)
             _refuse_foreign(index_dir)
             lock = _lock(index_dir, wait)
             ix, drop_old = _open_for_writing(index_dir, rebuild)
-            segment.write_dictionary(index_dir)
+            _ensure_dictionary(index_dir, rebuild)
         except OSError as e:
+            if e.errno in (errno.ENOSPC, errno.EDQUOT):
+                raise
             raise IndexIncompatible(f"cannot create or open an index at {index_dir} ({e.strerror or e}) — "
                                     f"choose a writable directory with --index")
-        known = indexed_reports(ix) if not drop_old else {}
-        todo: list[str] = []
-        listed = set()
-        for f in files:
-            rid = report_id(f)
-            listed.add(rid)
-            if rid in known:
-                try:
-                    digest = digest_of(f)
-                except UnreadableReport as e:
-                    summary.failed.append((display_path(f), e.reason))
-                    continue
-                if digest == known[rid][1]:
-                    summary.skipped += 1
-                    continue
-            todo.append(f)
-        unlisted = [display_path(p) for p, _ in problems]  # unreadable directories: keep what was indexed from them
-        gone = [rid for rid, (apath, _) in known.items() if rid not in listed
-                and _under(apath, [display_path(p) for p in paths]) and not _under(apath, unlisted)]
+        known = _known(index_dir) if not drop_old else {}
+        todo, replaces, gone = _plan(files, digests, known, paths, summary)
+        unlisted = [p for p, _ in problems]  # unreadable directories: keep what was indexed from them
+        gone = [i for i in gone if not _under(known[i], unlisted)]
         if progress:
             progress(0, len(todo))
+        # Workers are forked only when there is work enough for them; they need no jieba.
+        if jobs > 1 and len(todo) >= 2 * jobs:
+            pool, counter = _start_pool(jobs)
+        else:
+            counter = None
         for start in range(0, max(len(todo), 1), batch):
             part = todo[start:start + batch]
             results = _write_segments(pool, counter, index_dir, part, jobs,
                                       (lambda n, s=start: progress(s + n, len(todo))) if progress else None)
-            writer = SegmentWriter(ix, _lk=False, limitmb=POOL_MB, compound=False)
-            try:
-                for rid in gone:
-                    writer.delete_by_term("report", rid)
-                    summary.removed += 1
-                gone = []
-                for outcomes, _ in results:
-                    for o in outcomes:
-                        if o.error:
-                            summary.failed.append((display_path(o.path), o.error))
-                            continue
-                        if o.report in known:
-                            writer.delete_by_term("report", o.report)  # every block of it, not only the first
-                            summary.updated += 1
-                        else:
-                            summary.added += 1
-                        summary.blocks += o.blocks
-                        summary.per_section.update(o.per_section)
-                # Commit each batch, so that an interrupted run keeps what it finished.
-                _commit(writer, [seg for _, seg in results], drop_old)
-                drop_old = False
-            except BaseException:
-                if not writer.is_closed:
-                    writer.cancel()
-                raise
+            _commit_batch(ix, results, gone, replaces, summary, drop_old)
+            gone, drop_old = [], False
+    except OSError as e:
+        if pool is not None:  # stop the workers before deleting what they were writing
+            pool.terminate()
+            pool.join()
+            pool = None
+        _fail_cleanly(index_dir, ix, lock)
+        lock = None
+        raise IndexWriteFailed(_write_failure(index_dir, e))
     finally:
         if pool is not None:
             pool.terminate()
@@ -463,20 +471,78 @@ def build(paths: Iterable[str], index_dir: str | None = None, *, rebuild: bool =
     return summary
 
 
+def _commit_batch(ix, results, gone: list[str], replaces: dict[str, list[str]], summary: IndexSummary,
+                  drop_old: bool) -> None:
+    from whoosh.writing import SegmentWriter
+
+    writer = SegmentWriter(ix, _lk=False, compound=False)
+    try:
+        for rid in gone:
+            writer.delete_by_term("id", rid)
+            summary.removed += 1
+        for outcomes, _ in results:
+            for o in outcomes:
+                if o.error:
+                    summary.failed.append((display_path(o.path), o.error))
+                    continue
+                for rid in replaces.get(o.path, []):
+                    writer.delete_by_term("id", rid)
+                if replaces.get(o.path):
+                    summary.updated += 1
+                else:
+                    summary.added += 1
+                summary.blocks += o.blocks
+                summary.per_section.update(o.per_section)
+        # Commit each batch, so that an interrupted run keeps what it finished.
+        _commit(writer, [seg for _, seg in results], drop_old)
+    except BaseException:
+        if not writer.is_closed:
+            writer.cancel()
+        raise
+
+
+def _write_failure(index_dir: str, e: OSError) -> str:
+    if e.errno in (errno.ENOSPC, errno.EDQUOT):
+        return (f"the disk is full: could not write the index at {index_dir} — free some space and run "
+                f"`reportsearch index` again; the index still answers as of its last commit")
+    return (f"could not write the index at {index_dir} ({e.strerror or e}) — fix that and run "
+            f"`reportsearch index` again; the index still answers as of its last commit")
+
+
+def _fail_cleanly(index_dir: str, ix, lock) -> None:
+    """After a failed write: delete the run's uncommitted files, then release the lock."""
+    try:
+        _clean_leftovers(index_dir, ix)
+    except OSError:
+        pass  # the next run cleans them
+    finally:
+        if lock is not None:
+            lock.release()
+
+
+def _ensure_dictionary(index_dir: str, rebuild: bool) -> None:
+    """The copy of jieba's dictionary that queries read: written when missing, unreadable or rebuilding."""
+    from . import segment
+
+    path = os.path.join(index_dir, DICT_FILE)
+    if rebuild or not segment.dictionary_ok(path):
+        if os.path.exists(path):
+            os.unlink(path)
+        segment.write_dictionary(index_dir)
+
+
 def _start_pool(jobs: int):
     ctx = multiprocessing.get_context("fork")
     counter = ctx.Value("i", 0)
-    _init_worker()  # load jieba once; forked workers share it
     return ctx.Pool(jobs, initializer=_init_worker, initargs=(counter,)), counter
 
 
-def _write_segments(pool, counter, index_dir: str, files: list[str], jobs: int,
+def _write_segments(pool, counter, index_dir: str, files: list[tuple[str, str]], jobs: int,
                     progress: Callable[[int], None] | None) -> list:
     """Segments for files, written by the pool's workers (or here, without a pool), in file order."""
     if not files:
         return []
     if pool is None:
-        _init_worker()
         done = [0]
 
         def tick():

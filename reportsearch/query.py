@@ -1,4 +1,5 @@
-"""The query language: words, "phrases", OR, NOT/-, parentheses and field filters, to Whoosh queries.
+"""The query language: words, "phrases", OR, NOT/-, parentheses and field filters, compiled to a plan
+that search.py runs over the index (strings each block must contain, filters, and the words to rank by).
 
     section:存在问题 执法 人员        "行政复议" year:2021-2023        复议 -应诉
     (复议 OR 应诉) region:临汾 year:>=2021        section:problems 执法人员素质
@@ -12,8 +13,6 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from whoosh import query as wq
-
 from . import segment
 from .errors import BadQuery
 from .model import Section
@@ -24,7 +23,7 @@ _PUNCT = str.maketrans({"（": "(", "）": ")", "：": ":", "，": " ", "、": "
 _QUOTES = {'"': '"', "“": "”", "”": "”", "「": "」", "『": "』", "‘": "’", "'": "'"}
 _TOKEN = re.compile(r'\s+|\(|\)|[^\s()"“”「」『』]+')
 MAX_QUERY_CHARS = 2000
-MAX_TERMS = 64  # Whoosh recurses over very wide boolean queries
+MAX_TERMS = 64  # more is a paste accident, not a query
 
 
 @dataclass
@@ -280,21 +279,47 @@ def parse_years(value: str) -> tuple[int | None, int | None]:
 
 
 @dataclass
+class Has:
+    """Blocks whose folded text (white space removed) contains every one of these strings."""
+
+    pieces: list[str]
+
+
+@dataclass
+class InSection:
+    """Blocks labelled with one of the sections in the mask (store.SECTION_BITS); mask 0: blocks with
+    none of the five labels (其他)."""
+
+    mask: int
+
+
+@dataclass
+class InRegion:
+    """Blocks of reports whose folded region name contains this string."""
+
+    text: str
+
+
+@dataclass
+class InYears:
+    """Blocks of reports about a year in [start, end] (either end open)."""
+
+    start: int | None
+    end: int | None
+
+
+@dataclass
 class Compiled:
-    """A Whoosh query (match and rank), the part that decides what matches, and the strings to
-    highlight (positive terms only)."""
+    """The plan (Has/InSection/InRegion/InYears under And/Or/Not), the strings to highlight (positive
+    terms only), and the jieba words to rank by."""
 
-    query: wq.Query
-    match: wq.Query
+    plan: object
     highlights: list[str]
+    words: list[str]
 
 
-def _gram_phrase(fieldname: str, s: str) -> wq.Query:
-    """Blocks whose field contains the string s (a phrase of its bigrams)."""
-    gs = segment.query_grams(s)
-    if len(gs) == 1:
-        return wq.Prefix(fieldname, gs[0]) if len(gs[0]) == 1 else wq.Term(fieldname, gs[0])
-    return wq.Phrase(fieldname, gs)
+def _compact(s: str) -> str:
+    return segment.fold(s).replace(" ", "")
 
 
 def _join_single_characters(text: str, words: list[str]) -> list[str]:
@@ -319,46 +344,41 @@ def _join_single_characters(text: str, words: list[str]) -> list[str]:
 
 
 def _text_query(term: Term, index_dir: str | None, highlights: list[str] | None,
-                scoring: list[wq.Query] | None) -> wq.Query:
+                words: list[str] | None) -> Has:
     pieces = [term.text] if term.phrase else _join_single_characters(
         term.text, segment.query_words(term.text, index_dir))
-    pieces = [p for p in pieces if segment.fold(p).strip()]
+    pieces = [p for p in pieces if _compact(p)]
     if not pieces:
         raise BadQuery(f"'{term.text}' has nothing to search for (only punctuation) — use words")
     if highlights is not None:
         highlights.extend(pieces)
-    if scoring is not None:
-        for w in segment.search_words(term.text, index_dir):
-            scoring += [wq.Term("body", w), wq.Term("heading", w), wq.Term("title", w)]
-    if len(pieces) == 1:
-        return _gram_phrase("grams", pieces[0])
-    return wq.And([_gram_phrase("grams", p) for p in pieces])
+    if words is not None:
+        words.extend(w for w in (_compact(x) for x in segment.search_words(term.text, index_dir)) if w)
+    return Has(list(dict.fromkeys(_compact(p) for p in pieces)))
 
 
-def _filter_query(f: Filter) -> wq.Query:
+def _filter_query(f: Filter):
     if f.name == "section":
+        from .store import SECTION_BITS
         sec = section_filter(f.value)
-        if sec is None:  # no label at all: a block, but in none of the five sections
-            return wq.And([wq.Term("doctype", "block"),
-                           wq.Not(wq.Or([wq.Term("sections", s.value) for s in Section]))])
-        return wq.Term("sections", sec.value)
+        return InSection(0 if sec is None else SECTION_BITS[sec.value])  # 0: a block in none of the five
     if f.name == "region":
-        if not segment.fold(f.value).strip():
+        if not _compact(f.value):
             raise BadQuery("region: needs a place name — e.g. region:临汾")
-        return _gram_phrase("region", f.value)
+        return InRegion(_compact(f.value))
     start, end = parse_years(f.value)
-    return wq.NumericRange("year", start, end)
+    return InYears(start, end)
 
 
-def _compile(node, index_dir, highlights, scoring, negated=False) -> wq.Query:
+def _compile(node, index_dir, highlights, words, negated=False):
     if isinstance(node, Term):
-        return _text_query(node, index_dir, None if negated else highlights, None if negated else scoring)
+        return _text_query(node, index_dir, None if negated else highlights, None if negated else words)
     if isinstance(node, Filter):
         return _filter_query(node)
     if isinstance(node, Not):
-        return wq.Not(_compile(node.child, index_dir, highlights, scoring, not negated))
-    kids = [_compile(c, index_dir, highlights, scoring, negated) for c in node.children]
-    return wq.And(kids) if isinstance(node, And) else wq.Or(kids)
+        return Not(_compile(node.child, index_dir, highlights, words, not negated))
+    kids = [_compile(c, index_dir, highlights, words, negated) for c in node.children]
+    return And(kids) if isinstance(node, And) else Or(kids)
 
 
 def _parts(q: str, sections, region, year) -> list:
@@ -394,32 +414,13 @@ def check(q: str, *, sections: tuple[str, ...] = (), region: str | None = None, 
         walk(part)
 
 
-def _blocks_only(node) -> bool:
-    """True if everything the node matches is a block document (only blocks have searchable fields)."""
-    if isinstance(node, (Term, Filter)):
-        return True
-    if isinstance(node, Not):
-        return False
-    if isinstance(node, And):
-        return any(_blocks_only(c) for c in node.children)
-    return all(_blocks_only(c) for c in node.children)
-
-
 def compile_query(q: str, *, sections: tuple[str, ...] = (), region: str | None = None,
                   year: str | None = None, index_dir: str | None = None) -> Compiled:
-    """Parse the query and the option filters into one Whoosh query over block documents."""
+    """Parse the query and the option filters into one plan over blocks."""
     parts = _parts(q, sections, region, year)
     highlights: list[str] = []
-    scoring: list[wq.Query] = []
-    compiled = [_compile(p, index_dir, highlights, scoring) for p in parts]
-    # The bigram phrases and filters decide what matches; jieba words in body, heading and title
-    # rank it (BM25F). AndMaybe stays at the top: Whoosh mis-scores an AndMaybe nested in an And.
-    # (boost 0 would make Whoosh divide by zero when it skips by block quality)
-    if any(_blocks_only(p) for p in parts):
-        match = wq.And(compiled) if len(compiled) > 1 else compiled[0]
-    else:  # e.g. `-应诉` alone: restrict to block documents (a term that lists every block: slower)
-        match = wq.And([wq.Term("doctype", "block", boost=1e-6), *compiled])
-    wquery = wq.AndMaybe(match, wq.Or(scoring)) if scoring else match
-    seen = set()
-    uniq = [h for h in highlights if not (segment.fold(h) in seen or seen.add(segment.fold(h)))]
-    return Compiled(wquery, match, uniq)
+    words: list[str] = []
+    compiled = [_compile(p, index_dir, highlights, words) for p in parts]
+    seen: set[str] = set()
+    uniq = [h for h in highlights if not (_compact(h) in seen or seen.add(_compact(h)))]
+    return Compiled(And(compiled) if len(compiled) > 1 else compiled[0], uniq, list(dict.fromkeys(words)))

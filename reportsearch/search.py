@@ -1,15 +1,28 @@
-"""Searching: run a compiled query on the index and gather ranked hits with snippets."""
+"""Searching: run a compiled query on the index and gather ranked hits with snippets.
+
+A query runs in four steps on each segment of the index (indexing.py, store.py):
+1. Whoosh's posting lists of the query strings' bigrams give the candidate reports (a set each).
+2. `find` on the memory-mapped folded block texts of each candidate report gives the blocks that
+   contain the strings; filters and NOT work on those block sets. This is the exact answer: the
+   bigrams only narrow down where to look.
+3. Each matching block is scored with BM25F over the query's jieba words, counted in the block,
+   its heading and its report's title.
+4. Only the blocks shown are read from the display data (compressed per report).
+"""
 from __future__ import annotations
 
+import heapq
+import math
 import os
+from bisect import bisect_right
 from collections import Counter
 from dataclasses import dataclass, field
 
 from .errors import BadArgument, ReportSearchError
-from .indexing import default_index_dir, read_index
-from .model import Section
-from .query import compile_query, section_filter
+from .snapshot import default_index_dir, read_index
+from .query import And, Has, InRegion, InSection, InYears, Not, Or, compile_query, section_filter
 from .snippets import Snippet, find_matches, make_snippets
+from .store import SECTION_ORDER, labels_of
 
 BY_VALUES = ("report", "block")
 
@@ -75,25 +88,187 @@ class SearchResult:
         return [h for r in self.reports for h in r.hits]
 
 
-def _hit(doc, score: float, rank: int, terms: list[str], snippet_count: int) -> Hit:
-    d = doc["data"]
-    spans = find_matches(d["text"], terms)
-    return Hit(rank=rank, score=round(float(score), 4), report_id=doc["report"], block_id=doc["id"],
-               path=doc["path"], title=d["title"], region=d["region"], issuer=d["issuer"], year=d["year"],
-               published=d["published"], labels=d["labels"], heading=d["heading"], text=d["text"],
-               matches=spans, snippets=make_snippets(d["text"], d["ends"], spans, snippet_count), terms=terms)
+K1, B = 1.2, 0.75  # BM25's usual constants (Whoosh's defaults)
+FIELD_BOOST = {"text": 1.0, "heading": 2.0, "title": 2.0}
 
 
-def _top(searcher, query, limit: int):
-    """The `limit` best-scoring blocks. Whoosh's default top-N collector swaps in a cheaper matcher
-    once it has N results, and for our AndMaybe(match, ranking words) that cheaper matcher drops the
-    ranking words: later blocks then score low and the top N is wrong (法治 on the samples: the
-    best block was missing from the top 5). So no replacement and no block-quality skipping."""
-    from whoosh.collectors import TopCollector
+def _doc_level(node, doc: dict) -> bool | None:
+    """True/False for a filter on the report's metadata; None for anything that looks at blocks."""
+    if isinstance(node, InRegion):
+        return node.text in doc["fr"]
+    if isinstance(node, InYears):
+        y = doc.get("year")
+        return y is not None and (node.start is None or y >= node.start) and (node.end is None or y <= node.end)
+    return None
 
-    col = TopCollector(limit=limit, usequality=False, replace=0)
-    searcher.search_with_collector(query, col)
-    return col.results()
+
+def _candidates(node, seg) -> set[int] | None:
+    """The segment's reports that can match (None: any of them), from Whoosh's posting lists."""
+    if isinstance(node, Has):
+        out = None
+        for piece in node.pieces:
+            for i in range(len(piece) - 1):
+                p = seg.postings(piece[i:i + 2])
+                out = set(p) if out is None else out & p
+                if not out:
+                    return out
+        return out
+    if isinstance(node, (InRegion, InYears)):
+        return {d for d in seg.live if _doc_level(node, seg.data.docs[d])}
+    if isinstance(node, And):
+        out = None
+        for c in node.children:
+            got = _candidates(c, seg)
+            if got is not None:
+                out = got if out is None else out & got
+                if not out:
+                    return out
+        return out
+    if isinstance(node, Or):
+        out = set()
+        for c in node.children:
+            got = _candidates(c, seg)
+            if got is None:
+                return None
+            out |= got
+        return out
+    return None  # InSection, Not: decided block by block
+
+
+def _cost(node) -> int:
+    """Cheaper, narrower conditions first in an And."""
+    if isinstance(node, (InRegion, InYears)):
+        return 0
+    if isinstance(node, Has):
+        return 1
+    if isinstance(node, InSection):
+        return 2
+    return 3
+
+
+def _blocks(node, seg, doc: int, within: list[int] | None) -> list[int]:
+    """The blocks of one report (segment-wide numbers, ascending) that match the node; only among
+    `within` if given."""
+    data = seg.data
+    d = data.docs[doc]
+    b0, b1 = d["b0"], d["b0"] + d["n"]
+    if isinstance(node, Has):
+        text, starts = data.text, data.starts
+        res = within
+        for piece in sorted(node.pieces, key=len, reverse=True):
+            p = piece.encode("utf-8")
+            if res is None:
+                res = []
+                hi = starts[b1]
+                i = text.find(p, starts[b0], hi)
+                while i != -1:
+                    b = bisect_right(starts, i, b0, b1 + 1) - 1
+                    res.append(b)
+                    i = text.find(p, starts[b + 1], hi)
+            else:
+                res = [b for b in res if text.find(p, starts[b], starts[b + 1]) != -1]
+            if not res:
+                return []
+        return res
+    base = range(b0, b1) if within is None else within
+    if isinstance(node, InSection):
+        masks = data.masks
+        if not node.mask:
+            return [b for b in base if not masks[b]]
+        return [b for b in base if masks[b] & node.mask]
+    if isinstance(node, (InRegion, InYears)):
+        return list(base) if _doc_level(node, d) else []
+    if isinstance(node, Not):
+        excluded = set(_blocks(node.child, seg, doc, within))
+        return [b for b in base if b not in excluded]
+    if isinstance(node, And):
+        res = within
+        for c in sorted(node.children, key=_cost):
+            res = _blocks(c, seg, doc, res)
+            if not res:
+                return []
+        return list(base) if res is None else res
+    found: set[int] = set()
+    for c in node.children:
+        found.update(_blocks(c, seg, doc, within))
+    return sorted(found)
+
+
+def _matches(snap, plan):
+    """(segment index, segment, local doc, matching blocks) for every report with a matching block."""
+    for si, seg in enumerate(snap.segments):
+        cands = _candidates(plan, seg)
+        docs = seg.live if cands is None else sorted(cands.intersection(seg.live))
+        for doc in docs:
+            blocks = _blocks(plan, seg, doc, None)
+            if blocks:
+                yield si, seg, doc, blocks
+
+
+def _idf(snap, word: str) -> float:
+    """Whoosh's idf, over reports: log(N / (df + 1)) + 1, df from the word's bigram postings."""
+    df = 0
+    for seg in snap.segments:
+        if len(word) < 2:
+            df += len(seg.live)
+            continue
+        got = None
+        for i in range(len(word) - 1):
+            p = seg.postings(word[i:i + 2])
+            got = set(p) if got is None else got & p
+            if not got:
+                break
+        df += len(got.intersection(seg.live)) if got else 0
+    return math.log(max(1, snap.reports) / (df + 1)) + 1
+
+
+def _bm25(tf: int, length: int, avg: float) -> float:
+    return tf * (K1 + 1) / (tf + K1 * (1 - B + B * length / avg)) if tf else 0.0
+
+
+def _field_score(words: list[tuple[bytes, float]], field: bytes, avg: float, boost: float) -> float:
+    sc = 0.0
+    n = len(field)
+    for w, idf in words:
+        tf = field.count(w)
+        if tf:
+            sc += idf * boost * _bm25(tf, n, avg)
+    return sc
+
+
+def _scored(snap, compiled) -> list[tuple]:
+    """Every matching block as (score, segment index, block, segment, doc): BM25F over the query's
+    words, counted in the block, its heading and its report's title (one tight loop: broad queries
+    score tens of thousands of blocks)."""
+    words = [(w.encode("utf-8"), _idf(snap, w)) for w in compiled.words]
+    k1p = K1 + 1
+    text_norm = K1 * B / snap.avg_text
+    base_norm = K1 * (1 - B)
+    heading_scores: dict[int, dict[int, float]] = {}
+    out = []
+    for si, seg, doc, blocks in _matches(snap, compiled.plan):
+        if not words:
+            out.extend((0.0, si, b, seg, doc) for b in blocks)
+            continue
+        data = seg.data
+        heads = heading_scores.setdefault(si, {})  # per segment: headings repeat across its reports
+        title = _field_score(words, data.docs[doc]["ft"].encode("utf-8"), snap.avg_title, FIELD_BOOST["title"])
+        text, starts, heading_of = data.text, data.starts, data.heading_of
+        for b in blocks:
+            h = heading_of[b]
+            sc = heads.get(h)
+            if sc is None:
+                sc = heads[h] = _field_score(words, data.headings[h], snap.avg_heading, FIELD_BOOST["heading"])
+            sc += title
+            start, end = starts[b], starts[b + 1] - 1
+            blk = text[start:end]
+            norm = base_norm + text_norm * (end - start)
+            for w, idf in words:
+                tf = blk.count(w)
+                if tf:
+                    sc += idf * tf * k1p / (tf + norm)
+            out.append((sc, si, b, seg, doc))
+    return out
 
 
 def _filters(q, sections, region, year) -> tuple[tuple[str, ...], str | None, str | None]:
@@ -121,6 +296,21 @@ def _positive(name: str, value) -> int:
     return value
 
 
+def _hit(seg, doc: int, b: int, score: float, rank: int, terms: list[str], snippet_count: int) -> Hit:
+    meta = seg.data.docs[doc]
+    d = seg.display(doc, b - meta["b0"])
+    spans = find_matches(d["text"], terms)
+    return Hit(rank=rank, score=round(float(score), 4), report_id=meta["id"], block_id=f"{meta['id']}:{b - meta['b0']}",
+               path=meta["path"], title=meta["title"], region=meta["region"], issuer=meta["issuer"],
+               year=meta["year"], published=meta["published"], labels=d["labels"], heading=d["heading"],
+               text=d["text"], matches=spans, snippets=make_snippets(d["text"], d["ends"], spans, snippet_count),
+               terms=terms)
+
+
+def _order(item) -> tuple:
+    return (-item[0], item[1], item[2])  # best score first; ties in index order
+
+
 def search(q: str, *, index_dir: str | None = None, sections: tuple[str, ...] | str = (), region: str | None = None,
            year: str | int | None = None, limit: int = 10, by: str = "report", per_report: int = 3,
            snippets: int = 2) -> SearchResult:
@@ -132,36 +322,33 @@ def search(q: str, *, index_dir: str | None = None, sections: tuple[str, ...] | 
     if by not in BY_VALUES:
         raise BadArgument(f"by must be \"report\" or \"block\", not {by!r}")
     index_dir = index_dir or default_index_dir()
-    def run(s) -> SearchResult:
+
+    def run(snap) -> SearchResult:
         # compiled here: a missing or foreign index is reported (by read_index) before a bad query
         compiled = compile_query(q, sections=sections, region=region, year=year, index_dir=index_dir)
-        out = SearchResult(query=q, by=by, total=0)
+        scored = _scored(snap, compiled)
+        out = SearchResult(query=q, by=by, total=len(scored))
         if by == "block":
-            res = _top(s, compiled.query, limit)
-            out.total = len(res)
-            out.blocks = [_hit(hit, hit.score, i + 1, compiled.highlights, snippets) for i, hit in enumerate(res)]
+            best = heapq.nsmallest(limit, scored, key=_order)
+            out.blocks = [_hit(seg, doc, b, sc, i + 1, compiled.highlights, snippets)
+                          for i, (sc, si, b, seg, doc) in enumerate(best)]
             return out
-        out.total = sum(1 for _ in s.docs_for_query(compiled.match))  # every matching block
-        # Reports in the order of their best block, each with its best blocks. Whoosh's collapse
-        # on a top-N cut dropped whole reports, so read ranked blocks until `limit` reports are
-        # complete or the matches run out (widening the cut fourfold each time).
-        depth = limit * per_report
-        while True:
-            res = _top(s, compiled.query, depth)
-            groups: dict[str, list] = {}
-            for hit in res:
-                rid = hit["report"]
-                if rid not in groups and len(groups) == limit:
-                    continue
-                if len(groups.setdefault(rid, [])) < per_report:
-                    groups[rid].append(hit)
-            full = len(groups) == limit and all(len(g) == per_report for g in groups.values())
-            if full or res.scored_length() < depth or depth >= out.total:
-                break
-            depth *= 4
-        for rank, hits in enumerate(groups.values(), 1):
-            out.reports.append(ReportHit(rank=rank, score=round(float(hits[0].score), 4), hits=[
-                _hit(h, h.score, i, compiled.highlights, snippets) for i, h in enumerate(hits, 1)]))
+        best: dict[tuple[int, int], tuple] = {}  # report → its best block
+        for item in scored:
+            key = (item[1], item[4])
+            if key not in best or _order(item) < _order(best[key]):
+                best[key] = item
+        chosen = heapq.nsmallest(limit, best.values(), key=_order)
+        wanted = {(item[1], item[4]): [] for item in chosen}
+        for item in scored:
+            got = wanted.get((item[1], item[4]))
+            if got is not None:
+                got.append(item)
+        tops = [heapq.nsmallest(per_report, wanted[(item[1], item[4])], key=_order) for item in chosen]
+        for rank, top in enumerate(tops, 1):
+            hits = [_hit(seg, doc, b, sc, i + 1, compiled.highlights, snippets)
+                    for i, (sc, si, b, seg, doc) in enumerate(top)]
+            out.reports.append(ReportHit(rank=rank, score=hits[0].score, hits=hits))
         return out
     return read_index(index_dir, run)
 
@@ -176,65 +363,54 @@ class Tally:
     query: str
     blocks: int = 0
     reports: int = 0
-    sections: Counter = field(default_factory=Counter)  # section → blocks
+    sections: Counter = field(default_factory=Counter)  # section → blocks (a block with two labels counts in both)
     regions: dict[str, Counter] = field(default_factory=dict)  # region → section → blocks ("" for none)
     region_blocks: Counter = field(default_factory=Counter)  # region → blocks (each block once)
 
 
 def tally(q: str, *, index_dir: str | None = None, sections: tuple[str, ...] | str = (), region: str | None = None,
           year: str | int | None = None) -> Tally:
-    """Count every block the query matches, per section and per region × section (unscored, one pass
-    per section label). A block with two labels counts once in `blocks` and `region_blocks`, and
-    under each of its labels in `sections` and `regions`."""
-    from whoosh import query as wq
-
+    """Count every block the query matches, per section and per region × section (unscored). A block
+    with two labels counts once in `blocks` and `region_blocks`, and under each of its labels in
+    `sections` and `regions`."""
     sections, region, year = _filters(q, sections, region, year)
     index_dir = index_dir or default_index_dir()
-    def run(s) -> Tally:
+
+    def run(snap) -> Tally:
         compiled = compile_query(q, sections=sections, region=region, year=year, index_dir=index_dir)
         out = Tally(query=q)
-        region_of = {d["report"]: d["data"].get("region") or "" for d in s.documents(doctype="report")}
-        report_col = s.reader().column_reader("report")
-        matched = set(s.docs_for_query(compiled.match))
-        labelled: set[int] = set()
-        for sec in [x.value for x in Section]:
-            docs = matched & set(s.docs_for_query(wq.Term("sections", sec)))
-            labelled |= docs
-            _count(out, sec, docs, report_col, region_of)
-        _count(out, OTHER, matched - labelled, report_col, region_of)
-        out.blocks = len(matched)
-        out.reports = len({report_col[d] for d in matched})
-        for d in matched:
-            rid = report_col[d]
-            out.region_blocks[region_of.get(rid.decode() if isinstance(rid, bytes) else rid, "")] += 1
+        for _, seg, doc, blocks in _matches(snap, compiled.plan):
+            reg = seg.data.docs[doc].get("region") or ""
+            by_label = out.regions.setdefault(reg, Counter())
+            masks = seg.data.masks
+            for b in blocks:
+                for lab in labels_of(masks[b]) or [OTHER]:
+                    out.sections[lab] += 1
+                    by_label[lab] += 1
+            out.region_blocks[reg] += len(blocks)
+            out.blocks += len(blocks)
+            out.reports += 1
         return out
     return read_index(index_dir, run)
 
 
-def _count(out: Tally, label: str, docs: set[int], report_col, region_of: dict[str, str]) -> None:
-    if not docs:
-        return
-    out.sections[label] += len(docs)
-    for d in docs:
-        rid = report_col[d]
-        rid = rid.decode() if isinstance(rid, bytes) else rid
-        out.regions.setdefault(region_of.get(rid, ""), Counter())[label] += 1
-
-
-def find_report(ref: str, searcher) -> tuple[str, dict]:
-    """The report an id, a path, or a unique piece of a path or title refers to: (id, stored data)."""
-    reports = list(searcher.documents(doctype="report"))
+def find_report(ref: str, snap) -> tuple:
+    """The report an id, a path, or a unique piece of a path or title refers to: (segment, doc, metadata)."""
+    reports = list(snap.each_report())
     apath = os.path.abspath(ref)
-    exact = [d for d in reports if d["report"] == ref or d["path"] == apath]
+    exact = [r for r in reports if r[2]["id"] == ref or r[2]["path"] == apath]
     if not exact:
-        exact = [d for d in reports if ref in d["path"] or ref in (d["data"].get("title") or "")]
+        exact = [r for r in reports if ref in r[2]["path"] or ref in (r[2].get("title") or "")]
     if not exact:
         raise ReportSearchError(f"no report in the index matches '{ref}' — see `reportsearch stats` "
                                 f"or give the path you indexed")
     if len(exact) > 1:
-        names = ", ".join(os.path.basename(d["path"]) for d in exact[:5])
+        names = ", ".join(os.path.basename(r[2]["path"]) for r in exact[:5])
         raise ReportSearchError(f"'{ref}' matches {len(exact)} reports ({names}…) — be more specific")
-    return exact[0]["report"], exact[0]
+    return exact[0]
+
+
+_META_KEYS = ("title", "region", "issuer", "year", "published")
 
 
 def report_blocks(ref: str, index_dir: str | None = None, section: str | None = None) -> dict:
@@ -242,34 +418,44 @@ def report_blocks(ref: str, index_dir: str | None = None, section: str | None = 
     sec = section_filter(section) if section else None
     wanted = None if not section else sec.value if sec else OTHER
 
-    def run(s):  # one searcher for the lookup and the blocks
-        rid, doc = find_report(ref, s)
-        return rid, doc, [d for d in s.documents(report=rid) if d["doctype"] == "block"]
-    rid, doc, blocks = read_index(index_dir or default_index_dir(), run)
-    blocks.sort(key=lambda d: d["seq"])
-    out = [d["data"] for d in blocks if wanted is None or wanted in (d["data"]["labels"] or [OTHER])]
-    return {"id": rid, "path": doc["path"], "meta": doc["data"], "blocks": out}
+    def run(snap):
+        seg, doc, meta = find_report(ref, snap)
+        blocks = seg.display(doc)
+        out = [b for b in blocks if wanted is None or wanted in (b["labels"] or [OTHER])]
+        return {"id": meta["id"], "path": meta["path"],
+                "meta": dict({k: meta.get(k) for k in _META_KEYS}, blocks=meta["n"]), "blocks": out}
+    return read_index(index_dir or default_index_dir(), run)
+
+
+def all_blocks(index_dir: str | None = None) -> dict[str, str]:
+    """block id → text for every block in the index (for recall checks: slow on a large index)."""
+    def run(snap):
+        out = {}
+        for seg, doc, meta in snap.each_report():
+            for i, b in enumerate(seg.display(doc)):
+                out[f"{meta['id']}:{i}"] = b["text"]
+        return out
+    return read_index(index_dir or default_index_dir(), run)
 
 
 def index_stats(index_dir: str | None = None) -> dict:
     """Reports by year and region, blocks by section."""
-    def run(s):
-        return list(s.documents(doctype="report")), [d["data"]["labels"] for d in s.documents(doctype="block")]
-    reports, block_labels = read_index(index_dir or default_index_dir(), run)
-    years: Counter = Counter()
-    regions: Counter = Counter()
-    sections: Counter = Counter()
-    n_reports = n_blocks = 0
-    for d in reports:
-        n_reports += 1
-        years[d["data"].get("year") or "—"] += 1
-        regions[d["data"].get("region") or "—"] += 1
-    for labels in block_labels:
-        n_blocks += 1
-        for lab in labels or ["其他"]:
-            sections[lab] += 1
-    order = [s.value for s in Section] + ["其他"]
-    return {"reports": n_reports, "blocks": n_blocks,
-            "sections": [(k, sections[k]) for k in order if sections[k]],
-            "years": sorted(years.items(), key=lambda kv: str(kv[0])),
-            "regions": sorted(regions.items(), key=lambda kv: (-kv[1], str(kv[0])))}
+    def run(snap):
+        years: Counter = Counter()
+        regions: Counter = Counter()
+        sections: Counter = Counter()
+        n_reports = n_blocks = 0
+        for seg, doc, meta in snap.each_report():
+            n_reports += 1
+            years[meta.get("year") or "—"] += 1
+            regions[meta.get("region") or "—"] += 1
+            for b in range(meta["b0"], meta["b0"] + meta["n"]):
+                n_blocks += 1
+                for lab in labels_of(seg.data.masks[b]) or [OTHER]:
+                    sections[lab] += 1
+        order = SECTION_ORDER + [OTHER]
+        return {"reports": n_reports, "blocks": n_blocks,
+                "sections": [(k, sections[k]) for k in order if sections[k]],
+                "years": sorted(years.items(), key=lambda kv: str(kv[0])),
+                "regions": sorted(regions.items(), key=lambda kv: (-kv[1], str(kv[0])))}
+    return read_index(index_dir or default_index_dir(), run)

@@ -1,18 +1,15 @@
-"""Segmentation: jieba words for ranking, character bigrams for exact matching, and folding.
+"""Segmentation: jieba words for ranking, and folding for matching.
 
-Two token streams per text:
-- words: jieba's search mode (`cut_for_search`), so 行政复议体制改革 also yields 行政, 复议,
-  行政复议, 体制, 改革 — the overlapping sub-words make a search for 复议 score blocks that
-  only say 行政复议. Used for BM25 ranking; no positions needed.
-- grams: overlapping character bigrams of the folded text, with positions. A query string of
-  n characters is the phrase of its n-1 bigrams, which matches exactly the blocks that contain
-  the string: exact phrases and sub-word matches by construction, whatever jieba made of the
-  surrounding text (jieba's segmentation depends on context, so word tokens alone cannot
-  promise that every block containing a string is found).
+Matching compares folded text (full-width/half-width and case folded, character for character)
+with white space removed: a block matches a string if its folded text contains it. Exact phrases
+and sub-word matches hold by construction, whatever jieba made of the surrounding text.
 
-Queries need jieba too, and loading its dictionary takes ~0.6 s. The index keeps a copy of
-jieba's prefix dictionary in SQLite (`jieba-dict.sqlite`), and queries run jieba's own
-algorithm over it, looking words up on demand: the same segmentation, without the load.
+Ranking counts the query's jieba words (search mode, so 行政复议 also yields 行政 and 复议) in each
+matching block, its heading and its report's title (BM25F, in search.py).
+
+Queries need jieba, and loading its dictionary takes ~0.6 s. The index keeps a copy of jieba's
+prefix dictionary in SQLite (`jieba-dict.sqlite`), and queries run jieba's own algorithm over it,
+looking words up on demand: the same segmentation, without the load.
 """
 from __future__ import annotations
 
@@ -20,6 +17,7 @@ import logging
 import os
 import shutil
 import sqlite3
+import sys
 import tempfile
 import unicodedata
 from functools import lru_cache
@@ -46,26 +44,15 @@ def fold(text: str) -> str:
     return "".join(map(_fold_char, text))
 
 
-def grams(text: str) -> list[str]:
-    """Overlapping bigrams of the folded text with white space removed; the last character
-    also alone, so that a one-character query (a prefix of some bigram) finds it at the end."""
-    s = fold(text).replace(" ", "")
-    if not s:
-        return []
-    out = [s[i:i + 2] for i in range(len(s) - 1)]
-    out.append(s[-1])
-    return out
-
-
-def query_grams(s: str) -> list[str]:
-    """The bigram phrase for a query string (one character: that character, matched as a prefix)."""
-    s = fold(s).replace(" ", "")
-    if len(s) <= 1:
-        return [s] if s else []
-    return [s[i:i + 2] for i in range(len(s) - 1)]
-
-
 def _quiet_jieba():
+    if "jieba" not in sys.modules and "pkg_resources" not in sys.modules:
+        # jieba imports pkg_resources (a fifth of a second) only to open its own data files, and
+        # opens them directly when that import fails: make it fail, for this import only.
+        sys.modules["pkg_resources"] = None  # type: ignore[assignment]
+        try:
+            import jieba
+        finally:
+            del sys.modules["pkg_resources"]
     import jieba
     jieba.setLogLevel(logging.WARNING)
     return jieba
@@ -162,6 +149,22 @@ class _SqliteFreq:
         return self._db.execute("SELECT n FROM meta WHERE k = 'total'").fetchone()[0]
 
 
+def dictionary_ok(path: str) -> bool:
+    """Whether the index's dictionary copy exists and reads (a damaged one is rewritten)."""
+    if not os.path.isfile(path):
+        return False
+    try:
+        db = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+        try:
+            total = db.execute("SELECT n FROM meta WHERE k = 'total'").fetchone()
+            some = db.execute("SELECT n FROM freq WHERE w = ?", ("中国",)).fetchone()
+            return bool(total and total[0] > 0 and some)
+        finally:
+            db.close()
+    except sqlite3.DatabaseError:
+        return False
+
+
 def write_dictionary(index_dir: str) -> str:
     """Store jieba's prefix dictionary in the index directory (atomically) for fast queries."""
     path = os.path.join(index_dir, DICT_FILE)
@@ -191,8 +194,12 @@ def query_tokenizer(index_dir: str | None):
     if path not in _query_tokenizers:
         jieba = _quiet_jieba()
         tk = jieba.Tokenizer()
-        freq = _SqliteFreq(path)
-        tk.FREQ, tk.total, tk.initialized = freq, freq.total(), True
+        try:
+            freq = _SqliteFreq(path)
+            tk.FREQ, tk.total, tk.initialized = freq, freq.total(), True
+        except (sqlite3.DatabaseError, TypeError) as e:  # not a database, or no total in it
+            from .indexing import damaged
+            raise damaged(index_dir, e)
         _query_tokenizers[path] = tk
     return _query_tokenizers[path]
 

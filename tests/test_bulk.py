@@ -9,8 +9,8 @@ import pytest
 from conftest import shared_or_skip
 
 from reportsearch import segment
-from reportsearch.indexing import build, read_index
-from reportsearch.search import search
+from reportsearch.indexing import build, reports
+from reportsearch.search import all_blocks, search
 
 SUBSET = 120  # reports, spread over the whole archive
 PHRASES = ["行政执法", "执法人员", "行政复议", "法治政府", "依法行政", "放管服", "营商环境", "复议", "执法",
@@ -33,7 +33,7 @@ def bulk_ix(tmp_path_factory):
 
 
 def _all_blocks(ix):
-    return read_index(ix, lambda s: {d["id"]: d["data"]["text"] for d in s.documents(doctype="block")})
+    return all_blocks(ix)
 
 
 def _compact(s: str) -> str:
@@ -69,12 +69,10 @@ def test_filters_agree_with_the_stored_metadata(bulk_ix):
 
 
 def test_every_report_has_blocks_and_no_report_repeats(bulk_ix):
-    def run(s):
-        return [(d["report"], d["data"]["blocks"]) for d in s.documents(doctype="report")]
-    reports = read_index(bulk_ix, run)
-    ids = [r for r, _ in reports]
+    listed = reports(bulk_ix)
+    ids = [r["id"] for r in listed]
     assert len(ids) == len(set(ids))
-    assert all(n > 0 for _, n in reports)
+    assert all(r["blocks"] > 0 for r in listed)
     assert os.path.exists(os.path.join(bulk_ix, segment.DICT_FILE))
 
 

@@ -24,7 +24,7 @@ from conftest import CORPUS, ROOT, SAMPLES
 import reportsearch
 from reportsearch.cli import main
 from reportsearch.export import Format, export, to_text
-from reportsearch.indexing import build, read_index
+from reportsearch.indexing import build, reports
 from reportsearch.render import search_results
 from reportsearch.search import Hit, ReportHit, SearchResult, search, tally
 from reportsearch.snippets import Snippet
@@ -72,7 +72,7 @@ def ix(tmp_path_factory):
 
 
 def _state(ix_dir: str) -> dict:
-    return read_index(ix_dir, lambda s: sorted((d["id"], d.get("hash")) for d in s.all_stored_fields()))
+    return sorted((r["id"], r["hash"]) for r in reports(ix_dir))
 
 
 # ------------------------------------------------------------------ 1. terminal control sequences

@@ -25,10 +25,10 @@ from whoosh.filedb.filestore import FileStorage
 from reportsearch import indexing
 from reportsearch.cli import main
 from reportsearch.errors import ReportSearchError
-from reportsearch.indexing import build, open_index, read_index
+from reportsearch.indexing import build, open_index, reports
 from reportsearch.outline import outline
 from reportsearch.read import display_path
-from reportsearch.search import search
+from reportsearch.search import report_blocks, search
 
 KILLS = 8  # SIGKILLs per run of test_killed_index_runs_leave_every_report_whole
 
@@ -41,18 +41,15 @@ def _cli(*args: str, timeout: float = 300, **kw) -> subprocess.CompletedProcess:
 
 def _index_state(ix_dir: str) -> dict[str, list[str]]:
     """path → block texts in order, for every report in the index (reports must not repeat)."""
-    def run(s):
-        reports = [d for d in s.documents(doctype="report")]
-        paths = [d["path"] for d in reports]
-        assert len(paths) == len(set(paths)), "a report is in the index twice"
-        out = {}
-        for d in reports:
-            blocks = sorted((b for b in s.documents(report=d["report"]) if b["doctype"] == "block"),
-                            key=lambda b: b["seq"])
-            assert len(blocks) == d["data"]["blocks"], f"{d['path']}: {len(blocks)} of {d['data']['blocks']} blocks"
-            out[d["path"]] = [b["data"]["text"] for b in blocks]
-        return out
-    return read_index(ix_dir, run)
+    listed = reports(ix_dir)
+    paths = [r["path"] for r in listed]
+    assert len(paths) == len(set(paths)), "a report is in the index twice"
+    out = {}
+    for r in listed:
+        blocks = report_blocks(r["id"], ix_dir)["blocks"]
+        assert len(blocks) == r["blocks"], f"{r['path']}: {len(blocks)} of {r['blocks']} blocks"
+        out[r["path"]] = [b["text"] for b in blocks]
+    return out
 
 
 def _texts(path: str) -> list[str]:
@@ -251,6 +248,9 @@ def test_killed_index_runs_leave_every_report_whole(tmp_path):
     live = tmp_path / "live"
     shutil.copytree(v1, live)
     ix = str(tmp_path / "ix")
+    assert _cli("index", str(live), "--index", ix, "--commit-every", "3").returncode == 0
+    for n in names:  # time a run that changes every report (the first one also sets the index up)
+        shutil.copy(v2 / n, live / n)
     t = time.monotonic()
     assert _cli("index", str(live), "--index", ix, "--commit-every", "3").returncode == 0
     full_run = time.monotonic() - t  # kill somewhere inside a run that long
@@ -354,7 +354,7 @@ def test_searches_keep_answering_during_an_index_run(tmp_path):
 # ------------------------------------------------------------------ foreign and old indexes
 
 
-@pytest.mark.parametrize("version", [1, 3, 99])
+@pytest.mark.parametrize("version", [indexing.SCHEMA_VERSION - 1, indexing.SCHEMA_VERSION + 1, 99])
 def test_other_schema_version_asks_for_rebuild_and_deletes_nothing(tmp_path, version):
     ix = tmp_path / "ix"
     build([str(CORPUS)], str(ix), jobs=1)
@@ -388,3 +388,154 @@ def test_a_damaged_index_asks_for_rebuild(tmp_path):
     assert CliRunner().invoke(main, ["index", str(CORPUS), "--index", str(ix), "--rebuild"]).exit_code == 0
     assert len(_index_state(str(ix))) == len(SAMPLES)
     open_index(str(ix))
+
+
+# ------------------------------------------------------------------ damaged indexes, full disks, moved files
+
+
+def _largest_index_file(ix) -> str:
+    files = [p for p in os.listdir(ix) if p.startswith("reportsearch_") and os.path.isfile(ix / p)
+             and not p.endswith("WRITELOCK")]
+    return max(files, key=lambda p: (ix / p).stat().st_size)
+
+
+def _damage(ix, how: str) -> None:
+    if how == "truncated segment file":
+        big = ix / _largest_index_file(ix)
+        big.write_bytes(big.read_bytes()[: big.stat().st_size // 2])
+    elif how == "garbage dictionary":
+        (ix / "jieba-dict.sqlite").write_bytes(b"not a database " * 4000)
+    elif how == "deleted postings file":
+        (ix / next(p for p in os.listdir(ix) if p.endswith(".pst"))).unlink()
+
+
+@pytest.mark.parametrize("how", ["truncated segment file", "garbage dictionary", "deleted postings file"])
+def test_a_damaged_index_says_so_in_one_line_and_rebuild_repairs_it(tmp_path, how):
+    ix = tmp_path / "ix"
+    build([str(CORPUS)], str(ix), jobs=1)
+    want = {h.block_id for h in search("执法人员 素质", index_dir=str(ix), by="block", limit=1000).hits()}
+    assert want
+    _damage(ix, how)
+    res = _cli("search", "执法人员 素质", "--index", str(ix))
+    assert res.returncode == 2, res.stderr
+    assert res.stderr.startswith("error: ") and res.stderr.count("\n") == 1 and "--rebuild" in res.stderr, res.stderr
+    # Commands that do not read the damaged part may answer; none may crash. A damaged segment
+    # stops them all; a damaged dictionary copy is rewritten by any index run.
+    for args in (["stats"], ["show", "linfen"], ["index", str(CORPUS)]):
+        res = _cli(*args, "--index", str(ix))
+        assert res.returncode in ((0, 2) if how == "garbage dictionary" else (2,)), (args, res.stderr)
+        assert "Traceback" not in res.stderr, (args, res.stderr)
+        if res.returncode == 2:
+            assert res.stderr.startswith("error: ") and res.stderr.count("\n") == 1, (args, res.stderr)
+            assert "--rebuild" in res.stderr, (args, res.stderr)
+    rebuilt = _cli("index", str(CORPUS), "--index", str(ix), "--rebuild")
+    assert rebuilt.returncode == 0, rebuilt.stderr
+    again = _cli("search", "执法人员 素质", "--index", str(ix), "--by", "block", "-n", "1000", "--format", "jsonl")
+    assert again.returncode == 0, again.stderr
+    assert {json.loads(line)["block"] for line in again.stdout.splitlines()} == want
+
+
+def _mount_tmpfs(where, size: str) -> bool:
+    if os.geteuid() != 0 or not shutil.which("mount"):
+        return False
+    os.makedirs(where)
+    return subprocess.run(["mount", "-t", "tmpfs", "-o", f"size={size}", "tmpfs", str(where)],
+                          capture_output=True).returncode == 0
+
+
+def test_a_full_disk_fails_in_one_line_cleans_up_and_keeps_the_last_commit(tmp_path):
+    disk = tmp_path / "disk"
+    if not _mount_tmpfs(disk, "24m"):
+        pytest.skip("needs root to mount a small tmpfs (a real full disk)")
+    try:
+        ix = disk / "ix"
+        first = _cli("index", str(CORPUS), "--index", str(ix))
+        assert first.returncode == 0, first.stderr
+        before_files = sorted(os.listdir(ix))
+        before = _cli("search", "执法人员", "--index", str(ix), "--format", "jsonl", "-n", "100").stdout
+        v1, _ = _versions(tmp_path, 60)
+        st = os.statvfs(disk)
+        with open(disk / "filler", "wb") as f:  # leave 200 KB: enough to start, not to finish
+            f.write(b"\0" * (st.f_bavail * st.f_frsize - 200 * 1024))
+        full = _cli("index", str(v1), "--index", str(ix))
+        assert full.returncode == 2, full.stderr
+        assert "Traceback" not in full.stderr and full.stderr.count("\n") == 1, full.stderr
+        assert full.stderr.startswith("error: ") and "disk" in full.stderr and "full" in full.stderr, full.stderr
+        assert sorted(os.listdir(ix)) == before_files  # the failed run's files are gone
+        after = _cli("search", "执法人员", "--index", str(ix), "--format", "jsonl", "-n", "100")
+        assert after.returncode == 0 and after.stdout == before  # the last commit answers as before
+        (disk / "filler").unlink()
+        done = _cli("index", str(v1), "--index", str(ix))
+        assert done.returncode == 0, done.stderr
+        assert _cli("search", '"报告编号59"', "--index", str(ix)).returncode == 0
+    finally:
+        subprocess.run(["umount", str(disk)], capture_output=True)
+
+
+@pytest.mark.slow
+def test_searches_keep_answering_during_a_rebuild(tmp_path):
+    v1, v2 = _versions(tmp_path, 24)
+    ix = str(tmp_path / "ix")
+    build([str(v1)], ix, jobs=1)
+    answered = rebuilds = 0
+    while answered < 400 and rebuilds < 8:
+        rebuilds += 1
+        p = subprocess.Popen([sys.executable, "-m", "reportsearch", "index", str(v2 if rebuilds % 2 else v1),
+                              "--index", ix, "--rebuild", "--commit-every", "2"],
+                             stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+        while p.poll() is None:
+            res = search("报告编号", index_dir=ix, limit=100)  # any exception fails the test
+            assert res.total >= len(res.reports) and len(res.reports) <= 24
+            search('"第二版"', index_dir=ix, by="block", limit=5)
+            answered += 1
+        assert p.returncode == 0, p.stderr.read()
+    assert answered >= 100
+    assert len(search("报告编号", index_dir=ix, limit=100).reports) == 24
+
+
+def test_a_moved_or_copied_corpus_is_not_indexed_twice(tmp_path):
+    from reportsearch.search import index_stats
+
+    a, b = tmp_path / "a", tmp_path / "b"
+    shutil.copytree(CORPUS, a)
+    ix = str(tmp_path / "ix")
+    build([str(a)], ix, jobs=1)
+    shutil.copytree(a, b)  # a copy, indexed too
+    build([str(b)], ix, jobs=1)
+    assert index_stats(ix)["reports"] == len(SAMPLES)
+    shutil.rmtree(a)  # and the original moved away
+    s = build([str(b)], ix, jobs=1)
+    assert index_stats(ix)["reports"] == len(SAMPLES) and s.added == 0
+    assert {h.path for h in search("复议", index_dir=ix, limit=100).reports} <= {str(b / p.name) for p in SAMPLES}
+    assert search("复议", index_dir=ix, limit=100).reports and len(search("复议", index_dir=ix, limit=100).reports) == 5
+
+
+def test_a_copied_project_with_its_index_is_not_indexed_twice(tmp_path):
+    from reportsearch.search import index_stats
+
+    one = tmp_path / "one"
+    shutil.copytree(CORPUS, one / "corpus")
+    assert _cli("index", "corpus", "--index", "index", cwd=one).returncode == 0
+    two = tmp_path / "two"
+    shutil.copytree(one, two)
+    res = _cli("index", "corpus", "--index", "index", cwd=two)
+    assert res.returncode == 0, res.stderr
+    assert index_stats(str(two / "index"))["reports"] == len(SAMPLES)
+    assert report_blocks("linfen", str(two / "index"))["path"] == str(two / "corpus" / "linfen-2021.txt")
+
+
+def test_a_report_first_indexed_through_a_symlink_is_pruned_when_deleted(tmp_path):
+    from reportsearch.search import index_stats
+
+    real = tmp_path / "real"
+    shutil.copytree(CORPUS, real)
+    link = tmp_path / "link"
+    os.symlink(real, link)
+    ix = str(tmp_path / "ix")
+    build([str(link)], ix, jobs=1)
+    build([str(real)], ix, jobs=1)
+    assert index_stats(ix)["reports"] == len(SAMPLES)
+    (real / "linfen-2021.txt").unlink()
+    build([str(real)], ix, jobs=1)
+    assert index_stats(ix)["reports"] == len(SAMPLES) - 1
+    assert not search("临汾", region="临汾", index_dir=ix).hits()

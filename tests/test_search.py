@@ -14,7 +14,7 @@ from conftest import CORPUS, SAMPLES
 from reportsearch import segment
 from reportsearch.cli import main
 from reportsearch.errors import BadQuery, IndexIncompatible, IndexMissing
-from reportsearch.indexing import build, open_index
+from reportsearch.indexing import build, reports
 from reportsearch.outline import outline
 from reportsearch.search import search
 
@@ -52,10 +52,10 @@ def test_incremental_skips_replaces_removes_without_duplicates(tmp_path):
     (src / "linfen-2021.txt").unlink()
     s = build([str(src)], d, jobs=1)
     assert (s.updated, s.removed, s.skipped) == (1, 1, 3)
-    ix = open_index(d)
-    with ix.searcher() as se:
-        ids = [doc["id"] for doc in se.all_stored_fields()]
-    assert len(ids) == len(set(ids)), "a block is indexed twice"
+    listed = reports(d)
+    assert len({r["path"] for r in listed}) == len({r["id"] for r in listed}) == len(listed) == 4
+    by_block = search("的", index_dir=d, by="block", limit=100000).blocks
+    assert len({h.block_id for h in by_block}) == len(by_block), "a block is indexed twice"
     assert len(search('"复议先行先试"', index_dir=d).hits()) == 1
     assert not search("临汾", index_dir=d, region="临汾").hits()
 

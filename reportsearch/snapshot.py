@@ -1,0 +1,230 @@
+"""The index as of one commit, opened for reading: Whoosh's segments and their side files.
+
+A snapshot stays open in a process for every query until a commit makes a new generation. It
+never reads a file twice: Whoosh's term and posting files and the side files (store.py) are
+opened once, the folded block texts memory-mapped. Errors that a damaged file causes (truncated,
+garbled, deleted) become one IndexDamaged that asks for `--rebuild`.
+"""
+from __future__ import annotations
+
+import json
+import os
+import zlib
+from typing import Callable
+
+from . import store
+from .errors import IndexDamaged, IndexIncompatible, IndexMissing
+
+SCHEMA_VERSION = 3  # 3: one document per report, bigram sets; block texts and display data in side files
+META_FILE = "reportsearch.json"
+INDEX_NAME = "reportsearch"
+DEFAULT_INDEX = "index"
+
+
+def default_index_dir() -> str:
+    """--index, else $REPORTSEARCH_INDEX, else ./index."""
+    return os.environ.get("REPORTSEARCH_INDEX") or DEFAULT_INDEX
+
+
+BUCKET_BITS = 16  # bigrams are hashed into 2**16 buckets: a bounded term list, dense posting lists
+_buckets: dict[str, str] = {}
+
+
+def bucket(gram: str) -> str:
+    """The Whoosh term for a bigram: its bucket (CRC-32, stable across processes), in hex."""
+    b = _buckets.get(gram)
+    if b is None:
+        if len(_buckets) > 2_000_000:
+            _buckets.clear()
+        b = _buckets[gram] = format(zlib.crc32(gram.encode("utf-8")) & ((1 << BUCKET_BITS) - 1), "x")
+    return b
+
+
+def index_command(index_dir: str, *args: str) -> str:
+    """A whole `reportsearch index …` command to suggest in a message, quoted for the shell, with
+    --index when the index is not the one the command would use by default."""
+    import shlex
+
+    words = ["reportsearch", "index", *args]
+    if os.path.abspath(index_dir) != os.path.abspath(default_index_dir()):
+        words += ["--index", index_dir]
+    return " ".join(shlex.quote(w) for w in words)
+
+
+def _rebuild_hint(index_dir: str) -> str:
+    return f"run `{index_command(index_dir, '--rebuild')}` with the report paths to rebuild it"
+
+
+def _check_meta(index_dir: str) -> None:
+    meta_path = os.path.join(index_dir, META_FILE)
+    try:
+        with open(meta_path, encoding="utf-8") as f:
+            meta = json.load(f)
+    except (OSError, ValueError):
+        raise IndexIncompatible(f"{index_dir} is not a reportsearch index — choose another --index, "
+                                f"or {_rebuild_hint(index_dir)}")
+    if not isinstance(meta, dict) or meta.get("schema") != SCHEMA_VERSION:
+        version = meta.get("schema") if isinstance(meta, dict) else None
+        raise IndexIncompatible(
+            f"the index at {index_dir} has schema version {version}, this reportsearch uses "
+            f"{SCHEMA_VERSION} — {_rebuild_hint(index_dir)}")
+
+
+def _missing(index_dir: str) -> bool:
+    return not os.path.isdir(index_dir) or not [e for e in os.listdir(index_dir) if e not in ("README.md", ".gitkeep")]
+
+
+# Errors that reading a damaged index file raises (Whoosh's and ours); never used to hide other bugs.
+def _damage_errors() -> tuple:
+    import pickle
+    import sqlite3
+    import struct
+    import zlib
+    return (OSError, ValueError, EOFError, KeyError, IndexError, TypeError, AttributeError, struct.error,
+            zlib.error, pickle.UnpicklingError, sqlite3.DatabaseError, UnicodeDecodeError)
+
+
+def damaged(index_dir: str, e: BaseException) -> IndexDamaged:
+    what = e.strerror if isinstance(e, OSError) and e.strerror else type(e).__name__
+    name = f": {os.path.basename(e.filename)}" if isinstance(e, OSError) and e.filename else ""
+    return IndexDamaged(f"the index at {index_dir} is damaged ({what}{name}) — {_rebuild_hint(index_dir)}")
+
+
+def open_index(index_dir: str | None = None):
+    """Open an existing index (Whoosh's) for reading. Raises IndexMissing / IndexIncompatible / IndexDamaged."""
+    from whoosh import index
+
+    index_dir = index_dir or default_index_dir()
+    if _missing(index_dir):
+        raise IndexMissing(f"no index at {index_dir} — run `{index_command(index_dir, 'corpus/')}` first")
+    _check_meta(index_dir)
+    try:
+        return index.open_dir(index_dir, indexname=INDEX_NAME)
+    except index.EmptyIndexError:
+        raise IndexMissing(f"no index at {index_dir} — run `{index_command(index_dir, 'corpus/')}` first")
+    except _damage_errors() as e:
+        raise damaged(index_dir, e)
+
+
+class Segment:
+    """One committed segment: Whoosh's reader (posting lists) and the side files (store.SegmentData)."""
+
+    def __init__(self, index_dir: str, reader) -> None:
+        self.index_dir = index_dir
+        self.reader = reader
+        self.data = store.SegmentData(index_dir, reader.segment().segment_id())
+        n = reader.doc_count_all()
+        if len(self.data.docs) != n:
+            raise ValueError(f"segment {reader.segment().segment_id()} lists {len(self.data.docs)} of {n} reports")
+        self.live = [d for d in range(n) if not reader.is_deleted(d)] if reader.has_deletions() else list(range(n))
+        self._postings: dict[str, frozenset] = {}
+
+    def postings(self, gram: str) -> frozenset:
+        """The local numbers of the reports (live or not) whose text may have this bigram (its bucket)."""
+        gram = bucket(gram)
+        p = self._postings.get(gram)
+        if p is None:
+            from whoosh.reading import TermNotFound
+            try:
+                p = frozenset(self.reader.postings("grams", gram).all_ids())
+            except TermNotFound:
+                p = frozenset()
+            except _damage_errors() as e:
+                raise damaged(self.index_dir, e)
+            except Exception as e:  # Whoosh raises a bare Exception on a garbled posting block
+                if type(e) is not Exception:
+                    raise
+                raise damaged(self.index_dir, e)
+            if len(self._postings) > 4096:
+                self._postings.clear()
+            self._postings[gram] = p
+        return p
+
+    def display(self, doc: int, i: int | None = None):
+        """The display data of a report's blocks (a list), or of its i-th block."""
+        try:
+            return self.data.display(doc) if i is None else self.data.display_block(doc, i)
+        except _damage_errors() as e:
+            raise damaged(self.index_dir, e)
+
+
+class Snapshot:
+    """The index as of one commit: its segments, opened; reused by every query until a new commit."""
+
+    def __init__(self, index_dir: str, ix) -> None:
+        from whoosh.reading import SegmentReader
+
+        self.index_dir = index_dir
+        self.ix = ix
+        self._reader = ix.reader()
+        self.generation = self._reader.generation()
+        leaves = [r for r, _ in self._reader.leaf_readers() if isinstance(r, SegmentReader)]
+        self.segments = [Segment(index_dir, r) for r in leaves]
+        self.reports = sum(len(s.live) for s in self.segments)
+        self.blocks = sum(s.data.docs[d]["n"] for s in self.segments for d in s.live)
+        # average field lengths for BM25F (over every block the segments hold, deleted ones too)
+        n = sum(len(s.data.masks) for s in self.segments) or 1
+        self.avg_text = max(1.0, sum(s.data.starts[-1] - len(s.data.masks) for s in self.segments) / n)
+        self.avg_heading = max(1.0, sum(s.data.heading_bytes for s in self.segments) / n)
+        self.avg_title = max(1.0, sum(len(d["ft"].encode("utf-8")) * d["n"] for s in self.segments
+                                      for d in s.data.docs) / n)
+
+    def up_to_date(self) -> bool:
+        return self.ix.latest_generation() == self.generation
+
+    def close(self) -> None:
+        for s in self.segments:
+            s.data.close()
+        self._reader.close()
+
+    def each_report(self):
+        """(segment, local doc number, doc metadata) for every report, in index order."""
+        for s in self.segments:
+            for d in s.live:
+                yield s, d, s.data.docs[d]
+
+
+_snapshots: dict[str, Snapshot] = {}  # index dir → the latest snapshot opened in this process
+
+
+def _open_snapshot(index_dir: str) -> Snapshot:
+    """The latest commit, opened. A commit made meanwhile may delete the files of the generation
+    being opened: then open the new one. Files that stay missing or unreadable: damaged."""
+    for attempt in range(10):
+        ix = open_index(index_dir)
+        gen = ix.latest_generation()
+        try:
+            return Snapshot(index_dir, ix)
+        except _damage_errors() as e:
+            try:
+                moved_on = open_index(index_dir).latest_generation() != gen
+            except IndexMissing:
+                moved_on = True
+            if not moved_on or attempt == 9:
+                raise damaged(index_dir, e)
+    raise AssertionError("unreachable")
+
+
+def read_index(index_dir: str | None, fn: Callable):
+    """fn(snapshot) on the index's latest commit. Snapshots stay open between calls in one process
+    and are replaced when a commit has made a new generation."""
+    index_dir = index_dir or default_index_dir()
+    key = os.path.abspath(index_dir)
+    snap = _snapshots.get(key)
+    try:
+        fresh = snap is not None and snap.up_to_date()
+    except OSError as e:  # the directory itself went away or became unreadable
+        raise damaged(index_dir, e)
+    if not fresh:
+        if snap is not None:
+            _snapshots.pop(key).close()
+        snap = _snapshots[key] = _open_snapshot(index_dir)
+    return fn(snap)
+
+
+def reports(index_dir: str | None = None) -> list[dict]:
+    """Every report in the index: id, path, hash, title, region, issuer, year, published, blocks."""
+    def run(snap):
+        keys = ("id", "path", "hash", "title", "region", "issuer", "year", "published")
+        return [dict({k: doc.get(k) for k in keys}, blocks=doc["n"]) for _, _, doc in snap.each_report()]
+    return read_index(index_dir, run)
