@@ -354,6 +354,17 @@ def test_item14_piped_output_is_never_wrapped(ix):
     assert not [ln for ln in res.stdout.splitlines() if ln.lstrip()[:1] in tuple("。，、；：）》”")]
 
 
+def test_item14_piped_outline_and_stats_lines_are_whole(ix):
+    """An outline tree piped to a file kept its lines cut at the terminal's width ("45 bl")."""
+    res = _cli("outline", str(CORPUS / "linfen-2021.txt"), env={"COLUMNS": "40"})
+    assert res.returncode == 0
+    report = reportsearch.outline(str(CORPUS / "linfen-2021.txt"))
+    assert f"· {len(report.blocks)} blocks" in res.stdout
+    assert report.meta.title in res.stdout.splitlines()[0]
+    res = _cli("stats", "--index", ix, env={"COLUMNS": "40"})
+    assert res.returncode == 0 and "…" not in res.stdout
+
+
 CLOSING = tuple("。，、；：！？）》」』】〕”’…")
 OPENING = tuple("（《「『【〔“‘")
 
@@ -515,3 +526,14 @@ def test_rough_edges_readme_search_examples_find_something(ix, tmp_path):
             args[args.index("-o") + 1] = str(tmp_path / os.path.basename(args[args.index("-o") + 1]))
         res = CliRunner().invoke(main, [*args, "--index", ix])
         assert res.exit_code == 0, (c, res.output)
+
+
+def test_api_functions_are_not_shadowed_by_their_modules():
+    """`reportsearch.search` and `reportsearch.outline` are the documented functions, also after
+    something imported the submodules of the same name (the package loads them lazily)."""
+    code = ("import reportsearch.search, reportsearch.outline, reportsearch\n"
+            "from reportsearch.search import tally\n"
+            "print(callable(reportsearch.search), callable(reportsearch.outline), callable(reportsearch.tally))\n")
+    res = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
+    assert res.returncode == 0, res.stderr
+    assert res.stdout.split() == ["True", "True", "True"]
