@@ -12,6 +12,8 @@ The library behind the command line:
         ...
 """
 import importlib
+import sys
+import types
 
 from .errors import (BadArgument, BadQuery, BadQueryFile, ExportError, IndexDamaged, IndexIncompatible, IndexLocked,
                      IndexMissing, IndexWriteFailed, PathMissing, ReportSearchError, UnreadableReport)
@@ -33,6 +35,19 @@ def __getattr__(name: str):
         return value
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
+
+class _Package(types.ModuleType):
+    """The package module. Importing a submodule binds it as an attribute of the package; the
+    submodules `search` and `outline` share their names with the functions of the API, which must
+    win (`reportsearch.search(...)`), whatever was imported first."""
+
+    def __setattr__(self, name: str, value) -> None:
+        if isinstance(value, types.ModuleType) and name in _LAZY and _LAZY[name][0] == name:
+            return
+        super().__setattr__(name, value)
+
+
+sys.modules[__name__].__class__ = _Package
 
 __version__ = "0.1.0"
 __all__ = ["BadArgument", "BadQuery", "BadQueryFile", "ExportError", "IndexDamaged", "IndexIncompatible",

@@ -28,16 +28,21 @@ COLOR_MODES = ("auto", "always", "never")
 _color = "auto"  # --color, wherever it was given
 
 
+PIPE_WIDTH = 100_000  # wider than any line of a report
+
+
 def _console(stderr: bool = False) -> Console:
     """A console for results (stdout) or messages (stderr). Styles only on a terminal, or with
     --color always; none at all (not even bold) with --color never or NO_COLOR. Lines wrap only on a
     terminal: piped output keeps each line whole, for grep."""
     stream = sys.stderr if stderr else sys.stdout
     tty = stream.isatty()
+    # Piped results are never cut to a terminal's width either (an outline tree's lines were cropped).
+    width = PIPE_WIDTH if not (tty or stderr) else None
     if _color == "always":
-        return Console(stderr=stderr, force_terminal=True, highlight=False, soft_wrap=stderr or not tty)
+        return Console(stderr=stderr, force_terminal=True, highlight=False, soft_wrap=stderr or not tty, width=width)
     plain = _color == "never" or bool(os.environ.get("NO_COLOR"))
-    return Console(stderr=stderr, highlight=False, soft_wrap=stderr or not tty,
+    return Console(stderr=stderr, highlight=False, soft_wrap=stderr or not tty, width=width,
                    color_system=None if plain else "auto", force_terminal=False if plain else None)
 
 
