@@ -185,6 +185,18 @@ def test_utf8_with_a_few_stray_bytes_is_read_with_a_warning(tmp_path, sample_tex
     assert res.exit_code == 0 and "stray.txt" in res.stderr and "replaced" in res.stderr
 
 
+def test_index_names_a_report_read_with_stray_bytes_replaced(tmp_path, sample_text):
+    """`index` says what reading repaired, as `outline` does: the report is indexed, and named."""
+    data = sample_text(NAME).encode()
+    cut = data.index("二、把握关键环节".encode())
+    src = tmp_path / "src"
+    src.mkdir()
+    _write(src / "stray.txt", data[:cut] + b"\xff\xfe\x80" + data[cut:])
+    res = CliRunner().invoke(main, ["index", str(src), "--index", str(tmp_path / "ix"), "--jobs", "1"])
+    assert res.exit_code == 0, res.output
+    assert "added" in res.stderr and "stray.txt" in res.stderr and "replaced" in res.stderr
+
+
 def test_symlinked_subdirectory_is_followed_without_looping(tmp_path):
     """Issue 10, rough edge: a symlinked subdirectory is followed; a link back up is named, not looped."""
     top, elsewhere = tmp_path / "top", tmp_path / "elsewhere"
