@@ -50,6 +50,7 @@ class IndexSummary:
     blocks: int = 0
     per_section: Counter = field(default_factory=Counter)
     failed: list[tuple[str, str]] = field(default_factory=list)
+    warnings: list[tuple[str, str]] = field(default_factory=list)  # indexed, but reading repaired something
 
 
 def report_id(path: str, digest: str) -> str:
@@ -196,7 +197,8 @@ def prepare(path: str, digest: str) -> tuple[store.ReportRecord | None, str | No
     apath = os.path.abspath(path)
     return store.ReportRecord(id=report_id(path, digest), path=display_path(apath),
                               real=display_path(os.path.realpath(path)), hash=digest, meta=meta, texts=texts,
-                              masks=masks, headings=headings, display=store.display_blob(shown)), None
+                              masks=masks, headings=headings, display=store.display_blob(shown),
+                              warnings=list(report.warnings)), None
 
 
 def _grams(texts: list[str]) -> set[str]:
@@ -216,6 +218,7 @@ class Outcome:
     blocks: int = 0
     per_section: Counter = field(default_factory=Counter)
     error: str | None = None
+    warnings: list[str] = field(default_factory=list)
 
 
 _progress_counter = None  # a shared counter of files done, set in forked workers
@@ -255,7 +258,7 @@ def write_segment(index_dir: str, files: list[tuple[str, str]],
                 for g in _grams(rec.texts):
                     postings[g].append(docnum)
                 side.add(rec)
-                done = Outcome(f, report=rec.id, blocks=len(rec.texts))
+                done = Outcome(f, report=rec.id, blocks=len(rec.texts), warnings=rec.warnings)
                 for mask in rec.masks:
                     done.per_section.update(store.labels_of(mask))
                 outcomes.append(done)
@@ -482,6 +485,7 @@ def _commit_batch(ix, results, gone: list[str], replaces: dict[str, list[str]], 
             summary.removed += 1
         for outcomes, _ in results:
             for o in outcomes:
+                summary.warnings.extend((display_path(o.path), w) for w in o.warnings)
                 if o.error:
                     summary.failed.append((display_path(o.path), o.error))
                     continue

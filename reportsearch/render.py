@@ -202,6 +202,8 @@ def index_summary(summary) -> Group:
         if summary.per_section.get(s.value):
             t.add_row(Text.assemble("  ", tags([s])), str(summary.per_section[s.value]))
     parts: list = [t]
+    for path, what in summary.warnings:  # indexed, but reading repaired something
+        parts.append(Text(f"warning: {safe.name(path)}: {safe.name(what)}", style="yellow"))
     for path, reason in summary.failed:  # one line each, whole path: easy to grep and to fix
         parts.append(Text(f"warning: {safe.name(path)}: {safe.name(reason)}", style="yellow"))
     if summary.failed:

@@ -19,7 +19,7 @@ import os
 import struct
 import zlib
 from array import array
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from .model import Section
 
@@ -59,6 +59,7 @@ class ReportRecord:
     masks: list[int]
     headings: list[str]  # compact folded heading per block (its last two levels)
     display: bytes  # zlib(JSON): the blocks as shown
+    warnings: list[str] = field(default_factory=list)  # what reading repaired (not stored)
 
 
 class SegmentStoreWriter:
