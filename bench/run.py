@@ -234,13 +234,15 @@ def main() -> None:
     scale.add_argument("--slice", action="store_true", help="every third bulk report, ~1,000 (the default)")
     scale.add_argument("--full", action="store_true", help="the whole bulk corpus")
     scale.add_argument("--corpus", help="a directory of reports instead of the bulk corpus")
-    ap.add_argument("--index", help="use this existing reportsearch index of the corpus (indexing not measured)")
+    ap.add_argument("--index", help="an existing reportsearch index of the --corpus directory (indexing not measured)")
     ap.add_argument("--jobs", type=int, default=os.cpu_count())
     ap.add_argument("--rounds", type=int, default=5, help="timed passes over the mixed query set (warm latency)")
     ap.add_argument("--cold-runs", type=int, default=5, help="new processes per cold measurement (median)")
     ap.add_argument("--skip-naive", action="store_true", help="leave out the naive set-up (slow on the full corpus)")
     ap.add_argument("--quick", action="store_true", help="one round, one cold run: a smoke test, not a measurement")
     args = ap.parse_args()
+    if args.index and not args.corpus:
+        ap.error("--index needs --corpus: the directory that index was built from")
     if args.quick:
         args.rounds, args.cold_runs = 1, 1
     started, load = time.perf_counter(), os.getloadavg()
