@@ -36,6 +36,17 @@ def _wrap(par: str, width: float, measure) -> list[str]:
     return lines
 
 
+def _page_layout(text: str, measure, width: float, per_page: int) -> list[list[tuple[float, str, bool]]]:
+    pages: list[list[tuple[float, str, bool]]] = [[]]
+    for par in paragraphs(text):
+        wrapped = _wrap(par, width, measure)
+        for i, line in enumerate(wrapped):
+            if len(pages[-1]) == per_page:
+                pages.append([])
+            pages[-1].append((2 * FONT_SIZE if i == 0 else 0.0, line, i < len(wrapped) - 1))
+    return pages
+
+
 def pdf(text: str, *, header: str = "法治政府建设年度报告", image_page_after: int | None = 2,
         scanned: bool = False, font: str | None = None, password: str | None = None) -> bytes:
     """A PDF of the report: wrapped lines, a running header, page numbers in three styles, an
@@ -58,13 +69,7 @@ def pdf(text: str, *, header: str = "法治政府建设年度报告", image_page
 
     width = PAGE_W - MARGIN_L - MARGIN_R
     per_page = int((PAGE_H - MARGIN_T - MARGIN_B) // LEADING)
-    pages: list[list[tuple[float, str]]] = [[]]
-    for par in paragraphs(text):
-        wrapped = _wrap(par, width, measure)
-        for i, line in enumerate(wrapped):
-            if len(pages[-1]) == per_page:
-                pages.append([])
-            pages[-1].append((2 * FONT_SIZE if i == 0 else 0.0, line, i < len(wrapped) - 1))
+    pages = _page_layout(text, measure, width, per_page)
     total = len(pages) + (1 if image_page_after is not None and not scanned else 0)
     buf = io.BytesIO()
     encrypt = None
@@ -202,17 +207,6 @@ def docx(text: str, *, auto_numbering: bool = True, table: list[list[str]] | Non
 # ------------------------------------------------------------------ OFD
 
 _OFD_NS = "http://www.ofdspec.org/2016"
-
-
-def _page_layout(text: str, measure, width: float, per_page: int) -> list[list[tuple[float, str, bool]]]:
-    pages: list[list[tuple[float, str, bool]]] = [[]]
-    for par in paragraphs(text):
-        wrapped = _wrap(par, width, measure)
-        for i, line in enumerate(wrapped):
-            if len(pages[-1]) == per_page:
-                pages.append([])
-            pages[-1].append((2 * FONT_SIZE if i == 0 else 0.0, line, i < len(wrapped) - 1))
-    return pages
 
 
 def ofd(text: str, *, header: str = "法治政府建设年度报告", title: str = "") -> bytes:
