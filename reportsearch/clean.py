@@ -83,7 +83,7 @@ def is_template_row(line: str) -> bool:
     return True
 
 
-# A site's sentence about the document: 《…报告》是2019年梧州市人民政府发布的通知。
+# A site's sentence about the document: 《…报告》是2019年柳州市人民政府发布的通知。
 SITE_SENTENCE = re.compile(
     r"^《([^《》]{5,80})》(?:是|为|系|由)[^。]{0,40}?(?:发布|印发|公布|发出|制定|出台|公开)的?[^。]{0,12}[。.]?$"
 )

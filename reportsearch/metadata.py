@@ -114,7 +114,7 @@ def _title_candidates(doc: CleanDocument) -> list[str]:
         if sum("\u4e00" <= c <= "\u9fff" for c in line) < len(line) * 0.5 or re.search(r"[A-Za-z]{3}", line):
             continue  # a URL, a code, a line of Latin script
         nxt = lines[i + 1] if i + 1 < len(lines) else ""
-        # A title split over two lines: 大河乡人民政府 / 关于法治政府建设的情况报告
+        # A title split over two lines: 石桥乡人民政府 / 关于法治政府建设的情况报告
         if nxt and not _TITLE_END.search(line) and _TITLE_END.search(nxt) and len(line) + len(nxt) <= 80 \
                 and (re.search(r"(政府|局|厅|委|委员会|办公室|办事处|部|关于|的)$", line)
                      or re.match(r"^(关于|\d{4}年|《)", nxt)) and not find_date(nxt[:12]):
@@ -303,8 +303,8 @@ _SELF = re.compile(r"(?:我|本|全)(省|市|县|区|州|盟|旗|镇|乡|街道)
 
 
 def _subject(text: str) -> str | None:
-    """The place of the body an opening sentence is about: 2021年，绍兴市司法局坚持… → 绍兴市;
-    2020年，在市委、市政府的坚强领导下，横县深入贯彻… → 横县."""
+    """The place of the body an opening sentence is about: 2021年，嘉兴市司法局坚持… → 嘉兴市;
+    2020年，在市委、市政府的坚强领导下，宾阳县深入贯彻… → 宾阳县."""
     text = _SUPERIOR.sub("，", text)
     m = re.match(r"^(?:(?:\d{4}\s*年度?|一年来|近年来|今年|过去一年)(?:以来|来)?(?:是[^，,。]{0,60})?\s*[，,]?\s*"
                  r"|[，,]\s*)+", text)
@@ -332,7 +332,7 @@ def _self_level(text: str) -> str | None:
 
 def _place_at_level(text: str, level: str) -> str | None:
     """The first place of that level that the text names as a body or in a document's name:
-    全市 … 《乐山市党政主要负责人…》 → 乐山市; 全省 … 中共浙江省委 → 浙江省."""
+    全市 … 《宜宾市党政主要负责人…》 → 宜宾市; 全省 … 中共浙江省委 → 浙江省."""
     if level == "省":  # the province it names most often, in full or short (浙江省, 浙江)
         counts = {p: text.count(short) for short, p in regions.PROVINCE_SHORT.items() if p[-1] != "市"}
         best = max(counts, key=counts.get)

@@ -1,8 +1,8 @@
 """Place names: the chain of administrative units that names the body a report is about.
 
 Chinese administrative divisions are named `<name><unit>` and chained from the top down:
-广东省 / 厦门市海沧区 / 长沙市天心区坡子街街道 / 喀什地区叶城县. A government body is named by
-its place followed by the body: 郑州市人力资源和社会保障局, 广东省司法厅, 泉溪镇政府. This module
+广东省 / 福州市鼓楼区 / 杭州市西湖区北山街道 / 和田地区于田县. A government body is named by
+its place followed by the body: 郑州市人力资源和社会保障局, 广东省司法厅, 石门镇政府. This module
 parses such chains with general rules (unit suffixes, the 34 province-level names) and knows no
 list of cities, counties or towns.
 """
@@ -50,7 +50,7 @@ _NOT_NEXT = ("委", "党", "政府", "政协", "人民", "人大", "关于", "�
 _HANZI = re.compile(r"[\u4e00-\u9fff]")
 
 def _unit_ends(s: str, i: int, first: bool = True) -> list[int]:
-    """Where a unit starting at s[i] may end: 海沧区 → [i+3]; 池州市 → [i+3] (not 池州)."""
+    """Where a unit starting at s[i] may end: 鼓楼区 → [i+3]; 池州市 → [i+3] (not 池州)."""
     ends = []
     if i >= len(s) or not _HANZI.match(s[i]) or s[i] in _STOP or s[i] in "省市县区州旗盟":
         return ends
@@ -76,8 +76,8 @@ def _unit_ends(s: str, i: int, first: bool = True) -> list[int]:
 
 
 def chain_at(s: str, i: int = 0) -> str | None:
-    """The chain of units starting at s[i], as long as it goes: 长沙市天心区坡子街街道办事处 →
-    长沙市天心区坡子街街道. None if no unit starts there."""
+    """The chain of units starting at s[i], as long as it goes: 杭州市西湖区北山街道办事处 →
+    杭州市西湖区北山街道. None if no unit starts there."""
     best = None
     frontier = {i}
     seen = set()
@@ -131,7 +131,7 @@ def is_bare(place: str) -> bool:
 
 def place_before_org(s: str) -> str | None:
     """The place at the start of a title or a body's name, after 关于/中共/a year or date/《:
-    郑州市人力资源和社会保障局 → 郑州市; 2010年东莞市政府工作报告 → 东莞市; 【栏目】广东省司法厅… → 广东省."""
+    郑州市人力资源和社会保障局 → 郑州市; 2010年佛山市政府工作报告 → 佛山市; 【栏目】广东省司法厅… → 广东省."""
     if not s:
         return None
     s = re.sub(r"^(【[^】]{0,20}】|\[[^\]]{0,20}\]|[“\"《「\s]|关于|中共|中国共产党|国家[\u4e00-\u9fff]{2,8}?总局|"
@@ -147,7 +147,7 @@ def place_before_org(s: str) -> str | None:
 
 
 def levels(place: str) -> str:
-    """The unit character of a place's lowest unit: 长沙市天心区 → 区; 内蒙古自治区 → 省 (province level)."""
+    """The unit character of a place's lowest unit: 杭州市西湖区 → 区; 内蒙古自治区 → 省 (province level)."""
     if place in PROVINCES or place.endswith(("自治区", "特别行政区")):
         return "省"
     for unit, _ in _UNITS:
