@@ -53,7 +53,7 @@ DATE_LABELS = re.compile(r"日期|时间")
 
 def template_fields(line: str) -> list[tuple[str, str]]:
     """The label/value pairs of a 政府信息公开 table row: 'label: value' as many times as the row holds
-    them (索 引 号 011043217/2020-112855 分 类 司法 → [(索引号, 011043217/2020-112855), (分类, 司法)])."""
+    them (索 引 号 000014349/2021-00123 分 类 司法 → [(索引号, 000014349/2021-00123), (分类, 司法)])."""
     s = line.strip().strip("|│").strip()
     s = re.sub(r"^[-*•·]\s+", "", s)
     found = []
