@@ -71,8 +71,8 @@ def test_published_date_wins_even_when_written_date_comes_first():
 
 
 def test_spaced_labels_several_to_a_row():
-    assert template_fields("索 引 号 011043217/2020-112855 分    类 司法") == [
-        ("索引号", "011043217/2020-112855"), ("分类", "司法")]
+    assert template_fields("索 引 号 000014349/2021-00123 分    类 司法") == [
+        ("索引号", "000014349/2021-00123"), ("分类", "司法")]
     assert template_fields("发布机构 某某省人民政府 发文日期 2020-03-26") == [
         ("发布机构", "某某省人民政府"), ("发文日期", "2020-03-26")]
     assert template_fields("| 索引号 | 123 | 发布机构 | 某市司法局 |") == [("索引号", "123"), ("发布机构", "某市司法局")]
