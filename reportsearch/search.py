@@ -6,7 +6,7 @@ A query runs in four steps on each segment of the index (indexing.py, store.py):
    contain the strings; filters and NOT work on those block sets. This is the exact answer: the
    bigrams only narrow down where to look.
 3. Each matching block is scored with BM25F over the query's jieba words, counted in the block,
-   its heading and its report's title.
+   its heading and its report's title (weighted and length-normalised per field, saturated once).
 4. Only the blocks shown are read from the display data (compressed per report).
 """
 from __future__ import annotations
@@ -89,7 +89,7 @@ class SearchResult:
 
 
 K1, B = 1.2, 0.75  # BM25's usual constants (Whoosh's defaults)
-FIELD_BOOST = {"text": 1.0, "heading": 2.0, "title": 2.0}
+FIELD_WEIGHT = {"text": 1.0, "heading": 2.0, "title": 2.0}  # BM25F: a word in the heading or title counts twice
 
 
 def _doc_level(node, doc: dict) -> bool | None:
@@ -222,51 +222,62 @@ def _idf(snap, word: str) -> float:
     return math.log(max(1, snap.reports) / (df + 1)) + 1
 
 
-def _bm25(tf: int, length: int, avg: float) -> float:
-    return tf * (K1 + 1) / (tf + K1 * (1 - B + B * length / avg)) if tf else 0.0
-
-
-def _field_score(words: list[tuple[bytes, float]], field: bytes, avg: float, boost: float) -> float:
-    sc = 0.0
-    n = len(field)
-    for w, idf in words:
-        tf = field.count(w)
-        if tf:
-            sc += idf * boost * _bm25(tf, n, avg)
-    return sc
+def _terms(words: list[tuple[bytes, float]], heading: bytes, avg: float, title: tuple[float, ...]) -> list[tuple]:
+    """What scoring a block needs beside its text, given its heading and its title's BM25F terms:
+    per word (word, idf·(K1+1), its heading + title term, that term's score alone)."""
+    norm = FIELD_WEIGHT["heading"] / (1 - B + B * len(heading) / avg)
+    out = []
+    for (w, c), t in zip(words, title):
+        o = heading.count(w) * norm + t
+        out.append((w, c, o, c * o / (K1 + o)))
+    return out
 
 
 def _scored(snap, compiled) -> list[tuple]:
     """Every matching block as (score, segment index, block, segment, doc): BM25F over the query's
-    words, counted in the block, its heading and its report's title (one tight loop: broad queries
-    score tens of thousands of blocks)."""
-    words = [(w.encode("utf-8"), _idf(snap, w)) for w in compiled.words]
-    k1p = K1 + 1
-    text_norm = K1 * B / snap.avg_text
-    base_norm = K1 * (1 - B)
-    heading_scores: dict[int, dict[int, float]] = {}
+    words. A word's counts in the block, its heading and its report's title are each normalised
+    by their field's length and weighted (FIELD_WEIGHT), added up, and saturated once — so a word
+    in both a short block and its heading (a heading block, or the first lines under it) does not
+    score twice. One tight loop: broad queries score tens of thousands of blocks."""
+    words = [(w.encode("utf-8"), _idf(snap, w) * (K1 + 1)) for w in compiled.words]
+    k1, text_norm, base_norm = K1, B / snap.avg_text, 1 - B
+    title_norm = FIELD_WEIGHT["title"] / (1 - B)
+    no_title = (0.0,) * len(words)
+    bare = _terms(words, b"", 1.0, no_title)  # a block whose heading and title have none of the words
+    plain: dict[int, dict[int, list]] = {}  # segment → heading → _terms, for reports whose title has no word
     out = []
     for si, seg, doc, blocks in _matches(snap, compiled.plan):
         if not words:
             out.extend((0.0, si, b, seg, doc) for b in blocks)
             continue
         data = seg.data
-        heads = heading_scores.setdefault(si, {})  # per segment: headings repeat across its reports
-        title = _field_score(words, data.docs[doc]["ft"].encode("utf-8"), snap.avg_title, FIELD_BOOST["title"])
+        ft = data.docs[doc]["ft"].encode("utf-8")
+        tn = title_norm / (1 + B / (1 - B) * len(ft) / snap.avg_title)
+        title = tuple(ft.count(w) * tn for w, _ in words)
+        if title == no_title:
+            title = no_title
+            terms = plain.setdefault(si, {})  # headings repeat across a segment's reports
+        else:
+            terms = {}
         text, starts, heading_of = data.text, data.starts, data.heading_of
         for b in blocks:
             h = heading_of[b]
-            sc = heads.get(h)
-            if sc is None:
-                sc = heads[h] = _field_score(words, data.headings[h], snap.avg_heading, FIELD_BOOST["heading"])
-            sc += title
+            ex = terms.get(h)
+            if ex is None:
+                head = data.headings[h]
+                ex = terms[h] = (bare if title is no_title and not any(w in head for w, _ in words)
+                                 else _terms(words, head, snap.avg_heading, title))
             start, end = starts[b], starts[b + 1] - 1
             blk = text[start:end]
             norm = base_norm + text_norm * (end - start)
-            for w, idf in words:
-                tf = blk.count(w)
-                if tf:
-                    sc += idf * tf * k1p / (tf + norm)
+            sc = 0.0
+            for w, c, other, alone in ex:
+                n = blk.count(w)
+                if n:
+                    tf = n / norm + other
+                    sc += c * tf / (k1 + tf)
+                elif other:
+                    sc += alone
             out.append((sc, si, b, seg, doc))
     return out
 

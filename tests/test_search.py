@@ -133,6 +133,15 @@ def test_ranking_prefers_blocks_about_the_term(ix):
     assert all(h.text.count("行政复议") >= 2 for h in res.hits())
 
 
+def test_ranking_does_not_count_a_heading_twice(ix):
+    """A bare heading (`（一）加快建设法治政府`) holds the term in its text and, as a block under
+    itself, in its heading field: BM25F adds the fields before saturating, so the heading alone
+    does not outrank the blocks that discuss the term under it."""
+    res = search("法治政府", index_dir=ix, by="block", limit=3)
+    assert len(res.hits()) == 3
+    assert not [h.text for h in res.hits() if h.heading and h.text == h.heading[-1]]
+
+
 @pytest.mark.parametrize("q,msg", [
     ('"行政复议', "unbalanced quote"),
     ("(复议", "unbalanced ("),
