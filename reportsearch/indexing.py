@@ -201,14 +201,6 @@ def prepare(path: str, digest: str) -> tuple[store.ReportRecord | None, str | No
                               warnings=list(report.warnings)), None
 
 
-def _grams(texts: list[str]) -> set[str]:
-    """The report's terms: the buckets of the bigrams in its blocks' folded texts."""
-    grams: set[str] = set()
-    for t in texts:
-        grams.update(t[i:i + 2] for i in range(len(t) - 1))
-    return {bucket(g) for g in grams}
-
-
 @dataclass
 class Outcome:
     """What became of one file in a worker: its report id, block count and labels, or why it failed."""
@@ -255,9 +247,8 @@ def write_segment(index_dir: str, files: list[tuple[str, str]],
             else:
                 docnum = writer.docnum
                 writer.add_document(id=rec.id, path=rec.path, real=rec.real, hash=rec.hash)
-                for g in _grams(rec.texts):
+                for g in {bucket(g) for g in side.add(rec)}:
                     postings[g].append(docnum)
-                side.add(rec)
                 done = Outcome(f, report=rec.id, blocks=len(rec.texts), warnings=rec.warnings)
                 for mask in rec.masks:
                     done.per_section.update(store.labels_of(mask))
@@ -267,7 +258,7 @@ def write_segment(index_dir: str, files: list[tuple[str, str]],
         if not writer.docnum:
             side.cancel()
             writer._close_segment()
-            for ext in (store.TEXT_EXT, store.META_EXT, store.DISPLAY_EXT):
+            for ext in store.SIDE_EXTS:
                 writer.storage.delete_file(writer.newsegment.make_filename(ext))
             return outcomes, None
         _flush(writer, postings)

@@ -14,9 +14,11 @@ from __future__ import annotations
 import heapq
 import math
 import os
-from bisect import bisect_right
+from bisect import bisect_left
 from collections import Counter
 from dataclasses import dataclass, field
+from itertools import compress, repeat
+from operator import add, truediv
 
 from .errors import BadArgument, ReportSearchError
 from .snapshot import default_index_dir, read_index
@@ -102,107 +104,142 @@ def _doc_level(node, doc: dict) -> bool | None:
     return None
 
 
-def _candidates(node, seg) -> set[int] | None:
-    """The segment's reports that can match (None: any of them), from Whoosh's posting lists."""
+def _candidates(node, seg) -> int | None:
+    """A bitmap (an integer, bit b for block b) of the segment's blocks that may match the node, or
+    None for no narrowing: strings from the bigram signature (a superset), filters exactly."""
     if isinstance(node, Has):
         out = None
         for piece in node.pieces:
-            for i in range(len(piece) - 1):
-                p = seg.postings(piece[i:i + 2])
-                out = set(p) if out is None else out & p
-                if not out:
-                    return out
+            got = seg.candidates(piece)
+            if got is not None:
+                out = got if out is None else out & got
         return out
+    if isinstance(node, InSection):
+        return seg.section_bits(node.mask)
     if isinstance(node, (InRegion, InYears)):
-        return {d for d in seg.live if _doc_level(node, seg.data.docs[d])}
+        return seg.doc_bits(node, lambda doc: _doc_level(node, doc))
     if isinstance(node, And):
         out = None
         for c in node.children:
             got = _candidates(c, seg)
             if got is not None:
                 out = got if out is None else out & got
-                if not out:
-                    return out
         return out
     if isinstance(node, Or):
-        out = set()
+        out = 0
         for c in node.children:
             got = _candidates(c, seg)
             if got is None:
                 return None
             out |= got
         return out
-    return None  # InSection, Not: decided block by block
+    return None  # Not: decided block by block
+
+
+def _set_bits(x: int, size: int) -> list[int]:
+    """The positions of the bits set in x (below size), ascending."""
+    if not x:
+        return []
+    bits = format(x, "b")[::-1]  # bits[i] is bit i
+    if x.bit_count() * 7 > size:  # dense: one C-level pass over every position (cheaper past ~1/7)
+        return list(compress(range(len(bits)), bits.encode("ascii").translate(_ZERO_ONE)))
+    out = []
+    i = bits.find("1")
+    while i != -1:
+        out.append(i)
+        i = bits.find("1", i + 1)
+    return out
+
+
+_ZERO_ONE = bytes.maketrans(b"01", b"\0\1")
+
+
+def _texts(data, blocks: list[int]) -> list[bytes]:
+    """The blocks' folded texts (each with its newline), sliced in C-level loops."""
+    at = data.starts.__getitem__
+    return list(map(data.text.__getitem__, map(slice, map(at, blocks), map(at, map((1).__add__, blocks)))))
+
+
+def _exact(node) -> bool:
+    """Filters that the candidate bitmap of an And already decided exactly."""
+    return isinstance(node, (InSection, InRegion, InYears))
+
+
+def _filter(node, seg, within: list[int], decided: bool = True) -> list[int]:
+    """The blocks of `within` (ascending) that match the node. `decided`: the node stands under
+    the root's Ands only, so the candidate bitmap already applied its exact filters."""
+    data = seg.data
+    if isinstance(node, Has):
+        res, at = within, data.starts.__getitem__
+        for piece in sorted(node.pieces, key=len, reverse=True):
+            # find(piece, start, end) != -1 for each block, in C-level loops
+            found = map(data.text.find, repeat(piece.encode("utf-8")), map(at, res), map(at, map((1).__add__, res)))
+            res = list(compress(res, map((-1).__ne__, found)))
+            if not res:
+                break
+        return res
+    if decided and _exact(node):
+        return within
+    if isinstance(node, InSection):
+        masks = data.masks
+        if not node.mask:
+            return [b for b in within if not masks[b]]
+        return [b for b in within if masks[b] & node.mask]
+    if isinstance(node, (InRegion, InYears)):
+        ok = [bool(_doc_level(node, d)) for d in data.docs]
+        doc_of = data.doc_of
+        return [b for b in within if ok[doc_of[b]]]
+    if isinstance(node, Not):
+        excluded = set(_filter(node.child, seg, within, False))
+        return [b for b in within if b not in excluded] if excluded else within
+    if isinstance(node, And):
+        res = within
+        for c in sorted(node.children, key=_cost):
+            res = _filter(c, seg, res, decided)
+            if not res:
+                break
+        return res
+    found: set[int] = set()
+    for c in node.children:
+        found.update(_filter(c, seg, within, False))
+    return sorted(found)
 
 
 def _cost(node) -> int:
     """Cheaper, narrower conditions first in an And."""
-    if isinstance(node, (InRegion, InYears)):
+    if _exact(node):
         return 0
     if isinstance(node, Has):
         return 1
-    if isinstance(node, InSection):
-        return 2
-    return 3
+    return 2
 
 
-def _blocks(node, seg, doc: int, within: list[int] | None) -> list[int]:
-    """The blocks of one report (segment-wide numbers, ascending) that match the node; only among
-    `within` if given."""
-    data = seg.data
-    d = data.docs[doc]
-    b0, b1 = d["b0"], d["b0"] + d["n"]
-    if isinstance(node, Has):
-        text, starts = data.text, data.starts
-        res = within
-        for piece in sorted(node.pieces, key=len, reverse=True):
-            p = piece.encode("utf-8")
-            if res is None:
-                res = []
-                hi = starts[b1]
-                i = text.find(p, starts[b0], hi)
-                while i != -1:
-                    b = bisect_right(starts, i, b0, b1 + 1) - 1
-                    res.append(b)
-                    i = text.find(p, starts[b + 1], hi)
-            else:
-                res = [b for b in res if text.find(p, starts[b], starts[b + 1]) != -1]
-            if not res:
-                return []
-        return res
-    base = range(b0, b1) if within is None else within
-    if isinstance(node, InSection):
-        masks = data.masks
-        if not node.mask:
-            return [b for b in base if not masks[b]]
-        return [b for b in base if masks[b] & node.mask]
-    if isinstance(node, (InRegion, InYears)):
-        return list(base) if _doc_level(node, d) else []
-    if isinstance(node, Not):
-        excluded = set(_blocks(node.child, seg, doc, within))
-        return [b for b in base if b not in excluded]
-    if isinstance(node, And):
-        res = within
-        for c in sorted(node.children, key=_cost):
-            res = _blocks(c, seg, doc, res)
-            if not res:
-                return []
-        return list(base) if res is None else res
-    found: set[int] = set()
-    for c in node.children:
-        found.update(_blocks(c, seg, doc, within))
-    return sorted(found)
+def _segment_matches(snap, plan):
+    """(segment index, segment, matching blocks ascending, [(doc, first, end) index ranges of each
+    report's blocks in that list]) per segment: the candidate blocks from the signature and the
+    filters, each checked with `find`."""
+    for si, seg in enumerate(snap.segments):
+        cands = _candidates(plan, seg)
+        cands = seg.live_bits if cands is None else cands & seg.live_bits
+        blocks = _filter(plan, seg, _set_bits(cands, len(seg.data.masks)))
+        doc_of, docs = seg.data.doc_of, seg.data.docs
+        groups = []
+        i, n = 0, len(blocks)
+        while i < n:
+            doc = doc_of[blocks[i]]
+            d = docs[doc]
+            j = bisect_left(blocks, d["b0"] + d["n"], i, n)
+            groups.append((doc, i, j))
+            i = j
+        if blocks:
+            yield si, seg, blocks, groups
 
 
 def _matches(snap, plan):
     """(segment index, segment, local doc, matching blocks) for every report with a matching block."""
-    for si, seg in enumerate(snap.segments):
-        cands = _candidates(plan, seg)
-        docs = seg.live if cands is None else sorted(cands.intersection(seg.live))
-        for doc in docs:
-            blocks = _blocks(plan, seg, doc, None)
-            if blocks:
-                yield si, seg, doc, blocks
+    for si, seg, blocks, groups in _segment_matches(snap, plan):
+        for doc, i, j in groups:
+            yield si, seg, doc, blocks[i:j]
 
 
 def _idf(snap, word: str) -> float:
@@ -222,64 +259,52 @@ def _idf(snap, word: str) -> float:
     return math.log(max(1, snap.reports) / (df + 1)) + 1
 
 
-def _terms(words: list[tuple[bytes, float]], heading: bytes, avg: float, title: tuple[float, ...]) -> list[tuple]:
-    """What scoring a block needs beside its text, given its heading and its title's BM25F terms:
-    per word (word, idf·(K1+1), its heading + title term, that term's score alone)."""
-    norm = FIELD_WEIGHT["heading"] / (1 - B + B * len(heading) / avg)
-    out = []
-    for (w, c), t in zip(words, title):
-        o = heading.count(w) * norm + t
-        out.append((w, c, o, c * o / (K1 + o)))
-    return out
-
-
-def _scored(snap, compiled) -> list[tuple]:
-    """Every matching block as (score, segment index, block, segment, doc): BM25F over the query's
-    words. A word's counts in the block, its heading and its report's title are each normalised
+def _scored(snap, compiled):
+    """Per segment with a matching block: (segment index, segment, matching blocks, their scores,
+    each report's range in them — see _segment_matches). The score is BM25F over the query's
+    words: a word's counts in the block, its heading and its report's title are each normalised
     by their field's length and weighted (FIELD_WEIGHT), added up, and saturated once — so a word
     in both a short block and its heading (a heading block, or the first lines under it) does not
-    score twice. One tight loop: broad queries score tens of thousands of blocks."""
+    score twice. Broad queries score tens of thousands of blocks, so a segment's blocks are scored
+    a word at a time in C-level loops (map, count)."""
     words = [(w.encode("utf-8"), _idf(snap, w) * (K1 + 1)) for w in compiled.words]
+    heads = [w for w, _ in words]
     k1, text_norm, base_norm = K1, B / snap.avg_text, 1 - B
     title_norm = FIELD_WEIGHT["title"] / (1 - B)
-    no_title = (0.0,) * len(words)
-    bare = _terms(words, b"", 1.0, no_title)  # a block whose heading and title have none of the words
-    plain: dict[int, dict[int, list]] = {}  # segment → heading → _terms, for reports whose title has no word
-    out = []
-    for si, seg, doc, blocks in _matches(snap, compiled.plan):
+    zeros = (0.0,) * len(words)
+    for si, seg, blocks, groups in _segment_matches(snap, compiled.plan):
         if not words:
-            out.extend((0.0, si, b, seg, doc) for b in blocks)
+            yield si, seg, blocks, [0.0] * len(blocks), groups
             continue
         data = seg.data
-        ft = data.docs[doc]["ft"].encode("utf-8")
-        tn = title_norm / (1 + B / (1 - B) * len(ft) / snap.avg_title)
-        title = tuple(ft.count(w) * tn for w, _ in words)
-        if title == no_title:
-            title = no_title
-            terms = plain.setdefault(si, {})  # headings repeat across a segment's reports
-        else:
-            terms = {}
-        text, starts, heading_of = data.text, data.starts, data.heading_of
-        for b in blocks:
-            h = heading_of[b]
-            ex = terms.get(h)
-            if ex is None:
+        texts = _texts(data, blocks)
+        norms = [base_norm + text_norm * (len(t) - 1) for t in texts]  # each text ends in a newline
+        titles = []  # per report with a word in its title: (first, end, each word's title term)
+        for doc, i, j in groups:
+            ft = data.docs[doc]["ft"].encode("utf-8")
+            if any(w in ft for w in heads):
+                tn = title_norm / (1 + B / (1 - B) * len(ft) / snap.avg_title)
+                titles.append((i, j, tuple(ft.count(w) * tn for w in heads)))
+        hids = list(map(data.heading_of.__getitem__, blocks))
+        special = seg.headings_with(heads)
+        others = None  # per block, each word's heading + title term (None: no word in any)
+        if titles or not special.isdisjoint(hids):
+            known: dict[int, tuple] = {}
+            for h in set(hids) & special:
                 head = data.headings[h]
-                ex = terms[h] = (bare if title is no_title and not any(w in head for w, _ in words)
-                                 else _terms(words, head, snap.avg_heading, title))
-            start, end = starts[b], starts[b + 1] - 1
-            blk = text[start:end]
-            norm = base_norm + text_norm * (end - start)
-            sc = 0.0
-            for w, c, other, alone in ex:
-                n = blk.count(w)
-                if n:
-                    tf = n / norm + other
-                    sc += c * tf / (k1 + tf)
-                elif other:
-                    sc += alone
-            out.append((sc, si, b, seg, doc))
-    return out
+                hn = FIELD_WEIGHT["heading"] / (1 - B + B * len(head) / snap.avg_heading)
+                known[h] = tuple(head.count(w) * hn for w in heads)
+            others = [known.get(h, zeros) for h in hids]
+            for i, j, title in titles:
+                others[i:j] = [tuple(map(add, o, title)) for o in others[i:j]]
+        scores = None
+        for k, (w, c) in enumerate(words):
+            tfs = map(truediv, map(bytes.count, texts, repeat(w)), norms)
+            if others is not None:
+                tfs = map(add, tfs, [o[k] for o in others])
+            got = [c * tf / (k1 + tf) for tf in tfs]
+            scores = got if scores is None else list(map(add, scores, got))
+        yield si, seg, blocks, scores, groups
 
 
 def _filters(q, sections, region, year) -> tuple[tuple[str, ...], str | None, str | None]:
@@ -318,15 +343,12 @@ def _hit(seg, doc: int, b: int, score: float, rank: int, terms: list[str], snipp
                terms=terms)
 
 
-def _order(item) -> tuple:
-    return (-item[0], item[1], item[2])  # best score first; ties in index order
-
-
 def search(q: str, *, index_dir: str | None = None, sections: tuple[str, ...] | str = (), region: str | None = None,
            year: str | int | None = None, limit: int = 10, by: str = "report", per_report: int = 3,
            snippets: int = 2) -> SearchResult:
     """Ranked results for a query. `by="report"`: one entry per report with its best 1–3 blocks.
-    Wrong arguments raise BadArgument; a query that does not parse, BadQuery."""
+    Wrong arguments raise BadArgument; a query that does not parse, BadQuery. Best score first;
+    ties in index order."""
     sections, region, year = _filters(q, sections, region, year)
     limit = _positive("limit", limit)
     per_report, snippets = _positive("per_report", per_report), _positive("snippets", snippets)
@@ -337,28 +359,28 @@ def search(q: str, *, index_dir: str | None = None, sections: tuple[str, ...] | 
     def run(snap) -> SearchResult:
         # compiled here: a missing or foreign index is reported (by read_index) before a bad query
         compiled = compile_query(q, sections=sections, region=region, year=year, index_dir=index_dir)
-        scored = _scored(snap, compiled)
-        out = SearchResult(query=q, by=by, total=len(scored))
+        out = SearchResult(query=q, by=by, total=0)
+        tops = []  # by block: each segment's best blocks; by report: each report's best block
+        for si, seg, blocks, scores, groups in _scored(snap, compiled):
+            out.total += len(blocks)
+            if by == "block":
+                best = heapq.nlargest(limit, range(len(blocks)), key=scores.__getitem__)  # ties: first
+                tops.extend(((-scores[i], si, blocks[i]), seg, seg.data.doc_of[blocks[i]]) for i in best)
+            else:
+                for doc, i, j in groups:
+                    m = max(scores[i:j]) if j - i > 1 else scores[i]
+                    k = scores.index(m, i, j)  # the first block with the best score
+                    tops.append(((-m, si, blocks[k]), seg, doc, blocks[i:j], scores[i:j]))
+
+        def hit(item, seg, doc, rank):
+            return _hit(seg, doc, item[2], -item[0], rank, compiled.highlights, snippets)
+        chosen = heapq.nsmallest(limit, tops, key=lambda e: e[0])
         if by == "block":
-            best = heapq.nsmallest(limit, scored, key=_order)
-            out.blocks = [_hit(seg, doc, b, sc, i + 1, compiled.highlights, snippets)
-                          for i, (sc, si, b, seg, doc) in enumerate(best)]
+            out.blocks = [hit(item, seg, doc, i) for i, (item, seg, doc) in enumerate(chosen, 1)]
             return out
-        best: dict[tuple[int, int], tuple] = {}  # report → its best block
-        for item in scored:
-            key = (item[1], item[4])
-            if key not in best or _order(item) < _order(best[key]):
-                best[key] = item
-        chosen = heapq.nsmallest(limit, best.values(), key=_order)
-        wanted = {(item[1], item[4]): [] for item in chosen}
-        for item in scored:
-            got = wanted.get((item[1], item[4]))
-            if got is not None:
-                got.append(item)
-        tops = [heapq.nsmallest(per_report, wanted[(item[1], item[4])], key=_order) for item in chosen]
-        for rank, top in enumerate(tops, 1):
-            hits = [_hit(seg, doc, b, sc, i + 1, compiled.highlights, snippets)
-                    for i, (sc, si, b, seg, doc) in enumerate(top)]
+        for rank, (item, seg, doc, blocks, scores) in enumerate(chosen, 1):
+            top = heapq.nsmallest(per_report, zip([-x for x in scores], repeat(item[1]), blocks))
+            hits = [hit(it, seg, doc, i) for i, it in enumerate(top, 1)]
             out.reports.append(ReportHit(rank=rank, score=hits[0].score, hits=hits))
         return out
     return read_index(index_dir, run)

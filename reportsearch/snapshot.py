@@ -10,12 +10,15 @@ from __future__ import annotations
 import json
 import os
 import zlib
+from bisect import bisect_right
+from itertools import accumulate
 from typing import Callable
 
 from . import store
 from .errors import IndexDamaged, IndexIncompatible, IndexMissing
 
-SCHEMA_VERSION = 3  # 3: one document per report, bigram sets; block texts and display data in side files
+SCHEMA_VERSION = 4  # 3: one document per report, bigram sets; block texts and display data in side files;
+                    # 4: a bit-sliced signature of the blocks' bigrams
 META_FILE = "reportsearch.json"
 INDEX_NAME = "reportsearch"
 DEFAULT_INDEX = "index"
@@ -118,6 +121,61 @@ class Segment:
             raise ValueError(f"segment {reader.segment().segment_id()} lists {len(self.data.docs)} of {n} reports")
         self.live = [d for d in range(n) if not reader.is_deleted(d)] if reader.has_deletions() else list(range(n))
         self._postings: dict[str, frozenset] = {}
+        self._bits: dict = {}  # filter → bitmap of its blocks; words → the headings holding them
+        self._heading_blob: bytes | None = None
+        self.live_bits = self._blocks_of(self.live)
+
+    def _blocks_of(self, docs) -> int:
+        """A bitmap (an integer, bit b for block b) of the blocks of these reports."""
+        nblocks = len(self.data.masks)
+        if len(docs) == len(self.data.docs):
+            return (1 << nblocks) - 1
+        row = bytearray((nblocks + 7) // 8 * 8)
+        for doc in docs:
+            d = self.data.docs[doc]
+            row[d["b0"]:d["b0"] + d["n"]] = b"\1" * d["n"]
+        return int.from_bytes(store.pack_bits(row), "little")
+
+    def section_bits(self, mask: int) -> int:
+        """A bitmap of the blocks labelled with a section in mask (mask 0: with none of them)."""
+        key = ("section", mask)
+        got = self._bits.get(key)
+        if got is None:
+            table = bytes((1 if (b & mask if mask else not b) else 0) for b in range(256))
+            row = bytearray(self.data.masks.translate(table))
+            row.extend(bytes(-len(row) % 8))
+            got = self._bits[key] = int.from_bytes(store.pack_bits(row), "little")
+        return got
+
+    def headings_with(self, words: list[bytes]) -> set[int] | None:
+        """The numbers of the segment's headings that contain any of the (folded, UTF-8) words."""
+        key = ("headings", tuple(words))
+        got = self._bits.get(key)
+        if got is None:
+            if self._heading_blob is None:
+                hs = self.data.headings
+                self._heading_blob = b"\n".join(hs)
+                self._heading_starts = list(accumulate((len(h) + 1 for h in hs), initial=0))
+            blob, hstarts = self._heading_blob, self._heading_starts
+            got = set()
+            for w in words:
+                i = blob.find(w)
+                while i != -1:
+                    h = bisect_right(hstarts, i) - 1
+                    got.add(h)
+                    i = blob.find(w, hstarts[h + 1])
+            self._bits[key] = got
+        return got
+
+    def doc_bits(self, key, keep: Callable[[dict], bool]) -> int:
+        """A bitmap of the blocks of the reports whose metadata `keep` accepts (cached under key)."""
+        key = repr(key)
+        got = self._bits.get(key)
+        if got is None:
+            if len(self._bits) > 256:
+                self._bits.clear()
+            got = self._bits[key] = self._blocks_of([d for d in range(len(self.data.docs)) if keep(self.data.docs[d])])
+        return got
 
     def postings(self, gram: str) -> frozenset:
         """The local numbers of the reports (live or not) whose text may have this bigram (its bucket)."""
@@ -139,6 +197,13 @@ class Segment:
                 self._postings.clear()
             self._postings[gram] = p
         return p
+
+    def candidates(self, piece: str) -> int | None:
+        """The blocks that may contain piece (a bitmap), from the signature (store.SegmentData)."""
+        try:
+            return self.data.candidates(piece)
+        except _damage_errors() as e:
+            raise damaged(self.index_dir, e)
 
     def display(self, doc: int, i: int | None = None):
         """The display data of a report's blocks (a list), or of its i-th block."""

@@ -10,6 +10,10 @@ keeps them with the segment's table-of-contents entry and deletes them with it, 
   start in ``.rtx``, its section bits and its heading.
 - ``.rdp``: per report its display data (block texts, headings, labels, sentence ends), compressed,
   read only for the blocks a search shows.
+- ``.rsg``: a bit-sliced signature of the blocks' bigrams: each bigram is hashed to one of
+  SIG_SLICES slices, and slice j is a bitmap of the blocks holding a bigram that hashes to j
+  (compressed, one after the other). A query's candidate blocks are the AND of its bigrams'
+  slices, a few big-integer operations; `find` then checks only those blocks.
 """
 from __future__ import annotations
 
@@ -19,12 +23,17 @@ import os
 import struct
 import zlib
 from array import array
+from collections import deque
 from dataclasses import dataclass, field
+from itertools import repeat
 
 from .model import Section
 
-TEXT_EXT, META_EXT, DISPLAY_EXT = ".rtx", ".rmt", ".rdp"
+TEXT_EXT, META_EXT, DISPLAY_EXT, SIG_EXT = ".rtx", ".rmt", ".rdp", ".rsg"
+SIDE_EXTS = (TEXT_EXT, META_EXT, DISPLAY_EXT, SIG_EXT)
 MAGIC = b"RSMETA1\n"
+SIG_MAGIC = b"RSSIG1\n\0"
+SIG_SLICES = 2048  # ~7% of a block's slices are set: one bigram narrows a segment's blocks to ~1/14
 SECTION_BITS = {s.value: 1 << i for i, s in enumerate(Section)}
 SECTION_ORDER = [s.value for s in Section]
 
@@ -33,6 +42,31 @@ def compact(text: str) -> str:
     """Folded text without white space: what matching compares (fold is imported lazily by callers)."""
     from .segment import fold
     return fold(text).replace(" ", "")
+
+
+class _SliceOf(dict):
+    """bigram → its signature slice (CRC-32's upper bits: stable across processes), cached."""
+
+    def __missing__(self, gram: str) -> int:
+        if len(self) > 1_000_000:
+            self.clear()
+        v = self[gram] = (zlib.crc32(gram.encode("utf-8")) >> 16) & (SIG_SLICES - 1)
+        return v
+
+
+slice_of = _SliceOf()
+
+
+def bigrams(text: str) -> set[str]:
+    return {text[i:i + 2] for i in range(len(text) - 1)}
+
+
+def pack_bits(row: bytearray) -> bytes:
+    """A row of 0/1 bytes (its length a multiple of 8) as a bitmap: bit b (little-endian) = row[b]."""
+    packed = 0
+    for k in range(8):  # C-level: each strided slice holds one bit of every output byte
+        packed |= int.from_bytes(row[k::8], "little") << k
+    return packed.to_bytes(len(row) // 8, "little")
 
 
 def section_mask(labels) -> int:
@@ -70,6 +104,8 @@ class SegmentStoreWriter:
         self._text = segment.create_file(storage, TEXT_EXT)
         self._display = segment.create_file(storage, DISPLAY_EXT)
         self._meta = segment.create_file(storage, META_EXT)
+        self._sig = segment.create_file(storage, SIG_EXT)
+        self._slices: list[list[int]] = [[] for _ in range(SIG_SLICES)]  # slice → its blocks
         self.docs: list[dict] = []
         self.starts = array("Q", [0])
         self.masks = bytearray()
@@ -80,8 +116,16 @@ class SegmentStoreWriter:
         self._display_pos = 0
         self._heading_bytes = 0  # over all blocks, for the average heading length
 
-    def add(self, r: ReportRecord) -> None:
+    def add(self, r: ReportRecord) -> set[str]:
+        """Add a report's blocks; returns the distinct bigrams of its text (for Whoosh's postings)."""
         first = len(self.masks)
+        grams: set[str] = set()
+        slices, get = self._slices, slice_of.__getitem__
+        for b, text in enumerate(r.texts, first):
+            g = bigrams(text)
+            grams |= g
+            # for each slice the block's bigrams hash to, append the block (C-level loops)
+            deque(map(list.append, map(slices.__getitem__, set(map(get, g))), repeat(b)), maxlen=0)
         for text, mask, heading in zip(r.texts, r.masks, r.headings):
             data = text.encode("utf-8") + b"\n"
             self._text.write(data)
@@ -99,6 +143,22 @@ class SegmentStoreWriter:
                               n=len(r.texts), d=[self._display_pos, len(r.display)],
                               ft=compact(r.meta.get("title") or ""), fr=compact(r.meta.get("region") or "")))
         self._display_pos += len(r.display)
+        return grams
+
+    def _write_signature(self) -> None:
+        n8 = (len(self.masks) + 7) // 8 * 8
+        rows = []
+        for blocks in self._slices:
+            row = bytearray(n8)
+            deque(map(row.__setitem__, blocks, repeat(1)), maxlen=0)
+            rows.append(zlib.compress(pack_bits(row), 6))
+        offsets = array("Q", [0])
+        for r in rows:
+            offsets.append(offsets[-1] + len(r))
+        self._sig.write(SIG_MAGIC + struct.pack("<2Q", SIG_SLICES, len(self.masks)) + offsets.tobytes())
+        for r in rows:
+            self._sig.write(r)
+        self._sig.close()
 
     def close(self) -> None:
         """Write the metadata file last, with the size of every other file of the segment (Whoosh's
@@ -106,6 +166,7 @@ class SegmentStoreWriter:
         missing file is found before any query reads it."""
         self._text.close()
         self._display.close()
+        self._write_signature()
         prefix = self._segment.segment_id()
         sizes = {name[len(prefix):]: self._storage.file_length(name) for name in self._storage.list()
                  if name.startswith(prefix + ".") and not name.endswith(META_EXT)}
@@ -116,7 +177,7 @@ class SegmentStoreWriter:
         self._meta.close()
 
     def cancel(self) -> None:
-        for f in (self._text, self._display, self._meta):
+        for f in (self._text, self._display, self._meta, self._sig):
             try:
                 if not f.is_closed:
                     f.close()
@@ -163,6 +224,44 @@ class SegmentData:
             self.text = mmap.mmap(f.fileno(), 0, access=mmap.ACCESS_READ) if size else b""
         self._display = open(base + DISPLAY_EXT, "rb")
         self._cache: dict[int, list[str]] = {}
+        self._sig = open(base + SIG_EXT, "rb")
+        head = self._sig.read(len(SIG_MAGIC) + 16)
+        if head[:len(SIG_MAGIC)] != SIG_MAGIC or len(head) != len(SIG_MAGIC) + 16:
+            raise ValueError(f"{segid}{SIG_EXT} is not a signature file")
+        slices, n = struct.unpack_from("<2Q", head, len(SIG_MAGIC))
+        if slices != SIG_SLICES or n != len(self.masks):
+            raise ValueError(f"{segid}{SIG_EXT} does not describe the segment's blocks")
+        self._sig_offsets = array("Q")
+        self._sig_offsets.frombytes(self._sig.read(8 * (SIG_SLICES + 1)))
+        self._sig_base = len(SIG_MAGIC) + 16 + 8 * (SIG_SLICES + 1)
+        self._rows: dict[int, int] = {}
+        self.doc_of = array("I")  # block → the report (local doc number) it belongs to
+        for doc, d in enumerate(self.docs):
+            self.doc_of.extend(repeat(doc, d["n"]))
+        if len(self.doc_of) != len(self.masks):
+            raise ValueError(f"{segid}{META_EXT} does not describe its blocks")
+
+    def slice_row(self, j: int) -> int:
+        """Signature slice j as an integer: bit b set if block b may hold a bigram of the slice."""
+        row = self._rows.get(j)
+        if row is None:
+            a, b = self._sig_offsets[j], self._sig_offsets[j + 1]
+            data = os.pread(self._sig.fileno(), b - a, self._sig_base + a)
+            if len(data) != b - a:
+                raise ValueError("signature file is truncated")
+            row = self._rows[j] = int.from_bytes(zlib.decompress(data), "little")
+        return row
+
+    def candidates(self, piece: str) -> int | None:
+        """The blocks that may contain piece (a bitmap integer), or None for any block (one character)."""
+        if len(piece) < 2:
+            return None
+        out = -1
+        for j in set(map(slice_of.__getitem__, bigrams(piece))):
+            out &= self.slice_row(j)
+            if not out:
+                break
+        return out
 
     def _blocks(self, doc: int) -> list[str]:
         if doc not in self._cache:
@@ -187,6 +286,7 @@ class SegmentData:
         if isinstance(self.text, mmap.mmap):
             self.text.close()
         self._display.close()
+        self._sig.close()
 
 
 RS = "\x1e"  # between the blocks' JSON texts (JSON escapes control characters, so never inside one)

@@ -267,3 +267,40 @@ def test_total_counts_every_matching_block_also_by_report(ix):
         per_report[h.report_id] = per_report.get(h.report_id, 0) + 1
     assert max(per_report.values()) > 3  # some report has more blocks than the three it shows
     assert by_report.total == by_block.total == len(by_block.blocks)
+
+
+def test_the_signature_never_misses_a_block(ix):
+    """Each block's bit is set in the signature slice of every bigram of its text (a string's
+    candidates are a superset of its blocks), and a block's folded text is what find checks."""
+    from reportsearch.snapshot import read_index
+
+    def check(snap):
+        checked = 0
+        for seg in snap.segments:
+            data = seg.data
+            for b in range(len(data.masks)):
+                text = data.text[data.starts[b]:data.starts[b + 1] - 1].decode("utf-8")
+                for i in range(len(text) - 1):
+                    assert seg.candidates(text[i:i + 2]) >> b & 1, (b, text[i:i + 2])
+                    checked += 1
+        return checked
+    assert read_index(ix, check) > 10_000
+
+
+def test_random_strings_find_exactly_the_blocks_that_hold_them(ix):
+    """Strings cut at random from the samples (so their bigrams collide in the signature in every
+    way the samples allow): the blocks found equal a substring scan of the folded texts."""
+    import random
+
+    blocks = [segment.fold(b.text).replace(" ", "") for _, b in _blocks()]
+    rng = random.Random(11)
+    for _ in range(60):
+        text = rng.choice(blocks)
+        n = rng.randint(2, 7)
+        start = rng.randrange(max(1, len(text) - n))
+        q = text[start:start + n]
+        if not q.strip() or '"' in q or not any(c.isalnum() for c in q):
+            continue
+        truth = sum(1 for t in blocks if q in t)
+        got = search(f'"{q}"', index_dir=ix, by="block", limit=1000)
+        assert got.total == len(got.blocks) == truth, q
