@@ -1,11 +1,11 @@
-"""Rendering: rich renderables for outlines, search results and index statistics. Never prints."""
+"""Rendering: rich renderables for outlines, search results and index statistics. Never prints.
+
+rich's tables and trees are imported where they are drawn: a search draws neither, and every
+millisecond of a new process's start is a user's wait."""
 from __future__ import annotations
 
-from rich import box
 from rich.console import Group
-from rich.table import Table
 from rich.text import Text
-from rich.tree import Tree
 
 from . import safe
 from .model import Report, Section
@@ -110,6 +110,7 @@ def tags(labels) -> Text:
 def outline_tree(report: Report, width: int = 60, why: bool = False) -> Tree:
     """A report as a tree: metadata line, headings, and each block's tags and first characters;
     with why, under each block its part of the report and the cues behind its labels."""
+    from rich.tree import Tree
     m = report.meta
     path = safe.name(report.path)
     head = Text(safe.line(m.title or "") or path, style="bold")
@@ -194,6 +195,7 @@ def search_results(result) -> Group:
 
 def index_summary(summary) -> Group:
     """What an index run did: counts, blocks per section, unreadable files."""
+    from rich.table import Table
     t = Table(show_header=False, box=None)
     for label, n in (("added", summary.added), ("updated", summary.updated), ("removed", summary.removed),
                      ("unchanged (skipped)", summary.skipped), ("blocks indexed", summary.blocks)):
@@ -213,6 +215,7 @@ def index_summary(summary) -> Group:
 
 def stats_tables(stats) -> Group:
     """What the index holds: reports by year and region, blocks by section."""
+    from rich.table import Table
     t = Table(title=f"{plural(stats['reports'], 'report')}, {plural(stats['blocks'], 'block')}", show_header=True)
     t.add_column("section")
     t.add_column("blocks", justify="right")
@@ -260,6 +263,8 @@ SHORT = {s.value: short for s, short in SHORT_NAMES.items()}  # -s accepts these
 def summary_tables(tallies) -> Group:
     """A query file's summary: every matching block by query × section, and by query × region.
     Section headers are shortened to two characters (领导 执法 复议 问题 计划) to fit a terminal."""
+    from rich import box
+    from rich.table import Table
     from .export import REGION_HEADER, SECTION_HEADER, summary_rows
 
     by_section, by_region = summary_rows(tallies)
