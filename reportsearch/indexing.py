@@ -1,9 +1,10 @@
 """Indexing: one Whoosh document per report, with side files per segment; kept in step incrementally.
 
 In Whoosh, each report is a document holding its identity and the distinct bigrams of its folded
-text (no positions, no frequencies): the posting lists of a query's bigrams give the candidate
-reports. Beside each Whoosh segment (store.py) lie the folded block texts, the blocks' sections
-and headings, and the display data: the search verifies and ranks blocks there.
+text (no positions, no frequencies): their posting lists give a query word's document frequency.
+Beside each Whoosh segment (store.py) lie the folded block texts, the blocks' sections and
+headings, the display data and the blocks' bigram signature: the search finds, verifies and
+ranks blocks there.
 """
 from __future__ import annotations
 

@@ -1,12 +1,13 @@
 """Searching: run a compiled query on the index and gather ranked hits with snippets.
 
 A query runs in four steps on each segment of the index (indexing.py, store.py):
-1. Whoosh's posting lists of the query strings' bigrams give the candidate reports (a set each).
-2. `find` on the memory-mapped folded block texts of each candidate report gives the blocks that
-   contain the strings; filters and NOT work on those block sets. This is the exact answer: the
-   bigrams only narrow down where to look.
+1. The candidate blocks: the AND of the bigram signature's slices for the query strings' bigrams
+   (a superset of the blocks that hold them), and exact bitmaps for section, region and year.
+2. `find` on the memory-mapped folded block texts checks each candidate; NOT and OR are decided
+   on those block lists. This is the exact answer: the signature only narrows where to look.
 3. Each matching block is scored with BM25F over the query's jieba words, counted in the block,
-   its heading and its report's title (weighted and length-normalised per field, saturated once).
+   its heading and its report's title (weighted and length-normalised per field, saturated once),
+   with report-level document frequencies from Whoosh's bigram postings.
 4. Only the blocks shown are read from the display data (compressed per report).
 """
 from __future__ import annotations
