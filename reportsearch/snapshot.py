@@ -136,22 +136,27 @@ class Segment:
             row[d["b0"]:d["b0"] + d["n"]] = b"\1" * d["n"]
         return int.from_bytes(store.pack_bits(row), "little")
 
-    def section_bits(self, mask: int) -> int:
-        """A bitmap of the blocks labelled with a section in mask (mask 0: with none of them)."""
-        key = ("section", mask)
+    def _cached(self, key, make: Callable[[], object]):
+        """A per-segment result kept for later queries (bounded: cleared past 256 entries)."""
         got = self._bits.get(key)
         if got is None:
+            if len(self._bits) > 256:
+                self._bits.clear()
+            got = self._bits[key] = make()
+        return got
+
+    def section_bits(self, mask: int) -> int:
+        """A bitmap of the blocks labelled with a section in mask (mask 0: with none of them)."""
+        def make() -> int:
             table = bytes((1 if (b & mask if mask else not b) else 0) for b in range(256))
             row = bytearray(self.data.masks.translate(table))
             row.extend(bytes(-len(row) % 8))
-            got = self._bits[key] = int.from_bytes(store.pack_bits(row), "little")
-        return got
+            return int.from_bytes(store.pack_bits(row), "little")
+        return self._cached(("section", mask), make)
 
-    def headings_with(self, words: list[bytes]) -> set[int] | None:
+    def headings_with(self, words: list[bytes]) -> set[int]:
         """The numbers of the segment's headings that contain any of the (folded, UTF-8) words."""
-        key = ("headings", tuple(words))
-        got = self._bits.get(key)
-        if got is None:
+        def make() -> set[int]:
             if self._heading_blob is None:
                 hs = self.data.headings
                 self._heading_blob = b"\n".join(hs)
@@ -164,18 +169,13 @@ class Segment:
                     h = bisect_right(hstarts, i) - 1
                     got.add(h)
                     i = blob.find(w, hstarts[h + 1])
-            self._bits[key] = got
-        return got
+            return got
+        return self._cached(("headings", tuple(words)), make)
 
     def doc_bits(self, key, keep: Callable[[dict], bool]) -> int:
         """A bitmap of the blocks of the reports whose metadata `keep` accepts (cached under key)."""
-        key = repr(key)
-        got = self._bits.get(key)
-        if got is None:
-            if len(self._bits) > 256:
-                self._bits.clear()
-            got = self._bits[key] = self._blocks_of([d for d in range(len(self.data.docs)) if keep(self.data.docs[d])])
-        return got
+        docs = self.data.docs
+        return self._cached(repr(key), lambda: self._blocks_of([d for d in range(len(docs)) if keep(docs[d])]))
 
     def postings(self, gram: str) -> frozenset:
         """The local numbers of the reports (live or not) whose text may have this bigram (its bucket)."""
