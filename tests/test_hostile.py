@@ -7,6 +7,7 @@ search engine's internals.
 from __future__ import annotations
 
 import csv
+import importlib
 import io
 import json
 import os
@@ -211,7 +212,7 @@ def test_item5_deep_nesting_is_the_same_query(ix, depth):
 
 
 def test_item7_unexpected_exception_is_one_line_exit_2(ix, monkeypatch):
-    search_module = sys.modules["reportsearch.search"]  # (reportsearch.search is also the function)
+    search_module = importlib.import_module("reportsearch.search")  # (reportsearch.search is also the function)
 
     def broken(*a, **k):
         raise RuntimeError("something no one foresaw")
@@ -490,7 +491,7 @@ def test_rough_edges_output_dash_is_stdout(ix, tmp_path, monkeypatch):
 
 
 def test_rough_edges_run_checks_the_output_extension_first(ix, tmp_path, monkeypatch):
-    qf_module = sys.modules["reportsearch.queryfile"]
+    qf_module = importlib.import_module("reportsearch.queryfile")  # loaded lazily: maybe not yet
     q = tmp_path / "q.toml"
     q.write_text('[[query]]\nname = "a"\nquery = "复议"\n', encoding="utf-8")
 
