@@ -19,7 +19,7 @@ from bisect import bisect_left
 from collections import Counter
 from dataclasses import dataclass, field
 from itertools import compress, repeat
-from operator import add, truediv
+from operator import add, mul, sub, truediv
 
 from .errors import BadArgument, ReportSearchError
 from .snapshot import default_index_dir, read_index
@@ -137,13 +137,13 @@ def _candidates(node, seg) -> int | None:
     return None  # Not: decided block by block
 
 
-def _set_bits(x: int, size: int) -> list[int]:
-    """The positions of the bits set in x (below size), ascending."""
+def _set_bits(x: int, seg) -> list[int]:
+    """The positions of the bits set in x (a bitmap of the segment's blocks), ascending."""
     if not x:
         return []
     bits = format(x, "b")[::-1]  # bits[i] is bit i
-    if x.bit_count() * 7 > size:  # dense: one C-level pass over every position (cheaper past ~1/7)
-        return list(compress(range(len(bits)), bits.encode("ascii").translate(_ZERO_ONE)))
+    if x.bit_count() * 7 > len(seg.data.masks):  # dense: one C-level pass over every position (cheaper past ~1/7)
+        return list(compress(seg.numbers(), bits.encode("ascii").translate(_ZERO_ONE)))
     out = []
     i = bits.find("1")
     while i != -1:
@@ -215,25 +215,82 @@ def _cost(node) -> int:
     return 2
 
 
+def _groups(data, blocks: list[int]) -> list[tuple[int, int, int]]:
+    """[(doc, first, end)]: each report's index range in the (ascending) list of blocks."""
+    doc_of, docs = data.doc_of, data.docs
+    groups = []
+    i, n = 0, len(blocks)
+    while i < n:
+        doc = doc_of[blocks[i]]
+        d = docs[doc]
+        j = bisect_left(blocks, d["b0"] + d["n"], i, n)
+        groups.append((doc, i, j))
+        i = j
+    return groups
+
+
+def _cands(plan, seg) -> list[int]:
+    """The segment's live candidate blocks for the plan, ascending (see _candidates)."""
+    cands = _candidates(plan, seg)
+    cands = seg.live_bits if cands is None else cands & seg.live_bits
+    return _set_bits(cands, seg)
+
+
 def _segment_matches(snap, plan):
     """(segment index, segment, matching blocks ascending, [(doc, first, end) index ranges of each
     report's blocks in that list]) per segment: the candidate blocks from the signature and the
     filters, each checked with `find`."""
     for si, seg in enumerate(snap.segments):
-        cands = _candidates(plan, seg)
-        cands = seg.live_bits if cands is None else cands & seg.live_bits
-        blocks = _filter(plan, seg, _set_bits(cands, len(seg.data.masks)))
-        doc_of, docs = seg.data.doc_of, seg.data.docs
-        groups = []
-        i, n = 0, len(blocks)
-        while i < n:
-            doc = doc_of[blocks[i]]
-            d = docs[doc]
-            j = bisect_left(blocks, d["b0"] + d["n"], i, n)
-            groups.append((doc, i, j))
-            i = j
+        blocks = _filter(plan, seg, _cands(plan, seg))
         if blocks:
-            yield si, seg, blocks, groups
+            yield si, seg, blocks, _groups(seg.data, blocks)
+
+
+def _conjunction(plan) -> list[str] | None:
+    """The strings a plan requires of every block when it requires nothing else but filters the
+    candidate bitmap decides exactly (a Has, or Ands of them and filters); None otherwise."""
+    if isinstance(plan, Has):
+        return list(plan.pieces)
+    if isinstance(plan, And):
+        out = []
+        for c in plan.children:
+            got = [] if _exact(c) else _conjunction(c)
+            if got is None:
+                return None
+            out.extend(got)
+        return out
+    return None
+
+
+def _segment_texts(snap, plan, words: list[bytes]):
+    """Like _segment_matches, with the matching blocks' texts and the counts of the query's words
+    found while checking: (si, seg, blocks, groups, texts, {word: its count per block}). In a plain
+    conjunction a piece that is also a ranking word is checked by counting it (a count above 0),
+    so a broad one-word query reads each candidate block once."""
+    pieces = _conjunction(plan)
+    if pieces is None:
+        for si, seg, blocks, groups in _segment_matches(snap, plan):
+            yield si, seg, blocks, groups, _texts(seg.data, blocks), {}
+        return
+    wanted = set(words)
+    pieces = sorted({p.encode("utf-8") for p in pieces}, key=len, reverse=True)  # longer: rarer
+    for si, seg in enumerate(snap.segments):
+        blocks = _cands(plan, seg)
+        texts = _texts(seg.data, blocks)
+        counts: dict[bytes, list[int]] = {}
+        for p in pieces:
+            if not blocks:
+                break
+            if p in wanted:
+                keep = list(map(bytes.count, texts, repeat(p)))
+                counts = {w: list(compress(c, keep)) for w, c in counts.items()}
+                counts[p] = list(compress(keep, keep))
+            else:
+                keep = list(map(bytes.__contains__, texts, repeat(p)))
+            blocks = list(compress(blocks, keep))
+            texts = list(compress(texts, keep))
+        if blocks:
+            yield si, seg, blocks, _groups(seg.data, blocks), texts, counts
 
 
 def _matches(snap, plan):
@@ -272,38 +329,48 @@ def _scored(snap, compiled):
     heads = [w for w, _ in words]
     k1, text_norm, base_norm = K1, B / snap.avg_text, 1 - B
     title_norm = FIELD_WEIGHT["title"] / (1 - B)
+    heading_weight = FIELD_WEIGHT["heading"]
     zeros = (0.0,) * len(words)
-    for si, seg, blocks, groups in _segment_matches(snap, compiled.plan):
-        if not words:
+    if not words:
+        for si, seg, blocks, groups in _segment_matches(snap, compiled.plan):
             yield si, seg, blocks, [0.0] * len(blocks), groups
-            continue
+        return
+    for si, seg, blocks, groups, texts, counts in _segment_texts(snap, compiled.plan, heads):
         data = seg.data
-        texts = _texts(data, blocks)
-        norms = [base_norm + text_norm * (len(t) - 1) for t in texts]  # each text ends in a newline
+        if len(blocks) * 8 > len(data.masks):  # many blocks: every block's norm, kept for later queries
+            norms = list(map(seg.norms(base_norm, text_norm).__getitem__, blocks))
+        else:  # base_norm + text_norm * (length without the newline)
+            norms = list(map(add, repeat(base_norm), map(mul, repeat(text_norm), map(sub, map(len, texts), repeat(1)))))
         titles = []  # per report with a word in its title: (first, end, each word's title term)
-        for doc, i, j in groups:
-            ft = data.docs[doc]["ft"].encode("utf-8")
-            if any(w in ft for w in heads):
+        in_title = seg.titles_with(heads)
+        for doc, i, j in groups if in_title else ():
+            if doc in in_title:
+                ft = data.docs[doc]["ft"].encode("utf-8")
                 tn = title_norm / (1 + B / (1 - B) * len(ft) / snap.avg_title)
                 titles.append((i, j, tuple(ft.count(w) * tn for w in heads)))
         hids = list(map(data.heading_of.__getitem__, blocks))
-        special = seg.headings_with(heads)
-        others = None  # per block, each word's heading + title term (None: no word in any)
-        if titles or not special.isdisjoint(hids):
-            known: dict[int, tuple] = {}
-            for h in set(hids) & special:
-                head = data.headings[h]
-                hn = FIELD_WEIGHT["heading"] / (1 - B + B * len(head) / snap.avg_heading)
-                known[h] = tuple(head.count(w) * hn for w in heads)
-            others = [known.get(h, zeros) for h in hids]
-            for i, j, title in titles:
-                others[i:j] = [tuple(map(add, o, title)) for o in others[i:j]]
+        hs = list(set(hids))  # the distinct headings of these blocks
+        heading_texts = list(map(data.headings.__getitem__, hs))
+        # per word, each block's heading + title term (None: the word is in none of them)
+        others: list[list[float] | None] = [None] * len(heads)
+        for k, w in enumerate(heads):
+            in_heads = list(map(bytes.count, heading_texts, repeat(w)))
+            if any(in_heads):
+                hns = [heading_weight / (1 - B + B * len(h) / snap.avg_heading) for h in compress(heading_texts, in_heads)]
+                terms = dict(zip(compress(hs, in_heads), map(mul, compress(in_heads, in_heads), hns)))
+                others[k] = list(map(terms.get, hids, repeat(0.0)))
+            if any(t[k] for _, _, t in titles):
+                other = others[k] = others[k] or [0.0] * len(blocks)
+                for i, j, title in titles:
+                    other[i:j] = map(add, other[i:j], repeat(title[k]))
         scores = None
         for k, (w, c) in enumerate(words):
-            tfs = map(truediv, map(bytes.count, texts, repeat(w)), norms)
-            if others is not None:
-                tfs = map(add, tfs, [o[k] for o in others])
-            got = [c * tf / (k1 + tf) for tf in tfs]
+            got = counts.get(w)
+            tfs = map(truediv, map(bytes.count, texts, repeat(w)) if got is None else got, norms)
+            if others[k] is not None:
+                tfs = map(add, tfs, others[k])
+            tfs = list(tfs)
+            got = list(map(truediv, map(mul, repeat(c), tfs), map(add, repeat(k1), tfs)))  # c * tf / (k1 + tf)
             scores = got if scores is None else list(map(add, scores, got))
         yield si, seg, blocks, scores, groups
 
@@ -361,27 +428,29 @@ def search(q: str, *, index_dir: str | None = None, sections: tuple[str, ...] | 
         # compiled here: a missing or foreign index is reported (by read_index) before a bad query
         compiled = compile_query(q, sections=sections, region=region, year=year, index_dir=index_dir)
         out = SearchResult(query=q, by=by, total=0)
-        tops = []  # by block: each segment's best blocks; by report: each report's best block
+        # by block: each segment's best blocks; by report: each report's best block. An entry starts
+        # (-score, segment index, block): unique, so the order never compares what follows
+        tops = []
         for si, seg, blocks, scores, groups in _scored(snap, compiled):
             out.total += len(blocks)
             if by == "block":
                 best = heapq.nlargest(limit, range(len(blocks)), key=scores.__getitem__)  # ties: first
-                tops.extend(((-scores[i], si, blocks[i]), seg, seg.data.doc_of[blocks[i]]) for i in best)
+                tops.extend((-scores[i], si, blocks[i], seg, seg.data.doc_of[blocks[i]]) for i in best)
             else:
                 for doc, i, j in groups:
-                    m = max(scores[i:j]) if j - i > 1 else scores[i]
-                    k = scores.index(m, i, j)  # the first block with the best score
-                    tops.append(((-m, si, blocks[k]), seg, doc, blocks[i:j], scores[i:j]))
+                    part = scores[i:j]
+                    m = max(part)  # the first block with the best score:
+                    tops.append((-m, si, blocks[i + part.index(m)], seg, doc, blocks, scores, i, j))
+        chosen = heapq.nsmallest(limit, tops)
 
-        def hit(item, seg, doc, rank):
-            return _hit(seg, doc, item[2], -item[0], rank, compiled.highlights, snippets)
-        chosen = heapq.nsmallest(limit, tops, key=lambda e: e[0])
+        def hit(neg_score, b, seg, doc, rank):
+            return _hit(seg, doc, b, -neg_score, rank, compiled.highlights, snippets)
         if by == "block":
-            out.blocks = [hit(item, seg, doc, i) for i, (item, seg, doc) in enumerate(chosen, 1)]
+            out.blocks = [hit(neg, b, seg, doc, r) for r, (neg, _, b, seg, doc) in enumerate(chosen, 1)]
             return out
-        for rank, (item, seg, doc, blocks, scores) in enumerate(chosen, 1):
-            top = heapq.nsmallest(per_report, zip([-x for x in scores], repeat(item[1]), blocks))
-            hits = [hit(it, seg, doc, i) for i, it in enumerate(top, 1)]
+        for rank, (_, si, _, seg, doc, blocks, scores, i, j) in enumerate(chosen, 1):
+            top = heapq.nsmallest(per_report, zip([-x for x in scores[i:j]], blocks[i:j]))
+            hits = [hit(neg, b, seg, doc, r) for r, (neg, b) in enumerate(top, 1)]
             out.reports.append(ReportHit(rank=rank, score=hits[0].score, hits=hits))
         return out
     return read_index(index_dir, run)

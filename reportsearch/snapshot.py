@@ -11,7 +11,8 @@ import json
 import os
 import zlib
 from bisect import bisect_right
-from itertools import accumulate
+from itertools import accumulate, repeat
+from operator import add, mul, sub
 from typing import Callable
 
 from . import store
@@ -109,6 +110,26 @@ def open_index(index_dir: str | None = None):
         raise damaged(index_dir, e)
 
 
+class _Blob:
+    """Short texts (titles) joined by newlines, to find which of them hold a word."""
+
+    def __init__(self, items: list[bytes]) -> None:
+        self.blob = b"\n".join(items)
+        self.starts = list(accumulate((len(x) + 1 for x in items), initial=0))
+
+    def holding(self, words: list[bytes]) -> set[int]:
+        """The numbers of the texts that contain any of the words."""
+        blob, starts = self.blob, self.starts
+        got = set()
+        for w in words:
+            i = blob.find(w)
+            while i != -1:
+                k = bisect_right(starts, i) - 1
+                got.add(k)
+                i = blob.find(w, starts[k + 1])
+        return got
+
+
 class Segment:
     """One committed segment: Whoosh's reader (posting lists) and the side files (store.SegmentData)."""
 
@@ -121,8 +142,9 @@ class Segment:
             raise ValueError(f"segment {reader.segment().segment_id()} lists {len(self.data.docs)} of {n} reports")
         self.live = [d for d in range(n) if not reader.is_deleted(d)] if reader.has_deletions() else list(range(n))
         self._postings: dict[str, frozenset] = {}
-        self._bits: dict = {}  # filter → bitmap of its blocks; words → the headings holding them
-        self._heading_blob: bytes | None = None
+        self._bits: dict = {}  # filter → bitmap of its blocks; BM25 parameters → every block's norm
+        self._numbers: list[int] | None = None
+        self._titles: _Blob | None = None  # the reports' folded titles, for finding words in them
         self.live_bits = self._blocks_of(self.live)
 
     def _blocks_of(self, docs) -> int:
@@ -154,23 +176,25 @@ class Segment:
             return int.from_bytes(store.pack_bits(row), "little")
         return self._cached(("section", mask), make)
 
-    def headings_with(self, words: list[bytes]) -> set[int]:
-        """The numbers of the segment's headings that contain any of the (folded, UTF-8) words."""
-        def make() -> set[int]:
-            if self._heading_blob is None:
-                hs = self.data.headings
-                self._heading_blob = b"\n".join(hs)
-                self._heading_starts = list(accumulate((len(h) + 1 for h in hs), initial=0))
-            blob, hstarts = self._heading_blob, self._heading_starts
-            got = set()
-            for w in words:
-                i = blob.find(w)
-                while i != -1:
-                    h = bisect_right(hstarts, i) - 1
-                    got.add(h)
-                    i = blob.find(w, hstarts[h + 1])
-            return got
-        return self._cached(("headings", tuple(words)), make)
+    def titles_with(self, words: list[bytes]) -> set[int]:
+        """The local numbers of the reports whose folded title contains any of the (UTF-8) words."""
+        if self._titles is None:
+            self._titles = _Blob([d["ft"].encode("utf-8") for d in self.data.docs])
+        return self._titles.holding(words)
+
+    def numbers(self) -> list[int]:
+        """0, 1, … up to the number of blocks, as a list (kept: picking from it makes no new ints)."""
+        if self._numbers is None:
+            self._numbers = list(range(len(self.data.masks)))
+        return self._numbers
+
+    def norms(self, base: float, per_byte: float) -> list[float]:
+        """Every block's BM25 length norm, base + per_byte × its text's length (without the newline)."""
+        def make() -> list[float]:
+            starts = self.data.starts
+            lengths = map(sub, map(sub, starts[1:], starts[:-1]), repeat(1))
+            return list(map(add, repeat(base), map(mul, repeat(per_byte), lengths)))
+        return self._cached(("norms", base, per_byte), make)
 
     def doc_bits(self, key, keep: Callable[[dict], bool]) -> int:
         """A bitmap of the blocks of the reports whose metadata `keep` accepts (cached under key)."""
