@@ -18,8 +18,8 @@ from typing import Callable
 from . import store
 from .errors import IndexDamaged, IndexIncompatible, IndexMissing
 
-SCHEMA_VERSION = 4  # 3: one document per report, bigram sets; block texts and display data in side files;
-                    # 4: a bit-sliced signature of the blocks' bigrams
+SCHEMA_VERSION = 5  # 3: one document per report, bigram sets; block texts and display data in side files;
+                    # 4: a bit-sliced signature of the blocks' bigrams; 5: headings apart from the JSON
 META_FILE = "reportsearch.json"
 INDEX_NAME = "reportsearch"
 DEFAULT_INDEX = "index"
@@ -226,6 +226,13 @@ class Segment:
         """The blocks that may contain piece (a bitmap), from the signature (store.SegmentData)."""
         try:
             return self.data.candidates(piece)
+        except _damage_errors() as e:
+            raise damaged(self.index_dir, e)
+
+    def headings(self) -> list[bytes]:
+        """The segment's distinct folded headings (store.SegmentData.headings), read on first use."""
+        try:
+            return self.data.headings
         except _damage_errors() as e:
             raise damaged(self.index_dir, e)
 

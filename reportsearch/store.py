@@ -7,7 +7,8 @@ keeps them with the segment's table-of-contents entry and deletes them with it, 
 - ``.rtx``: every block's folded text with white space removed, UTF-8, each block followed by
   a newline (folded text has none). Matching is `bytes.find` on a memory map of it.
 - ``.rmt``: per report (in Whoosh's document order) its metadata and block range; per block its
-  start in ``.rtx``, its section bits and its heading.
+  start in ``.rtx``, its section bits and its heading (the folded headings, UTF-8, one per line,
+  compressed apart from the JSON: a query reads them in two C-level calls).
 - ``.rdp``: per report its display data (block texts, headings, labels, sentence ends), compressed,
   read only for the blocks a search shows.
 - ``.rsg``: a bit-sliced signature of the blocks' bigrams: each bigram is hashed to one of
@@ -31,7 +32,7 @@ from .model import Section
 
 TEXT_EXT, META_EXT, DISPLAY_EXT, SIG_EXT = ".rtx", ".rmt", ".rdp", ".rsg"
 SIDE_EXTS = (TEXT_EXT, META_EXT, DISPLAY_EXT, SIG_EXT)
-MAGIC = b"RSMETA1\n"
+MAGIC = b"RSMETA2\n"
 SIG_MAGIC = b"RSSIG1\n\0"
 SIG_SLICES = 2048  # ~7% of a block's slices are set: one bigram narrows a segment's blocks to ~1/14
 SECTION_BITS = {s.value: 1 << i for i, s in enumerate(Section)}
@@ -170,10 +171,11 @@ class SegmentStoreWriter:
         prefix = self._segment.segment_id()
         sizes = {name[len(prefix):]: self._storage.file_length(name) for name in self._storage.list()
                  if name.startswith(prefix + ".") and not name.endswith(META_EXT)}
-        head = zlib.compress(json.dumps({"docs": self.docs, "headings": self.headings, "hb": self._heading_bytes,
-                                         "sizes": sizes}, ensure_ascii=False).encode("utf-8"), 1)
-        parts = [head, self.starts.tobytes(), bytes(self.masks), self.heading_of.tobytes()]
-        self._meta.write(MAGIC + struct.pack("<4Q", *map(len, parts)) + b"".join(parts))
+        head = zlib.compress(json.dumps({"docs": self.docs, "hb": self._heading_bytes, "sizes": sizes},
+                                        ensure_ascii=False).encode("utf-8"), 1)
+        headings = zlib.compress("\n".join(self.headings).encode("utf-8"), 1)  # folded: no newline in one
+        parts = [head, self.starts.tobytes(), bytes(self.masks), self.heading_of.tobytes(), headings]
+        self._meta.write(MAGIC + struct.pack(f"<{len(parts)}Q", *map(len, parts)) + b"".join(parts))
         self._meta.close()
 
     def cancel(self) -> None:
@@ -194,8 +196,8 @@ class SegmentData:
             raw = f.read()
         if raw[:len(MAGIC)] != MAGIC:
             raise ValueError(f"{segid}{META_EXT} is not a segment metadata file")
-        lengths = struct.unpack_from("<4Q", raw, len(MAGIC))
-        pos = len(MAGIC) + 32
+        lengths = struct.unpack_from("<5Q", raw, len(MAGIC))
+        pos = len(MAGIC) + 40
         parts = []
         for n in lengths:
             parts.append(raw[pos:pos + n])
@@ -209,7 +211,7 @@ class SegmentData:
                 raise ValueError(f"{segid}{ext} has {have} bytes, expected {size}")
         self.docs: list[dict] = head["docs"]
         self.heading_bytes: int = head["hb"]
-        self.headings: list[bytes] = [h.encode("utf-8") for h in head["headings"]]
+        self._headings: list[bytes] | bytes = parts[4]  # compressed until a query needs them
         self.starts = array("Q")
         self.starts.frombytes(parts[1])
         self.masks = parts[2]
@@ -240,6 +242,13 @@ class SegmentData:
             self.doc_of.extend(repeat(doc, d["n"]))
         if len(self.doc_of) != len(self.masks):
             raise ValueError(f"{segid}{META_EXT} does not describe its blocks")
+
+    @property
+    def headings(self) -> list[bytes]:
+        """The segment's distinct folded headings (UTF-8), numbered as in heading_of."""
+        if isinstance(self._headings, bytes):
+            self._headings = zlib.decompress(self._headings).split(b"\n")
+        return self._headings
 
     def slice_row(self, j: int) -> int:
         """Signature slice j as an integer: bit b set if block b may hold a bigram of the slice."""

@@ -412,10 +412,14 @@ def _damage(ix, how: str) -> None:
         data = sig.read_bytes()
         head = len(store.SIG_MAGIC) + 16 + 8 * (store.SIG_SLICES + 1)  # magic, counts, offsets
         sig.write_bytes(data[:head] + bytes(b ^ 0x5A for b in data[head:]))
+    elif how == "garbled headings":  # the last part of the metadata file, read when a query scores
+        for name in (p for p in os.listdir(ix) if p.endswith(store.META_EXT)):
+            meta = (ix / name).read_bytes()
+            (ix / name).write_bytes(meta[:-40] + bytes(b ^ 0x5A for b in meta[-40:]))
 
 
 @pytest.mark.parametrize("how", ["truncated segment file", "garbage dictionary", "deleted postings file",
-                                 "garbled signature file"])
+                                 "garbled signature file", "garbled headings"])
 def test_a_damaged_index_says_so_in_one_line_and_rebuild_repairs_it(tmp_path, how):
     ix = tmp_path / "ix"
     build([str(CORPUS)], str(ix), jobs=1)
@@ -429,7 +433,7 @@ def test_a_damaged_index_says_so_in_one_line_and_rebuild_repairs_it(tmp_path, ho
     # stops them all; a damaged dictionary copy is rewritten by any index run.
     for args in (["stats"], ["show", "linfen"], ["index", str(CORPUS)]):
         res = _cli(*args, "--index", str(ix))
-        may_answer = how in ("garbage dictionary", "garbled signature file")  # not read by these commands
+        may_answer = how in ("garbage dictionary", "garbled signature file", "garbled headings")  # not read by these
         assert res.returncode in ((0, 2) if may_answer else (2,)), (args, res.stderr)
         assert "Traceback" not in res.stderr, (args, res.stderr)
         if res.returncode == 2:
