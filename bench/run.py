@@ -268,7 +268,11 @@ def main() -> None:
         for f in files:
             with open(f, encoding="utf-8", errors="replace") as fh:
                 texts.append(fh.read())
-        env = dict(os.environ, NO_COLOR="1")
+        # As a user runs it: Python keeps each module's compiled bytecode after the first run, so the
+        # untimed first cold run writes it (a shell that sets PYTHONDONTWRITEBYTECODE would otherwise
+        # time compiling reportsearch's sources on every run).
+        env = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
+        env["NO_COLOR"] = "1"
         rs = reportsearch_cmd()
         rg = shutil.which("rg")
         ctx = multiprocessing.get_context("fork")
