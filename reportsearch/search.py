@@ -4,7 +4,9 @@ A query runs in four steps on each segment of the index (indexing.py, store.py):
 1. The candidate blocks: the AND of the bigram signature's slices for the query strings' bigrams
    (a superset of the blocks that hold them), and exact bitmaps for section, region and year.
 2. `find` on the memory-mapped folded block texts checks each candidate; NOT and OR are decided
-   on those block lists. This is the exact answer: the signature only narrows where to look.
+   on those block lists. This is the exact answer: the signature only narrows where to look. In a
+   plain AND of strings, a string that is also a ranking word is checked by counting it instead
+   (the count is kept for step 3).
 3. Each matching block is scored with BM25F over the query's jieba words, counted in the block,
    its heading and its report's title (weighted and length-normalised per field, saturated once),
    with report-level document frequencies from Whoosh's bigram postings.
@@ -330,7 +332,6 @@ def _scored(snap, compiled):
     k1, text_norm, base_norm = K1, B / snap.avg_text, 1 - B
     title_norm = FIELD_WEIGHT["title"] / (1 - B)
     heading_weight = FIELD_WEIGHT["heading"]
-    zeros = (0.0,) * len(words)
     if not words:
         for si, seg, blocks, groups in _segment_matches(snap, compiled.plan):
             yield si, seg, blocks, [0.0] * len(blocks), groups
