@@ -420,6 +420,12 @@ def _damage(ix, how: str) -> None:
             (ix / name).write_bytes(meta[:-40] + bytes(b ^ 0x5A for b in meta[-40:]))
     elif how == "headings out of step":  # a valid stream, one heading short of the blocks' numbers
         _rewrite_headings(ix, lambda lines: lines[:-1])
+    elif how == "a flipped bit in the block table":  # the uncompressed heading numbers: no zlib check
+        for name in (p for p in os.listdir(ix) if p.endswith(store.META_EXT)):
+            meta = bytearray((ix / name).read_bytes())
+            lengths = struct.unpack_from("<5Q", meta, len(store.MAGIC))
+            meta[len(store.MAGIC) + 40 + sum(lengths[:3]) + 3] ^= 0x01  # block 0's heading number
+            (ix / name).write_bytes(bytes(meta))
     elif how == "headings that unpack too large":  # a valid stream of megabytes of empty headings
         _rewrite_headings(ix, lambda lines: lines + [b""] * 5_000_000)
 
@@ -439,7 +445,7 @@ def _rewrite_headings(ix, change) -> None:
 
 @pytest.mark.parametrize("how", ["truncated segment file", "garbage dictionary", "deleted postings file",
                                  "garbled signature file", "garbled headings", "headings out of step",
-                                 "headings that unpack too large"])
+                                 "headings that unpack too large", "a flipped bit in the block table"])
 def test_a_damaged_index_says_so_in_one_line_and_rebuild_repairs_it(tmp_path, how):
     ix = tmp_path / "ix"
     build([str(CORPUS)], str(ix), jobs=1)
