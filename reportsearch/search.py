@@ -351,7 +351,7 @@ def _scored(snap, compiled):
                 titles.append((i, j, tuple(ft.count(w) * tn for w in heads)))
         hids = list(map(data.heading_of.__getitem__, blocks))
         hs = list(set(hids))  # the distinct headings of these blocks
-        heading_texts = list(map(seg.headings().__getitem__, hs))
+        heading_texts = seg.headings(hs)
         # per word, each block's heading + title term (None: the word is in none of them)
         others: list[list[float] | None] = [None] * len(heads)
         for k, w in enumerate(heads):

@@ -229,11 +229,11 @@ class Segment:
         except _damage_errors() as e:
             raise damaged(self.index_dir, e)
 
-    def headings(self) -> list[bytes]:
-        """The segment's distinct folded headings (store.SegmentData.headings), read on first use."""
+    def headings(self, ids) -> list[bytes]:
+        """The folded headings (UTF-8) numbered ids in the segment (store.SegmentData.headings)."""
         try:
-            return self.data.headings
-        except _damage_errors() as e:
+            return list(map(self.data.headings.__getitem__, ids))
+        except _damage_errors() as e:  # IndexError among them: heading numbers past the headings
             raise damaged(self.index_dir, e)
 
     def display(self, doc: int, i: int | None = None):
