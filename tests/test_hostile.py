@@ -538,3 +538,24 @@ def test_api_functions_are_not_shadowed_by_their_modules():
     res = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
     assert res.returncode == 0, res.stderr
     assert res.stdout.split() == ["True", "True", "True"]
+
+
+def test_item14_a_closed_pipe_is_a_quiet_exit_0_in_every_format(ix, tmp_path):
+    """`reportsearch … | head` where head has already gone: rich's console ended the run with
+    exit 1 ("no hits") on its own, which a script reads as an empty answer."""
+    q = tmp_path / "q.toml"
+    q.write_text('[[query]]\nname = "a"\nquery = "改革"\n[[query]]\nname = "b"\nquery = "执法 人员"\n',
+                 encoding="utf-8")
+    sample = str(CORPUS / "linfen-2021.txt")
+    got = {}
+    for args in (["search", "改革", "-n", "50"], ["search", "改革", "--format", "jsonl"], ["stats"],
+                 ["show", "linfen"], ["run", str(q)], ["outline", sample]):
+        if args[0] != "outline":
+            args = [*args, "--index", ix]
+        r, w = os.pipe()
+        os.close(r)  # the reader is gone before the first line is written
+        proc = subprocess.run([sys.executable, "-m", "reportsearch", *args], stdout=w, stderr=subprocess.PIPE,
+                              text=True, timeout=120, env=dict(os.environ, NO_COLOR="1"))
+        os.close(w)
+        got[" ".join(args[:3])] = (proc.returncode, proc.stderr)
+    assert got == {k: (0, "") for k in got}
