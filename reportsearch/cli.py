@@ -31,6 +31,15 @@ _color = "auto"  # --color, wherever it was given
 PIPE_WIDTH = 100_000  # wider than any line of a report
 
 
+class _Console(Console):
+    """rich's console, except that a closed pipe is left to main (exit 0, the reader has all it
+    wanted): rich's own handling ends the process with exit 1, which means no hits."""
+
+    def on_broken_pipe(self) -> None:
+        self.quiet = True
+        raise BrokenPipeError
+
+
 def _console(stderr: bool = False) -> Console:
     """A console for results (stdout) or messages (stderr). Styles only on a terminal, or with
     --color always; none at all (not even bold) with --color never or NO_COLOR. Lines wrap only on a
@@ -40,9 +49,9 @@ def _console(stderr: bool = False) -> Console:
     # Piped results are never cut to a terminal's width either (an outline tree's lines were cropped).
     width = PIPE_WIDTH if not (tty or stderr) else None
     if _color == "always":
-        return Console(stderr=stderr, force_terminal=True, highlight=False, soft_wrap=stderr or not tty, width=width)
+        return _Console(stderr=stderr, force_terminal=True, highlight=False, soft_wrap=stderr or not tty, width=width)
     plain = _color == "never" or bool(os.environ.get("NO_COLOR"))
-    return Console(stderr=stderr, highlight=False, soft_wrap=stderr or not tty, width=width,
+    return _Console(stderr=stderr, highlight=False, soft_wrap=stderr or not tty, width=width,
                    color_system=None if plain else "auto", force_terminal=False if plain else None)
 
 
@@ -74,8 +83,18 @@ def _global_options(args: list[str]) -> tuple[list[str], bool, str]:
     return out, debug, color
 
 
+class _ReaderGone(Exception):
+    """stdout's reader has gone (a closed pipe). Not an OSError: click's main would exit 1 on it."""
+
+
 class _Group(click.Group):
     """Turns errors into one line and a stable exit code; --debug shows tracebacks."""
+
+    def invoke(self, ctx):
+        try:
+            return super().invoke(ctx)
+        except BrokenPipeError as e:
+            raise _ReaderGone() from e
 
     def main(self, args=None, prog_name=None, **kwargs):
         global _color
@@ -96,7 +115,7 @@ class _Group(click.Group):
             sys.exit(Exit.INTERRUPTED)
         except click.exceptions.Exit as e:
             sys.exit(e.exit_code)
-        except BrokenPipeError:  # `reportsearch … | head`: the reader has all it wanted
+        except (BrokenPipeError, _ReaderGone):  # `reportsearch … | head`: the reader has all it wanted
             _quiet_stdout()
             sys.exit(Exit.OK)
         except ReportSearchError as e:
