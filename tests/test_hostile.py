@@ -559,3 +559,23 @@ def test_item14_a_closed_pipe_is_a_quiet_exit_0_in_every_format(ix, tmp_path):
         os.close(w)
         got[" ".join(args[:3])] = (proc.returncode, proc.stderr)
     assert got == {k: (0, "") for k in got}
+
+
+@pytest.mark.parametrize("how", ["python -m reportsearch", "the reportsearch command"])
+def test_item7_ctrl_c_while_the_cli_imports_is_one_line_exit_130(how):
+    """Ctrl-C in the first fifth of a second, while click, rich and Whoosh import, printed a
+    traceback: the imports ran before main's handler. A hook stands in for the keypress: the
+    import of click raises KeyboardInterrupt, as the signal would."""
+    start = ("runpy.run_module('reportsearch', run_name='__main__', alter_sys=True)" if how.startswith("python")
+             else "from importlib.metadata import entry_points\n"
+                  "entry_points(group='console_scripts', name='reportsearch')['reportsearch'].load()()")
+    code = ("import builtins, runpy, sys\n"
+            "real = builtins.__import__\n"
+            "def interrupted(name, *a, **k):\n"
+            "    if name == 'click':\n"
+            "        raise KeyboardInterrupt\n"
+            "    return real(name, *a, **k)\n"
+            "builtins.__import__ = interrupted\n"
+            "sys.argv = ['reportsearch', 'stats']\n" + start + "\n")
+    res = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
+    assert (res.returncode, res.stderr) == (130, "interrupted\n")
