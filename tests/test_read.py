@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import codecs
+import re
 import os
 import shutil
 
@@ -237,3 +238,23 @@ def test_unreadable_top_level_directory_is_a_warning_and_keeps_its_reports(tmp_p
     res = runner.invoke(main, ["outline", str(good), str(locked), "--json"])
     assert res.exit_code == 0 and len(res.stdout.strip().splitlines()) == 2
     assert f"warning: {locked}: cannot list directory (permission denied)" in res.stderr
+
+
+def test_markdown_headings_keep_characters_that_only_python_calls_line_breaks(tmp_path):
+    """Markdown ends lines at \\n and \\r only. The reader split at every character that
+    str.splitlines does (U+2028, U+0085, form feed, …), so a heading or paragraph holding one
+    became two blocks, and the blocks after it moved."""
+    lines = (CORPUS / "linfen-2021.txt").read_text(encoding="utf-8").split("\n")
+    heading = re.compile(r"^(?:[一二三四五六七八九十]+、|（[一二三四五六七八九十]+）)")
+    md = ["## " + ln if heading.match(ln.strip()) else ln for ln in lines]
+    odd = "\u2028\u2029\x85\x0c\x0b\x1c\x1d\x1e"
+    mixed = [ln[:5] + odd[i % len(odd)] + ln[5:] if len(ln.strip()) > 6 else ln for i, ln in enumerate(md)]
+    assert sum(a != b and a.startswith("## ") for a, b in zip(md, mixed)) >= 5
+    (tmp_path / "plain.md").write_text("\n".join(md), encoding="utf-8")
+    (tmp_path / "odd.md").write_text("\n".join(mixed), encoding="utf-8")
+    plain, odd_report = outline(str(tmp_path / "plain.md")), outline(str(tmp_path / "odd.md"))
+
+    def shape(report):
+        return [("".join(b.text.split()), ["".join(h.split()) for h in b.heading], b.kind) for b in report.blocks]
+
+    assert shape(odd_report) == shape(plain)
