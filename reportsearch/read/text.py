@@ -133,7 +133,7 @@ def parse_front_matter(text: str) -> tuple[dict[str, str], str]:
     if not m:
         return {}, text
     meta: dict[str, str] = {}
-    for line in m.group(1).splitlines():
+    for line in m.group(1).split("\n"):
         km = re.match(r"^([A-Za-z_][\w-]*)\s*:\s*(.*)$", line.strip())
         if km:
             value = km.group(2).strip()
@@ -148,7 +148,7 @@ def markdown_lines(text: str) -> list[str]:
     text = _COMMENT.sub("", text)
     text = _MD_LINK.sub(r"\1", text)
     out = []
-    for line in text.splitlines():
+    for line in text.split("\n"):  # decode_lines made every line end \n (not str.splitlines: U+2028 …)
         s = line.strip()
         if re.fullmatch(r"[-*_=]{3,}|\|?[-:| ]+\|?", s) and s:
             continue  # rules and table separators
