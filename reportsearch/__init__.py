@@ -19,12 +19,12 @@ from .errors import (BadArgument, BadQuery, BadQueryFile, ExportError, IndexDama
                      IndexMissing, IndexWriteFailed, PathMissing, ReportSearchError, UnreadableReport)
 
 # Loaded on first use, so that `reportsearch search` does not import the parsing and indexing stages.
-_LAZY = {"index": ("indexing", "build"), "Block": ("model", "Block"), "Metadata": ("model", "Metadata"),
-         "Report": ("model", "Report"), "Section": ("model", "Section"), "outline": ("outline", "outline"),
+_LAZY = {"index": ("indexer.build", "build"), "Block": ("model", "Block"), "Metadata": ("model", "Metadata"),
+         "Report": ("model", "Report"), "Section": ("model", "Section"), "outline": ("report.outline", "outline"),
          "QueryFile": ("queryfile", "QueryFile"), "SavedQuery": ("queryfile", "SavedQuery"),
-         "load_queries": ("queryfile", "load"), "Hit": ("search", "Hit"), "ReportHit": ("search", "ReportHit"),
-         "SearchResult": ("search", "SearchResult"), "Tally": ("search", "Tally"), "search": ("search", "search"),
-         "tally": ("search", "tally")}
+         "load_queries": ("queryfile", "load"), "Hit": ("searcher.search", "Hit"), "ReportHit": ("searcher.search", "ReportHit"),
+         "SearchResult": ("searcher.search", "SearchResult"), "Tally": ("searcher.search", "Tally"), "search": ("searcher.search", "search"),
+         "tally": ("searcher.search", "tally")}
 
 
 def __getattr__(name: str):

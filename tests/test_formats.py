@@ -17,7 +17,7 @@ from conftest import CORPUS, SAMPLES, shared_or_skip
 
 from reportsearch import outline
 from reportsearch.cli import main
-from reportsearch.variants import is_traditional, simplify
+from reportsearch.report.variants import is_traditional, simplify
 
 
 # ------------------------------------------------------------------ scoring against the labels

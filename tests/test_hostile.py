@@ -24,11 +24,11 @@ from conftest import CORPUS, ROOT, SAMPLES
 
 import reportsearch
 from reportsearch.cli import main
-from reportsearch.export import Format, export, to_text
-from reportsearch.indexing import build, reports
-from reportsearch.render import search_results
-from reportsearch.search import Hit, ReportHit, SearchResult, search, tally
-from reportsearch.snippets import Snippet
+from reportsearch.output.export import Format, export, to_text
+from reportsearch.indexer.build import build, reports
+from reportsearch.output.render import search_results
+from reportsearch.searcher.search import Hit, ReportHit, SearchResult, search, tally
+from reportsearch.searcher.snippets import Snippet
 
 # C0 and C1 control characters, DEL; tab and newline are allowed in text output
 UNSAFE = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
@@ -142,7 +142,8 @@ def test_item1_control_characters_in_file_names_are_shown_escaped(tmp_path):
 
 def test_item1_control_characters_in_an_index_never_reach_the_terminal(tmp_path, monkeypatch):
     """An index built before the reader stripped control characters: output is safe on its own."""
-    from reportsearch import clean, read
+    from reportsearch import read
+    from reportsearch.report import clean
     text = (CORPUS / "linfen-2021.txt").read_text(encoding="utf-8")
     text = text.replace("行政复议", f"行政复议{HOSTILE}", 3).replace("临汾市人民政府关于", f"临汾市{HOSTILE}人民政府关于", 1)
     src = tmp_path / "src"
@@ -212,7 +213,7 @@ def test_item5_deep_nesting_is_the_same_query(ix, depth):
 
 
 def test_item7_unexpected_exception_is_one_line_exit_2(ix, monkeypatch):
-    search_module = importlib.import_module("reportsearch.search")  # (reportsearch.search is also the function)
+    search_module = importlib.import_module("reportsearch.searcher.search")
 
     def broken(*a, **k):
         raise RuntimeError("something no one foresaw")
@@ -333,7 +334,7 @@ def test_item11_every_summary_table_adds_up_to_its_block_total(ix, q, tmp_path):
     assert sum(r[2] for r in rows[region_start + 1:]) == rows[1][2] == t.blocks
     assert dict(t.region_blocks) == per_region and sum(t.region_blocks.values()) == t.blocks
     from rich.console import Console
-    from reportsearch.render import summary_tables
+    from reportsearch.output.render import summary_tables
     buf = io.StringIO()
     Console(file=buf, width=200).print(summary_tables(tallies))
     lines = buf.getvalue().split("matching blocks by region")[1].splitlines()
@@ -532,8 +533,8 @@ def test_rough_edges_readme_search_examples_find_something(ix, tmp_path):
 def test_api_functions_are_not_shadowed_by_their_modules():
     """`reportsearch.search` and `reportsearch.outline` are the documented functions, also after
     something imported the submodules of the same name (the package loads them lazily)."""
-    code = ("import reportsearch.search, reportsearch.outline, reportsearch\n"
-            "from reportsearch.search import tally\n"
+    code = ("import reportsearch.searcher.search, reportsearch.report.outline, reportsearch\n"
+            "from reportsearch.searcher.search import tally\n"
             "print(callable(reportsearch.search), callable(reportsearch.outline), callable(reportsearch.tally))\n")
     res = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
     assert res.returncode == 0, res.stderr

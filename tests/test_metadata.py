@@ -11,10 +11,10 @@ import pytest
 from conftest import ROOT, SAMPLES, shared_or_skip
 
 from reportsearch import outline
-from reportsearch.clean import clean, is_furniture, template_fields
-from reportsearch.metadata import extract, find_date
+from reportsearch.report.clean import clean, is_furniture, template_fields
+from reportsearch.report.metadata import extract, find_date
 from reportsearch.model import RawDocument
-from reportsearch.regions import chain_at, normalise
+from reportsearch.report.regions import chain_at, normalise
 
 BODY = [
     "2023年，我们坚持以习近平法治思想为指导，扎实推进法治政府建设。现将有关情况报告如下：",

@@ -171,7 +171,7 @@ def test_work_report_problems_and_plans(tmp_path):
 
 
 def test_circled_number_markers_are_numbered():
-    from reportsearch.blocks import marker
+    from reportsearch.report.blocks import marker
     # ① is a Unicode digit that int() refuses; six bulk reports crashed on it once
     assert marker("①加强执法队伍建设") == (5.0, 1)
     assert marker("⑳推进依法行政") == (5.0, 20)

@@ -170,7 +170,7 @@ def _num_pr(paragraph) -> tuple[str, int] | None:
 
 
 def _paragraph_line(paragraph, numbering: _Numbering) -> str:
-    from ..blocks import marker
+    from ..report.blocks import marker
 
     text = paragraph.text.replace("\n", " ").strip()
     np = _num_pr(paragraph)

@@ -16,7 +16,7 @@ import statistics
 from collections import Counter
 from dataclasses import dataclass
 
-from ..blocks import marker
+from ..report.blocks import marker
 
 
 @dataclass

@@ -20,12 +20,12 @@ from dataclasses import dataclass, field
 from typing import Callable, Iterable
 
 from . import store
-from .errors import IndexIncompatible, IndexLocked, IndexWriteFailed, PathMissing, ReportSearchError, UnreadableReport
+from ..errors import IndexIncompatible, IndexLocked, IndexWriteFailed, PathMissing, ReportSearchError, UnreadableReport
 from .snapshot import (INDEX_NAME, META_FILE, SCHEMA_VERSION, Snapshot, _damage_errors, _open_snapshot, bucket,
                        open_index, read_index)
 from .snapshot import _snapshots, damaged, default_index_dir, index_command, reports  # noqa: F401 (the index's API, here too)
 
-DICT_FILE = "jieba-dict.sqlite"  # segment.DICT_FILE (not imported: segment is only needed when writing)
+DICT_FILE = "jieba-dict.sqlite"  # tokens.DICT_FILE (not imported: tokens is only needed when writing)
 BLOCK_LIMIT = 1024  # postings per Whoosh block: fewer, larger pickles to write and read
 
 
@@ -151,18 +151,18 @@ def _open_for_writing(index_dir: str, rebuild: bool) -> tuple[object, bool]:
 
 
 def display_path(path: str) -> str:
-    from .read import display_path as shown
+    from ..read import display_path as shown
     return shown(path)
 
 
 def expand_paths(paths: list[str]):
     """read.expand_paths (imported when indexing: searches need none of read.py)."""
-    from .read import expand_paths as expand
+    from ..read import expand_paths as expand
     return expand(paths)
 
 
 def _sentence_ends(text: str) -> list[int]:
-    from .blocks import sentences
+    from ..report.blocks import sentences
 
     ends, pos = [], 0
     for s in sentences(text):
@@ -173,7 +173,7 @@ def _sentence_ends(text: str) -> list[int]:
 
 def prepare(path: str, digest: str) -> tuple[store.ReportRecord | None, str | None]:
     """Read and parse one report and fold its blocks for the index (runs in a worker): (record, error)."""
-    from .outline import outline
+    from ..report.outline import outline
 
     try:
         report = outline(path)
@@ -401,7 +401,7 @@ def build(paths: Iterable[str], index_dir: str | None = None, *, rebuild: bool =
     version is deleted and its new one added in the same commit, so each report is wholly old or
     wholly new whatever happens. The write lock is held for the whole run. A failed write (a full
     disk) leaves the last commit as it was, deletes the run's files and raises IndexWriteFailed."""
-    from .read import read_bytes
+    from ..read import read_bytes
 
     index_dir = index_dir or default_index_dir()
     paths = list(paths)
@@ -518,13 +518,13 @@ def _fail_cleanly(index_dir: str, ix, lock) -> None:
 
 def _ensure_dictionary(index_dir: str, rebuild: bool) -> None:
     """The copy of jieba's dictionary that queries read: written when missing, unreadable or rebuilding."""
-    from . import segment
+    from . import tokens
 
     path = os.path.join(index_dir, DICT_FILE)
-    if rebuild or not segment.dictionary_ok(path):
+    if rebuild or not tokens.dictionary_ok(path):
         if os.path.exists(path):
             os.unlink(path)
-        segment.write_dictionary(index_dir)
+        tokens.write_dictionary(index_dir)
 
 
 def _start_pool(jobs: int):

@@ -8,8 +8,8 @@ from rich.console import Group
 from rich.text import Text
 
 from . import safe
-from .model import Report, Section
-from .query import SHORT_NAMES
+from ..model import Report, Section
+from ..searcher.query import SHORT_NAMES
 
 SECTION_STYLE = {
     Section.LEADERSHIP: "bold white on dark_red",

@@ -7,9 +7,9 @@ import os
 from . import blocks as blocks_mod
 from . import metadata, sections, variants
 from .clean import clean, normalise
-from .errors import UnreadableReport
-from .model import Report
-from .read import read_document
+from ..errors import UnreadableReport
+from ..model import Report
+from ..read import read_document
 
 
 def outline(path: str) -> Report:

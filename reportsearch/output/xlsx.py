@@ -13,7 +13,7 @@ from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
 
 from .export import COLUMNS, REGION_HEADER, SECTION_HEADER, flat, neutralise, rows, summary_rows
-from .search import SearchResult, Tally
+from ..searcher.search import SearchResult, Tally
 
 MATCH_FONT = InlineFont(b=True, color="C00000")
 MAX_WIDTH = {"snippet": 80, "title": 40, "heading": 40, "path": 40}

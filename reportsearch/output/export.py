@@ -10,9 +10,9 @@ import tempfile
 from typing import Iterable
 
 from . import safe
-from .errors import ExportError
-from .model import Section
-from .search import OTHER, Hit, SearchResult, Tally
+from ..errors import ExportError
+from ..model import Section
+from ..searcher.search import OTHER, Hit, SearchResult, Tally
 
 
 class Format(str, enum.Enum):

@@ -16,7 +16,7 @@ from operator import add, mul, sub
 from typing import Callable
 
 from . import store
-from .errors import IndexDamaged, IndexIncompatible, IndexMissing
+from ..errors import IndexDamaged, IndexIncompatible, IndexMissing
 
 SCHEMA_VERSION = 5  # 3: one document per report, bigram sets; block texts and display data in side files;
                     # 4: a bit-sliced signature of the blocks' bigrams; 5: headings apart from the JSON

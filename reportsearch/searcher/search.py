@@ -23,11 +23,11 @@ from dataclasses import dataclass, field
 from itertools import compress, repeat
 from operator import add, mul, sub, truediv
 
-from .errors import BadArgument, ReportSearchError
-from .snapshot import default_index_dir, read_index
+from ..errors import BadArgument, ReportSearchError
+from ..indexer.snapshot import default_index_dir, read_index
 from .query import And, Has, InRegion, InSection, InYears, Not, Or, compile_query, section_filter
 from .snippets import Snippet, find_matches, make_snippets
-from .store import SECTION_ORDER, labels_of
+from ..indexer.store import SECTION_ORDER, labels_of
 
 BY_VALUES = ("report", "block")
 

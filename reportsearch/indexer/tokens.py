@@ -22,7 +22,7 @@ import tempfile
 import unicodedata
 from functools import lru_cache
 
-from .variants import simplified_char
+from ..report.variants import simplified_char
 
 DICT_FILE = "jieba-dict.sqlite"
 
@@ -198,7 +198,7 @@ def query_tokenizer(index_dir: str | None):
             freq = _SqliteFreq(path)
             tk.FREQ, tk.total, tk.initialized = freq, freq.total(), True
         except (sqlite3.DatabaseError, TypeError) as e:  # not a database, or no total in it
-            from .indexing import damaged
+            from .build import damaged
             raise damaged(index_dir, e)
         _query_tokenizers[path] = tk
     return _query_tokenizers[path]

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import re
 
-from .model import CleanDocument, RawDocument
+from ..model import CleanDocument, RawDocument
 
 # NBSP, full-width space, zero-width characters, tabs and other odd spaces become one space.
 _SPACES = re.compile(r"[\s\u00a0\u1680\u2000-\u200b\u202f\u205f\u3000\ufeff]+")

@@ -17,7 +17,7 @@ import re
 
 from . import structure
 from .blocks import Unit
-from .model import Block, Section
+from ..model import Block, Section
 from .structure import Part
 
 LEAD, ENF, REV, OTHER = "lead", "enf", "rev", "other"

@@ -13,9 +13,9 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from . import segment
-from .errors import BadQuery
-from .model import Section
+from ..indexer import tokens
+from ..errors import BadQuery
+from ..model import Section
 
 FIELDS = ("section", "region", "year")
 _PUNCT = str.maketrans({"（": "(", "）": ")", "：": ":", "，": " ", "、": " ", "\u3000": " ", "＂": '"',
@@ -205,7 +205,7 @@ def _parse_tokens(tokens: list[tuple[str, str]]):
 def _primary(tok):
     kind, text = tok
     if kind == "phrase":
-        if not segment.fold(text).strip():
+        if not tokens.fold(text).strip():
             raise BadQuery("empty phrase \"\" in the query — put words between the quotes")
         return Term(text, phrase=True)
     m = re.match(r"^([A-Za-z]+):(.*)$", text)
@@ -319,7 +319,7 @@ class Compiled:
 
 
 def _compact(s: str) -> str:
-    return segment.fold(s).replace(" ", "")
+    return tokens.fold(s).replace(" ", "")
 
 
 def _join_single_characters(text: str, words: list[str]) -> list[str]:
@@ -327,7 +327,7 @@ def _join_single_characters(text: str, words: list[str]) -> list[str]:
     next to them in the text: 困难和问题 → 困难和, 问题. The joined piece is still a substring of
     the term, so every block containing the term matches; a lone character would have to match
     every bigram it starts (slow) and would light up everywhere in the snippets."""
-    folded = segment.fold(text)
+    folded = tokens.fold(text)
     out: list[tuple[int, int]] = []  # spans in the text
     cursor = 0
     for w in words:
@@ -346,20 +346,20 @@ def _join_single_characters(text: str, words: list[str]) -> list[str]:
 def _text_query(term: Term, index_dir: str | None, highlights: list[str] | None,
                 words: list[str] | None) -> Has:
     pieces = [term.text] if term.phrase else _join_single_characters(
-        term.text, segment.query_words(term.text, index_dir))
+        term.text, tokens.query_words(term.text, index_dir))
     pieces = [p for p in pieces if _compact(p)]
     if not pieces:
         raise BadQuery(f"'{term.text}' has nothing to search for (only punctuation) — use words")
     if highlights is not None:
         highlights.extend(pieces)
     if words is not None:
-        words.extend(w for w in (_compact(x) for x in segment.search_words(term.text, index_dir)) if w)
+        words.extend(w for w in (_compact(x) for x in tokens.search_words(term.text, index_dir)) if w)
     return Has(list(dict.fromkeys(_compact(p) for p in pieces)))
 
 
 def _filter_query(f: Filter):
     if f.name == "section":
-        from .store import SECTION_BITS
+        from ..indexer.store import SECTION_BITS
         sec = section_filter(f.value)
         return InSection(0 if sec is None else SECTION_BITS[sec.value])  # 0: a block in none of the five
     if f.name == "region":
@@ -401,7 +401,7 @@ def check(q: str, *, sections: tuple[str, ...] = (), region: str | None = None, 
     """Raise BadQuery if the query or a filter is malformed, without an index (and without jieba)."""
     def walk(node) -> None:
         if isinstance(node, Term):
-            if not any(c.isalnum() for c in segment.fold(node.text)):
+            if not any(c.isalnum() for c in tokens.fold(node.text)):
                 raise BadQuery(f"'{node.text}' has nothing to search for (only punctuation) — use words")
         elif isinstance(node, Filter):
             _filter_query(node)

@@ -29,7 +29,7 @@ from collections import deque
 from dataclasses import dataclass, field
 from itertools import repeat
 
-from .model import Section
+from ..model import Section
 
 TEXT_EXT, META_EXT, DISPLAY_EXT, SIG_EXT = ".rtx", ".rmt", ".rdp", ".rsg"
 SIDE_EXTS = (TEXT_EXT, META_EXT, DISPLAY_EXT, SIG_EXT)
@@ -42,7 +42,7 @@ SECTION_ORDER = [s.value for s in Section]
 
 def compact(text: str) -> str:
     """Folded text without white space: what matching compares (fold is imported lazily by callers)."""
-    from .segment import fold
+    from .tokens import fold
     return fold(text).replace(" ", "")
 
 
