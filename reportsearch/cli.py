@@ -10,8 +10,8 @@ import traceback
 import click
 from rich.console import Console
 
-from .output import render, safe
 from .errors import ExportError, ReportSearchError, UnreadableReport
+from .output import render, safe
 
 
 class Exit(enum.IntEnum):
@@ -103,7 +103,7 @@ class _Group(click.Group):
         try:
             args, debug, _color = _global_options(args)
             if not args:  # a bare `reportsearch`: the help, not an error
-                with self.make_context(prog_name or "reportsearch", ["--help"]) as ctx:
+                with self.make_context(prog_name or "reportsearch", ["--help"]):
                     pass  # --help prints and exits
             rv = super().main(args, prog_name, standalone_mode=False, **kwargs)
         except click.UsageError as e:
@@ -176,8 +176,8 @@ def outline(paths: tuple[str, ...], as_json: bool, why: bool) -> None:
       reportsearch outline corpus/linfen-2021.txt --why
       reportsearch outline corpus/*.txt --json > outline.jsonl
     """
-    from .report.outline import outline as outline_report
     from .read import display_path, expand_paths
+    from .report import outline as outline_report
 
     out, err = _console(), _console(stderr=True)
     files, missing = expand_paths(list(paths))
@@ -232,7 +232,7 @@ def index(paths: tuple[str, ...], index_dir: str | None, rebuild: bool, jobs: in
     """
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 
-    from .indexer.build import build, default_index_dir
+    from .indexer import build, default_index_dir
 
     err = _console(stderr=True)
     index_dir = index_dir or default_index_dir()
@@ -252,7 +252,7 @@ _FORMATS = click.Choice(["text", "json", "jsonl", "csv", "md", "xlsx"])
 
 def _output_format(output: str | None, fmt: str | None, force: bool):
     """Check -o/--format before any query runs: the format to write, or None for the terminal view."""
-    from .output.export import XLSX_TO_FILE, Format, refuse_overwrite
+    from .output import XLSX_TO_FILE, Format, refuse_overwrite
 
     if output == "-":  # stdout, like a text format without -o
         if not fmt:
@@ -272,13 +272,13 @@ def _output_format(output: str | None, fmt: str | None, force: bool):
 
 def _emit(results, fmt, output: str | None, force: bool, pretty, tallies=None) -> None:
     """Results to stdout (rich, or a text format) or to a file (-o FILE; -o - is stdout)."""
-    from .output.export import Format, cleaned, export, to_text
+    from .output import Format, cleaned, export, to_text
 
     if output and output != "-":
         written = export(results, output, fmt, force, tallies)
         _say(f"wrote {output} ({written.value})")
     elif fmt == Format.XLSX:
-        from .output.xlsx import workbook_bytes
+        from .output import workbook_bytes
         sys.stdout.buffer.write(workbook_bytes(cleaned(results), tallies))
         sys.stdout.flush()
     elif fmt:
@@ -320,7 +320,7 @@ def search(query: tuple[str, ...], index_dir, sections, region, year, limit, by,
       reportsearch search '"行政复议" year:2021-2023' --format json
       reportsearch search 复议 -应诉 -o answers.csv
     """
-    from .searcher.search import search as run_search
+    from .searcher import search as run_search
 
     for word in query:  # unknown options are query words (-应诉); but --limt is a typo, not a word
         if word.startswith("--") and len(word) > 2:
@@ -384,7 +384,7 @@ def show(report: str, index_dir, section) -> None:
     Example:
       reportsearch show corpus/linfen-2021.txt --section 存在问题
     """
-    from .searcher.search import report_blocks
+    from .searcher import report_blocks
 
     _console().print(render.report_view(report_blocks(report, index_dir, section)))
 
@@ -398,6 +398,6 @@ def stats(index_dir) -> None:
     Example:
       reportsearch stats
     """
-    from .searcher.search import index_stats
+    from .searcher import index_stats
 
     _console().print(render.stats_tables(index_stats(index_dir)))

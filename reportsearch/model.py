@@ -37,6 +37,9 @@ _ALIASES = {
     Section.PLANS: "plans",
 }
 
+OTHER = "其他"  # the label of a block with none of the five sections; `-s 其他` / `section:其他` selects them
+
+
 @dataclass
 class RawDocument:
     """A file decoded to text, before cleaning: its lines and any front matter."""

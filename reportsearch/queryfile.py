@@ -27,8 +27,7 @@ from dataclasses import dataclass, field
 from typing import Iterator
 
 from .errors import BadQuery, BadQueryFile
-from .searcher.query import check, parse_years, section_filter
-from .searcher.search import BY_VALUES, SearchResult, Tally, search, tally
+from .searcher import BY_VALUES, SearchResult, Tally, check, parse_years, search, section_filter, tally
 
 # option → (accepted types, description for messages)
 OPTIONS: dict[str, tuple[tuple[type, ...], str]] = {

@@ -213,7 +213,6 @@ def ofd(text: str, *, header: str = "法治政府建设年度报告", title: str
     """An OFD (GB/T 33190) of the report, written as its XML: A4 pages in millimetres, one
     TextObject per line with DeltaX spacing (justified), a running header and page numbers."""
     mm = 25.4 / 72  # the layout above is in points
-    size = FONT_SIZE * mm
 
     def measure(ch: str) -> float:
         return FONT_SIZE if ord(ch) > 0x2e80 else FONT_SIZE / 2

@@ -8,9 +8,9 @@ import tarfile
 import pytest
 from conftest import shared_or_skip
 
+from reportsearch.indexer import build, reports
 from reportsearch.indexer import tokens as segment
-from reportsearch.indexer.build import build, reports
-from reportsearch.searcher.search import all_blocks, search
+from reportsearch.searcher import all_blocks, search
 
 SUBSET = 120  # reports, spread over the whole archive
 PHRASES = ["行政执法", "执法人员", "行政复议", "法治政府", "依法行政", "放管服", "营商环境", "复议", "执法",

@@ -19,7 +19,6 @@ from reportsearch import outline
 from reportsearch.cli import main
 from reportsearch.report.variants import is_traditional, simplify
 
-
 # ------------------------------------------------------------------ scoring against the labels
 
 def _score(reports: dict[str, object], tmp_path: pathlib.Path, to_simplified=None) -> tuple[str, str]:
@@ -189,6 +188,7 @@ def test_docx_with_automatic_numbering_reads_as_the_text(docxs, text_outlines, s
 
 def test_docx_table_rows_and_heading_styles_without_numbers(docxs, tmp_path, text_outlines):
     import docx
+
     from reportsearch.read import read_document
     got = outline(str(docxs / "typed-table.docx"))
     lines = read_document(str(docxs / "typed-table.docx")).lines
@@ -231,6 +231,7 @@ def test_ofd_reads_as_the_text(ofds, text_outlines, sample):
 
 def test_ofd_pages_in_reading_order_without_furniture(ofds, tmp_path):
     import zipfile
+
     from reportsearch.read import read_document
     lines = read_document(str(ofds / "ruian-2019.ofd")).lines
     joined = "\n".join(lines)

@@ -6,7 +6,6 @@ search engine's internals.
 """
 from __future__ import annotations
 
-import csv
 import importlib
 import io
 import json
@@ -24,10 +23,10 @@ from conftest import CORPUS, ROOT, SAMPLES
 
 import reportsearch
 from reportsearch.cli import main
-from reportsearch.output.export import Format, export, to_text
-from reportsearch.indexer.build import build, reports
+from reportsearch.indexer import build, reports
+from reportsearch.output import Format, export, to_text
 from reportsearch.output.render import search_results
-from reportsearch.searcher.search import Hit, ReportHit, SearchResult, search, tally
+from reportsearch.searcher import Hit, ReportHit, SearchResult, search, tally
 from reportsearch.searcher.snippets import Snippet
 
 # C0 and C1 control characters, DEL; tab and newline are allowed in text output
@@ -142,8 +141,6 @@ def test_item1_control_characters_in_file_names_are_shown_escaped(tmp_path):
 
 def test_item1_control_characters_in_an_index_never_reach_the_terminal(tmp_path, monkeypatch):
     """An index built before the reader stripped control characters: output is safe on its own."""
-    from reportsearch import read
-    from reportsearch.report import clean
     text = (CORPUS / "linfen-2021.txt").read_text(encoding="utf-8")
     text = text.replace("行政复议", f"行政复议{HOSTILE}", 3).replace("临汾市人民政府关于", f"临汾市{HOSTILE}人民政府关于", 1)
     src = tmp_path / "src"
@@ -213,7 +210,7 @@ def test_item5_deep_nesting_is_the_same_query(ix, depth):
 
 
 def test_item7_unexpected_exception_is_one_line_exit_2(ix, monkeypatch):
-    search_module = importlib.import_module("reportsearch.searcher.search")
+    search_module = importlib.import_module("reportsearch.searcher")
 
     def broken(*a, **k):
         raise RuntimeError("something no one foresaw")
@@ -334,6 +331,7 @@ def test_item11_every_summary_table_adds_up_to_its_block_total(ix, q, tmp_path):
     assert sum(r[2] for r in rows[region_start + 1:]) == rows[1][2] == t.blocks
     assert dict(t.region_blocks) == per_region and sum(t.region_blocks.values()) == t.blocks
     from rich.console import Console
+
     from reportsearch.output.render import summary_tables
     buf = io.StringIO()
     Console(file=buf, width=200).print(summary_tables(tallies))
@@ -533,12 +531,12 @@ def test_rough_edges_readme_search_examples_find_something(ix, tmp_path):
 def test_api_functions_are_not_shadowed_by_their_modules():
     """`reportsearch.search` and `reportsearch.outline` are the documented functions, also after
     something imported the submodules of the same name (the package loads them lazily)."""
-    code = ("import reportsearch.searcher.search, reportsearch.report.outline, reportsearch\n"
-            "from reportsearch.searcher.search import tally\n"
-            "print(callable(reportsearch.search), callable(reportsearch.outline), callable(reportsearch.tally))\n")
+    code = ("import reportsearch.searcher.engine, reportsearch.report.pipeline, reportsearch.indexer.sync, reportsearch\n"
+            "from reportsearch.searcher import tally\n"
+            "print(callable(reportsearch.search), callable(reportsearch.outline), callable(reportsearch.tally), callable(reportsearch.index))\n")
     res = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
     assert res.returncode == 0, res.stderr
-    assert res.stdout.split() == ["True", "True", "True"]
+    assert res.stdout.split() == ["True", "True", "True", "True"]
 
 
 def test_item14_a_closed_pipe_is_a_quiet_exit_0_in_every_format(ix, tmp_path):

@@ -11,9 +11,9 @@ import pytest
 from conftest import ROOT, SAMPLES, shared_or_skip
 
 from reportsearch import outline
+from reportsearch.model import RawDocument
 from reportsearch.report.clean import clean, is_furniture, template_fields
 from reportsearch.report.metadata import extract, find_date
-from reportsearch.model import RawDocument
 from reportsearch.report.regions import chain_at, normalise
 
 BODY = [

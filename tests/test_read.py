@@ -2,8 +2,8 @@
 from __future__ import annotations
 
 import codecs
-import re
 import os
+import re
 import shutil
 
 import pytest
@@ -12,8 +12,8 @@ from conftest import CORPUS
 
 from reportsearch import outline
 from reportsearch.cli import main
-from reportsearch.read import expand_paths
 from reportsearch.errors import UnreadableReport
+from reportsearch.read import expand_paths
 
 NAME = "linfen-2021.txt"
 
@@ -36,7 +36,6 @@ def test_encodings_give_the_same_outline(tmp_path, sample_text, encoding, prefix
     text = sample_text(NAME)
     if encoding == "gbk":
         text = text.encode("gbk", errors="replace").decode("gbk")  # GBK lacks ©, NBSP
-        expected_text = text
     expected = outline(str(CORPUS / NAME))
     got = outline(_write(tmp_path / f"r-{encoding}.txt", prefix + text.encode(encoding)))
     assert got.meta == expected.meta
@@ -85,8 +84,8 @@ def test_markdown_headings_and_comments(tmp_path):
     assert r.meta.published == "2023-01-15" and r.meta.region == "某某市" and r.meta.year == 2022
     text = "\n".join(b.text for b in r.blocks)
     assert "来源" not in text and "**" not in text
-    probs = [b for b in r.blocks if any(l.value == "存在问题" for l in b.labels)]
-    plans = [b for b in r.blocks if any(l.value == "下一步计划" for l in b.labels)]
+    probs = [b for b in r.blocks if any(s.value == "存在问题" for s in b.labels)]
+    plans = [b for b in r.blocks if any(s.value == "下一步计划" for s in b.labels)]
     assert any("二是创新能力不强" in b.text for b in probs)
     assert any("今年，我们将" in b.text for b in plans)
     assert not any("全年地区生产总值" in b.text for b in probs + plans)

@@ -24,13 +24,13 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from whoosh.filedb.filestore import FileStorage
 
-from reportsearch.indexer import build as indexing, store
 from reportsearch.cli import main
 from reportsearch.errors import ReportSearchError
-from reportsearch.indexer.build import build, open_index, reports
-from reportsearch.report.outline import outline
+from reportsearch.indexer import SCHEMA_VERSION, build, open_index, reports, store
+from reportsearch.indexer import sync as indexing
 from reportsearch.read import display_path
-from reportsearch.searcher.search import report_blocks, search
+from reportsearch.report import outline
+from reportsearch.searcher import report_blocks, search
 
 KILLS = 8  # SIGKILLs per run of test_killed_index_runs_leave_every_report_whole
 
@@ -356,7 +356,7 @@ def test_searches_keep_answering_during_an_index_run(tmp_path):
 # ------------------------------------------------------------------ foreign and old indexes
 
 
-@pytest.mark.parametrize("version", [indexing.SCHEMA_VERSION - 1, indexing.SCHEMA_VERSION + 1, 99])
+@pytest.mark.parametrize("version", [SCHEMA_VERSION - 1, SCHEMA_VERSION + 1, 99])
 def test_other_schema_version_asks_for_rebuild_and_deletes_nothing(tmp_path, version):
     ix = tmp_path / "ix"
     build([str(CORPUS)], str(ix), jobs=1)
@@ -531,7 +531,7 @@ def test_searches_keep_answering_during_a_rebuild(tmp_path):
 
 
 def test_a_moved_or_copied_corpus_is_not_indexed_twice(tmp_path):
-    from reportsearch.searcher.search import index_stats
+    from reportsearch.searcher import index_stats
 
     a, b = tmp_path / "a", tmp_path / "b"
     shutil.copytree(CORPUS, a)
@@ -548,7 +548,7 @@ def test_a_moved_or_copied_corpus_is_not_indexed_twice(tmp_path):
 
 
 def test_a_copied_project_with_its_index_is_not_indexed_twice(tmp_path):
-    from reportsearch.searcher.search import index_stats
+    from reportsearch.searcher import index_stats
 
     one = tmp_path / "one"
     shutil.copytree(CORPUS, one / "corpus")
@@ -562,7 +562,7 @@ def test_a_copied_project_with_its_index_is_not_indexed_twice(tmp_path):
 
 
 def test_a_report_first_indexed_through_a_symlink_is_pruned_when_deleted(tmp_path):
-    from reportsearch.searcher.search import index_stats
+    from reportsearch.searcher import index_stats
 
     real = tmp_path / "real"
     shutil.copytree(CORPUS, real)

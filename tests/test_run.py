@@ -18,10 +18,10 @@ from conftest import CORPUS, ROOT
 from reportsearch import load_queries, tally
 from reportsearch.cli import main
 from reportsearch.errors import BadQueryFile
-from reportsearch.output.export import Format, export
-from reportsearch.indexer.build import build
+from reportsearch.indexer import build
+from reportsearch.output import Format, export
 from reportsearch.queryfile import loads
-from reportsearch.searcher.search import search
+from reportsearch.searcher import search
 
 QUERIES = """\
 #!/usr/bin/env -S reportsearch run

@@ -11,12 +11,12 @@ import pytest
 from click.testing import CliRunner
 from conftest import CORPUS, SAMPLES
 
-from reportsearch.indexer import tokens as segment
 from reportsearch.cli import main
 from reportsearch.errors import BadQuery, IndexIncompatible, IndexMissing
-from reportsearch.indexer.build import build, reports
-from reportsearch.report.outline import outline
-from reportsearch.searcher.search import search
+from reportsearch.indexer import build, reports
+from reportsearch.indexer import tokens as segment
+from reportsearch.report import outline
+from reportsearch.searcher import search
 
 
 @pytest.fixture(scope="module")
@@ -252,7 +252,7 @@ def test_export_to_file_csv_with_bom_neutralised_atomic_no_overwrite(ix, tmp_pat
     assert r.invoke(main, ["search", "--index", ix, "应诉", "-o", str(out), "--force"]).exit_code == 0
     assert out.read_bytes() != before
     assert not [p for p in os.listdir(tmp_path) if p.endswith(".part")]
-    from reportsearch.output.export import neutralise
+    from reportsearch.output.rows import neutralise
     assert [neutralise(x) for x in ("=1+1", "+3", "-2", "@SUM(A1)", "\tx", "行政")] == \
         ["'=1+1", "'+3", "'-2", "'@SUM(A1)", "'\tx", "行政"]
     bad = r.invoke(main, ["search", "--index", ix, "复议", "-o", str(tmp_path / "x.doc")])

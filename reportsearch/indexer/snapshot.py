@@ -7,107 +7,18 @@ garbled, deleted) become one IndexDamaged that asks for `--rebuild`.
 """
 from __future__ import annotations
 
-import json
 import os
-import zlib
 from bisect import bisect_right
 from itertools import accumulate, repeat
 from operator import add, mul, sub
 from typing import Callable
 
+from ..errors import IndexMissing
 from . import store
-from ..errors import IndexDamaged, IndexIncompatible, IndexMissing
+from .files import damage_errors, damaged, default_index_dir, open_index
+from .store import bucket
 
-SCHEMA_VERSION = 5  # 3: one document per report, bigram sets; block texts and display data in side files;
                     # 4: a bit-sliced signature of the blocks' bigrams; 5: headings apart from the JSON
-META_FILE = "reportsearch.json"
-INDEX_NAME = "reportsearch"
-DEFAULT_INDEX = "index"
-
-
-def default_index_dir() -> str:
-    """--index, else $REPORTSEARCH_INDEX, else ./index."""
-    return os.environ.get("REPORTSEARCH_INDEX") or DEFAULT_INDEX
-
-
-BUCKET_BITS = 16  # bigrams are hashed into 2**16 buckets: a bounded term list, dense posting lists
-_buckets: dict[str, str] = {}
-
-
-def bucket(gram: str) -> str:
-    """The Whoosh term for a bigram: its bucket (CRC-32, stable across processes), in hex."""
-    b = _buckets.get(gram)
-    if b is None:
-        if len(_buckets) > 2_000_000:
-            _buckets.clear()
-        b = _buckets[gram] = format(zlib.crc32(gram.encode("utf-8")) & ((1 << BUCKET_BITS) - 1), "x")
-    return b
-
-
-def index_command(index_dir: str, *args: str) -> str:
-    """A whole `reportsearch index …` command to suggest in a message, quoted for the shell, with
-    --index when the index is not the one the command would use by default."""
-    import shlex
-
-    words = ["reportsearch", "index", *args]
-    if os.path.abspath(index_dir) != os.path.abspath(default_index_dir()):
-        words += ["--index", index_dir]
-    return " ".join(shlex.quote(w) for w in words)
-
-
-def _rebuild_hint(index_dir: str) -> str:
-    return f"run `{index_command(index_dir, '--rebuild')}` with the report paths to rebuild it"
-
-
-def _check_meta(index_dir: str) -> None:
-    meta_path = os.path.join(index_dir, META_FILE)
-    try:
-        with open(meta_path, encoding="utf-8") as f:
-            meta = json.load(f)
-    except (OSError, ValueError):
-        raise IndexIncompatible(f"{index_dir} is not a reportsearch index — choose another --index, "
-                                f"or {_rebuild_hint(index_dir)}")
-    if not isinstance(meta, dict) or meta.get("schema") != SCHEMA_VERSION:
-        version = meta.get("schema") if isinstance(meta, dict) else None
-        raise IndexIncompatible(
-            f"the index at {index_dir} has schema version {version}, this reportsearch uses "
-            f"{SCHEMA_VERSION} — {_rebuild_hint(index_dir)}")
-
-
-def _missing(index_dir: str) -> bool:
-    return not os.path.isdir(index_dir) or not [e for e in os.listdir(index_dir) if e not in ("README.md", ".gitkeep")]
-
-
-# Errors that reading a damaged index file raises (Whoosh's and ours); never used to hide other bugs.
-def _damage_errors() -> tuple:
-    import pickle
-    import sqlite3
-    import struct
-    import zlib
-    return (OSError, ValueError, EOFError, KeyError, IndexError, TypeError, AttributeError, struct.error,
-            zlib.error, pickle.UnpicklingError, sqlite3.DatabaseError, UnicodeDecodeError)
-
-
-def damaged(index_dir: str, e: BaseException) -> IndexDamaged:
-    what = e.strerror if isinstance(e, OSError) and e.strerror else type(e).__name__
-    name = f": {os.path.basename(e.filename)}" if isinstance(e, OSError) and e.filename else ""
-    return IndexDamaged(f"the index at {index_dir} is damaged ({what}{name}) — {_rebuild_hint(index_dir)}")
-
-
-def open_index(index_dir: str | None = None):
-    """Open an existing index (Whoosh's) for reading. Raises IndexMissing / IndexIncompatible / IndexDamaged."""
-    from whoosh import index
-
-    index_dir = index_dir or default_index_dir()
-    if _missing(index_dir):
-        raise IndexMissing(f"no index at {index_dir} — run `{index_command(index_dir, 'corpus/')}` first")
-    _check_meta(index_dir)
-    try:
-        return index.open_dir(index_dir, indexname=INDEX_NAME)
-    except index.EmptyIndexError:
-        raise IndexMissing(f"no index at {index_dir} — run `{index_command(index_dir, 'corpus/')}` first")
-    except _damage_errors() as e:
-        raise damaged(index_dir, e)
 
 
 class _Blob:
@@ -211,7 +122,7 @@ class Segment:
                 p = frozenset(self.reader.postings("grams", gram).all_ids())
             except TermNotFound:
                 p = frozenset()
-            except _damage_errors() as e:
+            except damage_errors() as e:
                 raise damaged(self.index_dir, e)
             except Exception as e:  # Whoosh raises a bare Exception on a garbled posting block
                 if type(e) is not Exception:
@@ -226,21 +137,21 @@ class Segment:
         """The blocks that may contain piece (a bitmap), from the signature (store.SegmentData)."""
         try:
             return self.data.candidates(piece)
-        except _damage_errors() as e:
+        except damage_errors() as e:
             raise damaged(self.index_dir, e)
 
     def headings(self, ids) -> list[bytes]:
         """The folded headings (UTF-8) numbered ids in the segment (store.SegmentData.headings)."""
         try:
             return list(map(self.data.headings.__getitem__, ids))
-        except _damage_errors() as e:  # IndexError among them: heading numbers past the headings
+        except damage_errors() as e:  # IndexError among them: heading numbers past the headings
             raise damaged(self.index_dir, e)
 
     def display(self, doc: int, i: int | None = None):
         """The display data of a report's blocks (a list), or of its i-th block."""
         try:
             return self.data.display(doc) if i is None else self.data.display_block(doc, i)
-        except _damage_errors() as e:
+        except damage_errors() as e:
             raise damaged(self.index_dir, e)
 
 
@@ -283,7 +194,7 @@ class Snapshot:
 _snapshots: dict[str, Snapshot] = {}  # index dir → the latest snapshot opened in this process
 
 
-def _open_snapshot(index_dir: str) -> Snapshot:
+def open_snapshot(index_dir: str) -> Snapshot:
     """The latest commit, opened. A commit made meanwhile may delete the files of the generation
     being opened: then open the new one. Files that stay missing or unreadable: damaged."""
     for attempt in range(10):
@@ -291,7 +202,7 @@ def _open_snapshot(index_dir: str) -> Snapshot:
         gen = ix.latest_generation()
         try:
             return Snapshot(index_dir, ix)
-        except _damage_errors() as e:
+        except damage_errors() as e:
             try:
                 moved_on = open_index(index_dir).latest_generation() != gen
             except IndexMissing:
@@ -314,7 +225,7 @@ def read_index(index_dir: str | None, fn: Callable):
     if not fresh:
         if snap is not None:
             _snapshots.pop(key).close()
-        snap = _snapshots[key] = _open_snapshot(index_dir)
+        snap = _snapshots[key] = open_snapshot(index_dir)
     return fn(snap)
 
 

@@ -318,3 +318,19 @@ def display_blob(blocks: list[dict]) -> bytes:
     """A report's blocks as shown, compressed together; each block's JSON decodes alone."""
     return zlib.compress(RS.join(json.dumps(b, ensure_ascii=False, separators=(",", ":")) for b in blocks)
                          .encode("utf-8"), 6)
+
+
+BUCKET_BITS = 16  # bigrams are hashed into 2**16 buckets: a bounded term list, dense posting lists
+
+
+_buckets: dict[str, str] = {}
+
+
+def bucket(gram: str) -> str:
+    """The Whoosh term for a bigram: its bucket (CRC-32, stable across processes), in hex."""
+    b = _buckets.get(gram)
+    if b is None:
+        if len(_buckets) > 2_000_000:
+            _buckets.clear()
+        b = _buckets[gram] = format(zlib.crc32(gram.encode("utf-8")) & ((1 << BUCKET_BITS) - 1), "x")
+    return b

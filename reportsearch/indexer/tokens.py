@@ -5,7 +5,7 @@ with white space removed: a block matches a string if its folded text contains i
 and sub-word matches hold by construction, whatever jieba made of the surrounding text.
 
 Ranking counts the query's jieba words (search mode, so 行政复议 also yields 行政 and 复议) in each
-matching block, its heading and its report's title (BM25F, in search.py).
+matching block, its heading and its report's title (BM25F, in searcher/rank.py).
 
 Queries need jieba, and loading its dictionary takes ~0.6 s. The index keeps a copy of jieba's
 prefix dictionary in SQLite (`jieba-dict.sqlite`), and queries run jieba's own algorithm over it,
@@ -22,9 +22,8 @@ import tempfile
 import unicodedata
 from functools import lru_cache
 
-from ..report.variants import simplified_char
-
-DICT_FILE = "jieba-dict.sqlite"
+from ..report import simplified_char
+from .files import DICT_FILE, damaged
 
 
 @lru_cache(maxsize=65536)
@@ -198,7 +197,6 @@ def query_tokenizer(index_dir: str | None):
             freq = _SqliteFreq(path)
             tk.FREQ, tk.total, tk.initialized = freq, freq.total(), True
         except (sqlite3.DatabaseError, TypeError) as e:  # not a database, or no total in it
-            from .build import damaged
             raise damaged(index_dir, e)
         _query_tokenizers[path] = tk
     return _query_tokenizers[path]

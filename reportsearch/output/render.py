@@ -4,12 +4,17 @@ rich's tables and trees are imported where they are drawn: a search draws neithe
 millisecond of a new process's start is a user's wait."""
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from rich.console import Group
 from rich.text import Text
 
-from . import safe
 from ..model import Report, Section
-from ..searcher.query import SHORT_NAMES
+from ..searcher import SHORT_NAMES
+from . import safe
+
+if TYPE_CHECKING:
+    from rich.tree import Tree
 
 SECTION_STYLE = {
     Section.LEADERSHIP: "bold white on dark_red",
@@ -265,7 +270,8 @@ def summary_tables(tallies) -> Group:
     Section headers are shortened to two characters (领导 执法 复议 问题 计划) to fit a terminal."""
     from rich import box
     from rich.table import Table
-    from .export import REGION_HEADER, SECTION_HEADER, summary_rows
+
+    from .rows import REGION_HEADER, SECTION_HEADER, summary_rows
 
     by_section, by_region = summary_rows(tallies)
     tables = []

@@ -12,8 +12,8 @@ from openpyxl.cell.text import InlineFont
 from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
 
-from .export import COLUMNS, REGION_HEADER, SECTION_HEADER, flat, neutralise, rows, summary_rows
-from ..searcher.search import SearchResult, Tally
+from ..searcher import SearchResult, Tally
+from .rows import COLUMNS, REGION_HEADER, SECTION_HEADER, flat, neutralise, rows, summary_rows
 
 MATCH_FONT = InlineFont(b=True, color="C00000")
 MAX_WIDTH = {"snippet": 80, "title": 40, "heading": 40, "path": 40}

@@ -3,14 +3,19 @@
 Each format's reader is a function `read(path, data) -> RawDocument`: the report's lines in
 reading order (not yet cleaned), any metadata the file itself states (front matter, <meta>
 tags, document properties), and warnings about what was repaired. Everything after that —
-furniture, metadata, blocks, labels — is the same pipeline for every format (outline.py).
+furniture, metadata, blocks, labels — is the same pipeline for every format (report/pipeline.py).
 
-    text.py   .txt, .md      encodings, front matter, Markdown syntax
+    text.py   .txt, .md      front matter, Markdown syntax (decode.py: encodings)
     html.py   .html, .htm    visible text of a saved page
     pdf.py    .pdf           text layer, wrapped lines joined, running heads and page numbers dropped
     docx.py   .docx          paragraphs, tables, heading styles and automatic numbering
     doc.py    .doc           Word 97–2003 through antiword or LibreOffice, when installed
     ofd.py    .ofd           GB/T 33190 fixed-layout documents
+
+layout.py rebuilds lines from positioned text (PDF, OFD); markers.py knows the outline markers
+(一、 （一） 1. ①) that the layout step and the report stage both recognise; common.py reads bytes
+safely and shows paths. Public: read_document, expand_paths, is_report_file, read_bytes,
+display_path, strip_controls, marker, marker_number, SUFFIXES, MAX_FILE_BYTES.
 """
 from __future__ import annotations
 
@@ -21,9 +26,10 @@ from ..errors import UnreadableReport
 from ..model import RawDocument
 from . import doc, docx, html, ofd, pdf, text
 from .common import MAX_FILE_BYTES, display_path, read_bytes, strip_controls
+from .markers import marker, marker_number
 
 __all__ = ["SUFFIXES", "display_path", "expand_paths", "is_report_file", "read_bytes", "read_document",
-           "strip_controls", "MAX_FILE_BYTES"]
+           "strip_controls", "MAX_FILE_BYTES", "marker", "marker_number"]
 
 Reader = Callable[[str, bytes], RawDocument]
 

@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 
 from ..errors import UnreadableReport
 from ..model import RawDocument
+from .markers import marker
 
 _W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 _HEADING_STYLE = re.compile(r"^(?:heading|标题)\s*(\d)$", re.I)
@@ -170,7 +171,6 @@ def _num_pr(paragraph) -> tuple[str, int] | None:
 
 
 def _paragraph_line(paragraph, numbering: _Numbering) -> str:
-    from ..report.blocks import marker
 
     text = paragraph.text.replace("\n", " ").strip()
     np = _num_pr(paragraph)

@@ -5,7 +5,7 @@ import re
 from html.parser import HTMLParser
 
 from ..model import RawDocument
-from .text import decode_lines
+from .decode import decode_lines
 
 # Elements whose content is never the report. Not <form>: ASP.NET sites wrap the whole page in one.
 _DROP_TAGS = {"script", "style", "noscript", "nav", "header", "footer", "iframe", "select",

@@ -16,7 +16,7 @@ import statistics
 from collections import Counter
 from dataclasses import dataclass
 
-from ..report.blocks import marker
+from .markers import marker
 
 
 @dataclass

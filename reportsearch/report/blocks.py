@@ -2,38 +2,15 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
+from ..read import marker, marker_number
 from . import cues
 
-_CN = "一二三四五六七八九十"
-_CN_NUM = {c: i + 1 for i, c in enumerate(_CN)}
-
-# (level, regex) — the marker's number is group "n".
-_MARKERS = [
-    (0, re.compile(r"^第(?P<n>[一二三四五六七八九十]{1,3})(部分|章|篇)")),
-    (1, re.compile(r"^(?P<n>[一二三四五六七八九十]{1,3})[、.．]")),
-    (2, re.compile(r"^[（(](?P<n>[一二三四五六七八九十]{1,3})[）)]")),
-    (3, re.compile(r"^(?P<n>\d{1,2})[.、．](?!\d)")),
-    (4, re.compile(r"^[（(](?P<n>\d{1,2})[）)]")),
-    (5, re.compile(r"^(?P<n>[①②③④⑤⑥⑦⑧⑨⑩⑪⑫⑬⑭⑮⑯⑰⑱⑲⑳])")),
-]
 _SENT = re.compile(r"[^。！？!?]*(?:[。！？!?]+[”’」』）)]*|$)")
 _ITEM = re.compile(r"(?:第(?P<a>[一二三四五六七八九十]{1,2})[，,、])|(?P<b>[一二三四五六七八九十]{1,2})(?:是|要)")
 _BOUNDARY = "。；;：:，,！？!?）)”\""
 MAX_BLOCK = 2000  # characters: longer paragraphs are cut at sentence ends
-
-
-def _number(s: str) -> int:
-    if s.isdecimal():  # not isdigit(): ① is a digit that int() refuses
-        return int(s)
-    if s in "①②③④⑤⑥⑦⑧⑨⑩⑪⑫⑬⑭⑮⑯⑰⑱⑲⑳":
-        return "①②③④⑤⑥⑦⑧⑨⑩⑪⑫⑬⑭⑮⑯⑰⑱⑲⑳".index(s) + 1
-    if len(s) == 1:
-        return _CN_NUM.get(s, 0)
-    if s[0] == "十":
-        return 10 + _CN_NUM.get(s[1], 0)
-    return _CN_NUM.get(s[0], 0) * 10 + (_CN_NUM.get(s[2], 0) if len(s) > 2 else 0)
 
 
 @dataclass
@@ -51,15 +28,6 @@ class Unit:
 def sentences(text: str) -> list[str]:
     """The text cut after 。！？ (closing quotes stay with their sentence)."""
     return [s for s in _SENT.findall(text) if s]
-
-
-def marker(line: str) -> tuple[float, int] | None:
-    """(level, number) of an outline marker at the start of a line, or None."""
-    for level, rx in _MARKERS:
-        m = rx.match(line)
-        if m:
-            return float(level), _number(m.group("n"))
-    return None
 
 
 def _is_heading_line(line: str) -> bool:
@@ -92,7 +60,7 @@ def split_items(text: str) -> list[tuple[str, str]]:
     while True:
         m = None
         for cand in _ITEM.finditer(text, pos):
-            n = _number(cand.group("a") or cand.group("b"))
+            n = marker_number(cand.group("a") or cand.group("b"))
             at_boundary = cand.start() == 0 or text[cand.start() - 1] in _BOUNDARY or text[cand.start() - 1] == " "
             if n == want and at_boundary:
                 m = cand

@@ -4,9 +4,9 @@ from __future__ import annotations
 import re
 from typing import Iterator
 
+from ..model import CleanDocument, Metadata
 from . import regions
 from .clean import DATE_LABELS, SITE_SENTENCE, is_furniture, template_fields
-from ..model import CleanDocument, Metadata
 
 _CN_DIGITS = {"〇": 0, "○": 0, "零": 0, "一": 1, "二": 2, "三": 3, "四": 4, "五": 5,
               "六": 6, "七": 7, "八": 8, "九": 9, "十": 10}

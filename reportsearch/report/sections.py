@@ -15,9 +15,9 @@ from __future__ import annotations
 import math
 import re
 
+from ..model import Block, Section
 from . import structure
 from .blocks import Unit
-from ..model import Block, Section
 from .structure import Part
 
 LEAD, ENF, REV, OTHER = "lead", "enf", "rev", "other"

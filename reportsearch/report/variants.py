@@ -1,6 +1,6 @@
 """Traditional characters (繁体): OpenCC's traditional→simplified table, one character for one.
 
-Matching folds 復議 to 复议 character by character (segment.fold), so offsets in a block's text
+Matching folds 復議 to 复议 character by character (indexer/tokens.py: fold), so offsets in a block's text
 stay valid. A report written in traditional characters is parsed on a simplified copy of the
 same length — furniture, metadata, blocks and labels then work as on simplified text — and
 its blocks are mapped back to the original characters by position (`Restorer`).

@@ -1,1 +1,19 @@
-"""searcher"""
+"""Searching the index: the query language, matching, ranking, and the results with snippets.
+
+The path of a query: engine.search() compiles it (query.py: parse, then a plan of strings and
+filters) → match.py finds the matching blocks of each segment exactly (signature candidates, then
+`find`) → rank.py scores them (BM25F) → engine.py keeps the best → snippets.py cuts the sentences
+shown. browse.py reads the index without a query (`show`, `stats`).
+
+Public: search(q, …) -> SearchResult; tally(q, …) -> Tally; Hit, ReportHit, SearchResult, Tally,
+BY_VALUES; check(q, …) and parse_years, section_filter, SHORT_NAMES (for checking saved queries and
+naming sections); report_blocks, index_stats, all_blocks; Snippet.
+"""
+from ..lazy import exports
+
+__getattr__, __dir__ = exports(__name__, {
+    "search": "engine", "tally": "engine",
+    "Hit": "results", "ReportHit": "results", "SearchResult": "results", "Tally": "results", "BY_VALUES": "results",
+    "check": "query", "parse_years": "query", "section_filter": "query", "SHORT_NAMES": "query",
+    "report_blocks": "browse", "index_stats": "browse", "all_blocks": "browse",
+    "Snippet": "snippets"})

@@ -1,5 +1,5 @@
 """The query language: words, "phrases", OR, NOT/-, parentheses and field filters, compiled to a plan
-that search.py runs over the index (strings each block must contain, filters, and the words to rank by).
+that engine.py runs over the index (strings each block must contain, filters, and the words to rank by).
 
     section:存在问题 执法 人员        "行政复议" year:2021-2023        复议 -应诉
     (复议 OR 应诉) region:临汾 year:>=2021        section:problems 执法人员素质
@@ -13,9 +13,9 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from ..indexer import tokens
 from ..errors import BadQuery
-from ..model import Section
+from ..indexer import fold, query_words, search_words
+from ..model import OTHER, Section
 
 FIELDS = ("section", "region", "year")
 _PUNCT = str.maketrans({"（": "(", "）": ")", "：": ":", "，": " ", "、": " ", "\u3000": " ", "＂": '"',
@@ -205,7 +205,7 @@ def _parse_tokens(tokens: list[tuple[str, str]]):
 def _primary(tok):
     kind, text = tok
     if kind == "phrase":
-        if not tokens.fold(text).strip():
+        if not fold(text).strip():
             raise BadQuery("empty phrase \"\" in the query — put words between the quotes")
         return Term(text, phrase=True)
     m = re.match(r"^([A-Za-z]+):(.*)$", text)
@@ -237,7 +237,6 @@ def parse(q: str):
 
 SHORT_NAMES = {Section.LEADERSHIP: "领导", Section.ENFORCEMENT: "执法", Section.REVIEW: "复议",
                Section.PROBLEMS: "问题", Section.PLANS: "计划"}  # as the summary tables show them
-OTHER = "其他"  # blocks with none of the five labels; `-s 其他` / `section:其他` selects them
 
 
 def parse_section(value: str) -> Section:
@@ -319,7 +318,7 @@ class Compiled:
 
 
 def _compact(s: str) -> str:
-    return tokens.fold(s).replace(" ", "")
+    return fold(s).replace(" ", "")
 
 
 def _join_single_characters(text: str, words: list[str]) -> list[str]:
@@ -327,7 +326,7 @@ def _join_single_characters(text: str, words: list[str]) -> list[str]:
     next to them in the text: 困难和问题 → 困难和, 问题. The joined piece is still a substring of
     the term, so every block containing the term matches; a lone character would have to match
     every bigram it starts (slow) and would light up everywhere in the snippets."""
-    folded = tokens.fold(text)
+    folded = fold(text)
     out: list[tuple[int, int]] = []  # spans in the text
     cursor = 0
     for w in words:
@@ -346,20 +345,20 @@ def _join_single_characters(text: str, words: list[str]) -> list[str]:
 def _text_query(term: Term, index_dir: str | None, highlights: list[str] | None,
                 words: list[str] | None) -> Has:
     pieces = [term.text] if term.phrase else _join_single_characters(
-        term.text, tokens.query_words(term.text, index_dir))
+        term.text, query_words(term.text, index_dir))
     pieces = [p for p in pieces if _compact(p)]
     if not pieces:
         raise BadQuery(f"'{term.text}' has nothing to search for (only punctuation) — use words")
     if highlights is not None:
         highlights.extend(pieces)
     if words is not None:
-        words.extend(w for w in (_compact(x) for x in tokens.search_words(term.text, index_dir)) if w)
+        words.extend(w for w in (_compact(x) for x in search_words(term.text, index_dir)) if w)
     return Has(list(dict.fromkeys(_compact(p) for p in pieces)))
 
 
 def _filter_query(f: Filter):
     if f.name == "section":
-        from ..indexer.store import SECTION_BITS
+        from ..indexer import SECTION_BITS
         sec = section_filter(f.value)
         return InSection(0 if sec is None else SECTION_BITS[sec.value])  # 0: a block in none of the five
     if f.name == "region":
@@ -401,7 +400,7 @@ def check(q: str, *, sections: tuple[str, ...] = (), region: str | None = None, 
     """Raise BadQuery if the query or a filter is malformed, without an index (and without jieba)."""
     def walk(node) -> None:
         if isinstance(node, Term):
-            if not any(c.isalnum() for c in tokens.fold(node.text)):
+            if not any(c.isalnum() for c in fold(node.text)):
                 raise BadQuery(f"'{node.text}' has nothing to search for (only punctuation) — use words")
         elif isinstance(node, Filter):
             _filter_query(node)

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from ..indexer.tokens import fold
+from ..indexer import fold
 
 FRAGMENT_CHARS = 160  # longest fragment shown from one sentence
 

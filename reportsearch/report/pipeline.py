@@ -4,12 +4,12 @@ from __future__ import annotations
 import dataclasses
 import os
 
-from . import blocks as blocks_mod
-from . import metadata, sections, variants
-from .clean import clean, normalise
 from ..errors import UnreadableReport
 from ..model import Report
 from ..read import read_document
+from . import blocks as blocks_mod
+from . import metadata, sections, variants
+from .clean import clean, normalise
 
 
 def outline(path: str) -> Report:

@@ -1,4 +1,5 @@
-"""Exporting: search results as rows (one per snippet) in CSV, JSON, JSON Lines, Markdown or text."""
+"""Exporting: search results (as rows.py makes them) in CSV, JSON, JSON Lines, Markdown or text, written
+atomically; XLSX in xlsx.py."""
 from __future__ import annotations
 
 import csv
@@ -7,12 +8,11 @@ import io
 import json
 import os
 import tempfile
-from typing import Iterable
 
-from . import safe
 from ..errors import ExportError
-from ..model import Section
-from ..searcher.search import OTHER, Hit, SearchResult, Tally
+from ..searcher import Hit, SearchResult, Tally
+from . import safe
+from .rows import COLUMNS, REGION_HEADER, SECTION_HEADER, flat, neutralise, ranked, rows, summary_rows
 
 
 class Format(str, enum.Enum):
@@ -33,54 +33,6 @@ class Format(str, enum.Enum):
         except ValueError:
             raise ExportError(f"cannot tell the format of {path} from its extension — "
                               f"use .csv .xlsx .json .jsonl .md .txt or pass --format")
-
-
-COLUMNS = ["query", "rank", "score", "title", "region", "issuer", "year", "published", "sections",
-           "heading", "snippet", "terms", "path", "block"]
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
-
-
-def neutralise(value):
-    """A cell that a spreadsheet would run as a formula gets a leading apostrophe."""
-    if isinstance(value, str) and value.startswith(_FORMULA_START):
-        return "'" + value
-    return value
-
-
-def rows(result: SearchResult, name: str = "") -> list[dict]:
-    """One row per snippet, in rank order (stable: same index and query, same rows)."""
-    out = []
-    for rank, hit in _ranked(result):
-        for sn in hit.snippets:
-            out.append({
-                "query": name or result.query, "rank": rank, "score": hit.score, "title": hit.title,
-                "region": hit.region, "issuer": hit.issuer, "year": hit.year, "published": hit.published,
-                "sections": hit.labels, "heading": hit.heading, "snippet": sn.marked(),
-                "terms": hit.matched_terms, "path": hit.path, "block": hit.block_id,
-                "_snippet": sn, "_hit": hit,
-            })
-    return out
-
-
-def _ranked(result: SearchResult) -> Iterable[tuple[int, Hit]]:
-    if result.by == "block":
-        return ((h.rank, h) for h in result.blocks)
-    return ((r.rank, h) for r in result.reports for h in r.hits)
-
-
-def flat(row: dict) -> dict:
-    """A row with list cells joined, for CSV and spreadsheets."""
-    out = {}
-    for k in COLUMNS:
-        v = row[k]
-        if k == "sections":
-            v = ",".join(v)
-        elif k == "heading":
-            v = " > ".join(v)
-        elif k == "terms":
-            v = " ".join(v)
-        out[k] = "" if v is None else v
-    return out
 
 
 def json_record(result: SearchResult, name: str = "") -> dict:
@@ -105,23 +57,6 @@ def json_record(result: SearchResult, name: str = "") -> dict:
 
 
 XLSX_TO_FILE = "xlsx is a binary format — write it to a file with -o answers.xlsx"
-LABELS = [s.value for s in Section] + [OTHER]
-SECTION_HEADER = ["query", "reports", "blocks", *LABELS]
-REGION_HEADER = ["query", "region", "blocks", *LABELS]
-
-
-def summary_rows(tallies: list[tuple[str, Tally]]) -> tuple[list[list], list[list]]:
-    """Two tables over every matching block: query × section, and query × region × section.
-    `blocks` counts each block once (the region rows add up to the query's blocks); a block with
-    two labels also counts under each of its sections."""
-    by_section, by_region = [], []
-    for name, t in tallies:
-        name = safe.line(name)
-        by_section.append([name, t.reports, t.blocks, *[t.sections[lab] for lab in LABELS]])
-        for region, n in sorted(t.region_blocks.items(), key=lambda kv: (-kv[1], kv[0])):
-            counts = t.regions.get(region, {})
-            by_region.append([name, safe.line(region) or "—", n, *[counts.get(lab, 0) for lab in LABELS]])
-    return by_section, by_region
 
 
 def _summary_json(tallies: list[tuple[str, Tally]]) -> dict:
@@ -189,7 +124,7 @@ def markdown(results: list[tuple[str, SearchResult]], tallies: list[tuple[str, T
         if n and n != r.query:
             out.append(f"Query: `{r.query}`\n")
         current = None
-        for rank, h in _ranked(r):
+        for rank, h in ranked(r):
             if h.report_id != current:
                 current = h.report_id
                 meta = " · ".join(str(x) for x in (h.region, h.year, h.published) if x)

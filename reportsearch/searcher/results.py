@@ -1,0 +1,83 @@
+"""What a search answers: plain result data (Hit, ReportHit, SearchResult) and the counts of every
+matching block (Tally)."""
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass, field
+
+from .snippets import Snippet
+
+BY_VALUES = ("report", "block")
+
+
+@dataclass
+class Hit:
+    """One matching block with its report's metadata, match offsets and snippets."""
+
+    rank: int
+    score: float
+    report_id: str
+    block_id: str
+    path: str
+    title: str | None
+    region: str | None
+    issuer: str | None
+    year: int | None
+    published: str | None
+    labels: list[str]
+    heading: list[str]
+    text: str
+    matches: list[tuple[int, int]]
+    snippets: list[Snippet]
+    terms: list[str]
+
+    @property
+    def matched_terms(self) -> list[str]:
+        seen: list[str] = []
+        for a, b in self.matches:
+            if self.text[a:b] not in seen:
+                seen.append(self.text[a:b])
+        return seen
+
+
+@dataclass
+class ReportHit:
+    """A report with its best-matching blocks (one entry of `--by report`)."""
+
+    rank: int
+    score: float
+    hits: list[Hit]
+
+    def __getattr__(self, name):  # title, region, year … of the report: from its best block
+        if name in ("report_id", "path", "title", "region", "issuer", "year", "published"):
+            return getattr(self.hits[0], name)
+        raise AttributeError(name)
+
+
+@dataclass
+class SearchResult:
+    """The answer to one query: the matching block count and the ranked entries."""
+
+    query: str
+    by: str
+    total: int
+    reports: list[ReportHit] = field(default_factory=list)
+    blocks: list[Hit] = field(default_factory=list)
+
+    def hits(self) -> list[Hit]:
+        """Every hit shown, in rank order (blocks grouped under their report for --by report)."""
+        if self.by == "block":
+            return list(self.blocks)
+        return [h for r in self.reports for h in r.hits]
+
+
+@dataclass
+class Tally:
+    """All blocks that match a query (not only those shown), counted by section and by region."""
+
+    query: str
+    blocks: int = 0
+    reports: int = 0
+    sections: Counter = field(default_factory=Counter)  # section → blocks (a block with two labels counts in both)
+    regions: dict[str, Counter] = field(default_factory=dict)  # region → section → blocks ("" for none)
+    region_blocks: Counter = field(default_factory=Counter)  # region → blocks (each block once)
