@@ -411,7 +411,7 @@ def main() -> None:
         print("| measure | reportsearch | peers | target | |\n|---|---|---|---|---|")
         for r in rows:
             print("| " + " | ".join(r) + " |")
-        print(f"\n| query | filters | blocks | warm median | warm max |\n|---|---|---|---|---|")
+        print("\n| query | filters | blocks | warm median | warm max |\n|---|---|---|---|---|")
         for q, kw in MIXED:
             xs = per_query[q]
             print(f"| {q} | {ndcg.format_filters(kw)} | {totals[q]:,} | {statistics.median(xs) * 1000:.1f} ms | "

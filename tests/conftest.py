@@ -1,7 +1,6 @@
 """Shared fixtures: the sample corpus, ../shared when present, and an index in a temp dir."""
 from __future__ import annotations
 
-import os
 import pathlib
 
 import pytest

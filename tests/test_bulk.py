@@ -6,8 +6,8 @@ import os
 import tarfile
 
 import pytest
-from conftest import shared_or_skip
 
+from conftest import shared_or_skip
 from reportsearch.indexer import build, reports
 from reportsearch.indexer import tokens as segment
 from reportsearch.searcher import all_blocks, search

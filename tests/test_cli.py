@@ -5,8 +5,8 @@ import json
 
 import click
 from click.testing import CliRunner
-from conftest import CORPUS
 
+from conftest import CORPUS
 from reportsearch.cli import main
 
 

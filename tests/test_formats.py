@@ -13,8 +13,8 @@ import sys
 
 import pytest
 from click.testing import CliRunner
-from conftest import CORPUS, SAMPLES, shared_or_skip
 
+from conftest import CORPUS, SAMPLES, shared_or_skip
 from reportsearch import outline
 from reportsearch.cli import main
 from reportsearch.report.variants import is_traditional, simplify

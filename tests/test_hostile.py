@@ -19,9 +19,9 @@ import sys
 import openpyxl
 import pytest
 from click.testing import CliRunner
-from conftest import CORPUS, ROOT, SAMPLES
 
 import reportsearch
+from conftest import CORPUS, ROOT, SAMPLES
 from reportsearch.cli import main
 from reportsearch.indexer import build, reports
 from reportsearch.output import Format, export, to_text

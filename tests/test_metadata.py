@@ -8,8 +8,8 @@ import sys
 import tarfile
 
 import pytest
-from conftest import ROOT, SAMPLES, shared_or_skip
 
+from conftest import ROOT, SAMPLES, shared_or_skip
 from reportsearch import outline
 from reportsearch.model import RawDocument
 from reportsearch.report.clean import clean, is_furniture, template_fields

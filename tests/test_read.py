@@ -8,8 +8,8 @@ import shutil
 
 import pytest
 from click.testing import CliRunner
-from conftest import CORPUS
 
+from conftest import CORPUS
 from reportsearch import outline
 from reportsearch.cli import main
 from reportsearch.errors import UnreadableReport

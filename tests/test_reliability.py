@@ -19,11 +19,11 @@ import zlib
 
 import pytest
 from click.testing import CliRunner
-from conftest import CORPUS, SAMPLES
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from whoosh.filedb.filestore import FileStorage
 
+from conftest import CORPUS, SAMPLES
 from reportsearch.cli import main
 from reportsearch.errors import ReportSearchError
 from reportsearch.indexer import SCHEMA_VERSION, build, open_index, reports, store

@@ -13,8 +13,8 @@ import sys
 import openpyxl
 import pytest
 from click.testing import CliRunner
-from conftest import CORPUS, ROOT
 
+from conftest import CORPUS, ROOT
 from reportsearch import load_queries, tally
 from reportsearch.cli import main
 from reportsearch.errors import BadQueryFile

@@ -9,8 +9,8 @@ import shutil
 
 import pytest
 from click.testing import CliRunner
-from conftest import CORPUS, SAMPLES
 
+from conftest import CORPUS, SAMPLES
 from reportsearch.cli import main
 from reportsearch.errors import BadQuery, IndexIncompatible, IndexMissing
 from reportsearch.indexer import build, reports

@@ -7,8 +7,8 @@ import subprocess
 import sys
 
 import pytest
-from conftest import CORPUS, ROOT, SAMPLES, SHARED, shared_or_skip
 
+from conftest import CORPUS, ROOT, SAMPLES, SHARED, shared_or_skip
 from reportsearch import outline
 from reportsearch.model import Section
 

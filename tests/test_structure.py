@@ -5,8 +5,8 @@ from __future__ import annotations
 import json
 
 from click.testing import CliRunner
-from conftest import CORPUS
 
+from conftest import CORPUS
 from reportsearch import outline
 from reportsearch.cli import main
 from reportsearch.model import Section

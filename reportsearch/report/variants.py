@@ -1,40 +1,33 @@
 """Traditional characters (繁体): OpenCC's traditional→simplified table, one character for one.
 
-Matching folds 復議 to 复议 character by character (indexer/tokens.py: fold), so offsets in a block's text
-stay valid. A report written in traditional characters is parsed on a simplified copy of the
-same length — furniture, metadata, blocks and labels then work as on simplified text — and
-its blocks are mapped back to the original characters by position (`Restorer`).
+Matching folds 復議 to 复议 character by character (indexer/tokens.py: fold), so offsets in a block's
+text stay valid. A report written in traditional characters is parsed on a simplified copy of the
+same length — furniture, metadata, blocks and labels then work as on simplified text — and its
+blocks are mapped back to the original characters by position (`Restorer`).
 
-The character table is OpenCC's t2s conversion applied to one character at a time (phrases
-need two or more, so only the character table applies); the OpenCC package is loaded on the
-first character above U+3400, each character converted once.
+The character table is OpenCC's t2s conversion applied to one character at a time (phrases need
+two or more, so only the character table applies). It ships in the package (t2s.py, generated from
+OpenCC and checked against it by tests/test_variants.py), so neither a search nor an index run
+loads OpenCC: the table is read on the first character above U+3400.
 """
 from __future__ import annotations
 
-from functools import lru_cache
-
-_converter = None
+_table: dict[str, str] | None = None
 
 # A text is traditional when this share of its Han characters have a different simplified form.
 # Simplified reports score 0–0.2% (a 乾 here and there); traditional ones 15–30%.
 TRADITIONAL_SHARE = 0.05
 
 
-def _t2s():
-    global _converter
-    if _converter is None:
-        import opencc
-        _converter = opencc.OpenCC("t2s")
-    return _converter
-
-
-@lru_cache(maxsize=None)
 def simplified_char(ch: str) -> str:
     """The simplified form of one character (itself when it has none or is not Han)."""
+    global _table
     if ch < "\u3400":
         return ch
-    out = _t2s().convert(ch)
-    return out if len(out) == 1 else ch
+    if _table is None:
+        from .t2s import SIMPLIFIED, TRADITIONAL
+        _table = dict(zip(TRADITIONAL, SIMPLIFIED, strict=True))
+    return _table.get(ch, ch)
 
 
 def simplify(text: str) -> str:
