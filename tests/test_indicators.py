@@ -186,6 +186,15 @@ CASES = [
     (["行政复议纠错案件占审结案件的比例为12%。"], {("复议纠错率", 12, "%")}),
     # correcting in law enforcement is not a 复议 correction
     (["执法监督中纠正违法行为32起，行政复议纠错22件。"], {("复议纠错", 22, "件")}),
+    # 分别: rates paired with their words, or with the years listed before them
+    (["行政复议直接纠错率和综合纠错率分别为9.6%、27.3%。"], {("复议纠错率", 9.6, "%"), ("复议纠错率", 27.3, "%")}),
+    # the cases against every agency are the whole; against one body, a part
+    (["县人民法院受理以我县行政机关为被告的一审行政案件58件，以县政府为被告的一审行政案件18件。"],
+     {("诉讼案件", 58, "件")}),
+    (["全年行政诉讼案件中，县人民法院受理以县政府为被告的一审行政案件18件。"], set()),
+    # a bracket or a span of years between the rate word and its number
+    (["行政复议纠错率（含直接纠错和间接纠错）为25%。"], {("复议纠错率", 25, "%")}),
+    (["行政机关负责人出庭应诉率连续三年保持100%。"], {("出庭应诉率", 100, "%")}),
     # a bare count continues the sentence before, not one further back
     (["全年审结行政复议案件120件。", "全市各级监察机关查处违纪案件300件，已结案280件。"], {("复议审结", 120, "件")}),
 ]
@@ -199,6 +208,13 @@ def test_general_cases(blocks, want):
 def test_sub_units_use_the_reports_region():
     text = ["全市共受理行政复议案件520件，其中东湖区受理行政复议案件130件。"]
     assert _got(text, region="临川市") == {("复议受理", 520, "件")}
+
+
+def test_rates_listed_by_year_keep_their_years():
+    ex = explain_blocks(["2021年、2022年、2023年，全市行政机关败诉率分别为8.1%、7.2%、6.5%。"], 2023, "临川市")
+    assert [(f.indicator, f.value, f.year) for f in ex.figures] == [
+        ("诉讼败诉率", 8.1, 2021), ("诉讼败诉率", 7.2, 2022), ("诉讼败诉率", 6.5, 2023)]
+    assert check(ex.figures) == []  # one rate per year: no contradiction
 
 
 def test_a_place_above_the_report_names_its_own():
