@@ -63,7 +63,7 @@ OTHER_RATE = re.compile(r"[\u4e00-\u9fff]{1,4}?率|增幅|降幅|增速|比重|�
 SHARE = re.compile(r"占(?:比|比为|比达|到)?$|占[^,;。]{0,16}?的(?:比例|比重)?(?:为|是|达|达到)?$")
 # Between a rate word and its number: 纠错率为, 出庭应诉率保持在, 败诉率降至.
 RATE_LINK = re.compile(r"(?:为|是|达|达到|达到了|已达|高达|保持|保持在|稳定在|维持在|约为|约|仅为|仅|控制在|实现|继续|持续|"
-                       r"连续|均|仍|已|首次|"
+                       r"连续|均|仍|已|首次|[一二三四五六七八九十两\d]+年|"
                        r"(?:下降|降低|降|提升|提高|上升|增长|增|升)(?:至|到|为)|至|到|了|:)*$")
 # Domains: 复议 (R), 诉讼 (L), and case kinds that are neither.
 R, L, MIXED = "复议", "诉讼", "混合"
@@ -85,7 +85,9 @@ OWN_SCOPE_RANK = re.compile(r"^(?:全|我|本)(?:省|市|区|县|州|盟|旗|国
 # respondent, a named category, another body's cases.
 GROUP = re.compile(r"(?:\d+|[一二两三四五六七八九十]+)个(?:[\u4e00-\u9fff]{0,4}?)"
                    r"(?:市州|县区|区县|县市区|市|县|区|州|乡镇|街道|部门|单位|政府|镇|乡|机关)")
-RESPONDENT = re.compile(r"以[^,;。]{1,15}?为(?:被申请人|被告|复议机关)|(?:被告|被申请人)(?:为|是)[^,;。]{1,15}?的")
+RESPONDENT = re.compile(r"以([^,;。]{1,15}?)为(?:被申请人|被告|复议机关)|(?:被告|被申请人)(?:为|是)([^,;。]{1,15}?)的")
+# …unless the respondent is every agency of the body (以全县行政机关为被告的): that is the whole.
+ALL_RESPONDENTS = re.compile(r"行政机关|各级|全(?:省|市|区|县)|各部门")
 CATEGORY = re.compile(r"(?<![各该此这两分门种几全大人])类(?![别型似])")
 HELPER = re.compile(r"协助|代为|配合[\u4e00-\u9fff]{1,8}?办理")
 APPROX_BEFORE = re.compile(r"(?:近|将近|接近|约|大约|超过|超|逾|突破|上|不足|不到|少于|多于|高于|低于|不低于|"

@@ -20,7 +20,7 @@ from . import clauses as C
 from . import tables
 from .figure import INDICATORS, Extraction, Figure, Skipped, default_scope
 from .numbers import Mention, as_number, fold, mentions
-from .scope import Subject, subject
+from .scope import Subject, respondent, subject
 
 __all__ = ["INDICATORS", "Extraction", "Figure", "Skipped", "explain", "explain_blocks", "explain_path",
            "extract", "extract_texts", "skipped_json", "to_json"]
@@ -35,6 +35,7 @@ _NOUN = re.compile(r"(复议|应诉|诉讼|行政|一审)(?:案件|案)(?:数|�
 _OBJECT = re.compile(r"^(?:各级|各类|全部|各种|新|了|的)*(?:行政)?(?:复议)?(?:案件|案)?(?:申请)?(?:数|数量|总数)?"
                      r"(?:共|共计|合计|累计|总计|为|达到|达|有|是)*$")
 _RESPECTIVELY = re.compile(r"分别(?:为|是|达|有|达到)?$")
+_YEAR_IN_LIST = re.compile(r"(?:19|20)\d{2}(?=年)")
 _PROCEDURE = re.compile(r"简易程序|普通程序|快速办理|繁简分流|程序")
 _PRINCIPAL = re.compile(r"一把手|主要负责人|主要领导|正职")
 _HEAD = re.compile(r"负责人|主要领导|一把手|行政首长|领导干部")
@@ -76,6 +77,8 @@ class _Read:
     parts: int = 0  # kinds of correction the cue names (撤销和确认违法: 2)
     listed_at: int | None = None  # 受理、审结…分别为: where 分别 stands, and the place in the list
     listed_pos: int = 0
+    rates: tuple[list, list[int]] | None = None  # 分别 lists of rates: the rate words and the years
+    year: int | None = None  # the year its place in such a list gives
 
 
 def extract(report: Report) -> list[Figure]:
@@ -185,7 +188,7 @@ class _BlockReader:
             self.classify(r)
             if r.figure is not None:
                 ctx.block_scope = r.subject.scope
-                y = self.sentence_year(sent, m.start)
+                y = r.year if r.year is not None else self.sentence_year(sent, m.start)
                 if y is not None:
                     block_year = ctx.running_year = y
                 r.figure.year = y if y is not None else block_year if block_year is not None else \
@@ -297,6 +300,8 @@ class _BlockReader:
         if C.SHARE.search(before):
             self.share(r, before[:C.SHARE.search(before).start()], approximate)
             return
+        if self.rate_list(r, before):
+            return
         k = before.rfind("率")
         if k < 0 and r.earlier and r.earlier[-1].mention.end > r.clause and C.RATE_LINK.fullmatch(before):
             before = self.masked[r.clause:r.mention.start]  # 纠错率由15.2%降至12.3%: the rate word before both
@@ -319,7 +324,7 @@ class _BlockReader:
         if gap in ("由", "从"):
             self.skip(r, "a baseline (an earlier period's figure)")
             return
-        gap = re.sub(r"^[由从][\d.]+%", "", gap)  # 纠错率由15.2%降至12.3%
+        gap = re.sub(r"^[由从][\d.]+%", "", gap.replace(C.FILLER, ""))  # 纠错率由15.2%降至12.3%
         if not C.RATE_LINK.fullmatch(gap):
             self.skip(r, "the rate word is not followed by its number")
             return
@@ -332,6 +337,40 @@ class _BlockReader:
             return
         r.kind = "rate"
         self.accept(r, indicator, f"rate: {known.group(0)} + number", note, approximate)
+
+    def rate_list(self, r: _Read, before: str) -> bool:
+        """直接纠错率、综合纠错率分别为9.6%、27.3%, or 2021年、2022年败诉率分别为8.1%、7.2%: each rate
+        by its place in the list, of rate words or of years. False when the number is in no such list."""
+        prev = r.earlier[-1] if r.earlier else None
+        listed = _RESPECTIVELY.search(before)
+        if prev is not None and prev.rates is not None and before.strip() in ("、", "和", "及", ","):
+            (words, years), position = prev.rates, prev.listed_pos + 1
+        elif listed:
+            at = r.since + listed.start()
+            words = [w for w in C.RATE_CUE.finditer(self.masked, r.clause, at)]
+            years = [int(y.group(0)) for y in _YEAR_IN_LIST.finditer(self.masked, r.sent[0], at)]
+            if not words or (len(words) < 2 and len(years) < 2):
+                return False
+            position = 0
+        else:
+            return False
+        if len(words) >= 2:
+            word, year = (words[position] if position < len(words) else None), None
+        else:
+            word, year = words[0], years[position] if position < len(years) else None
+        if word is None or (len(words) < 2 and year is None):
+            self.skip(r, "a list of rates that does not pair with its words or years")
+            return True
+        r.rates, r.listed_pos = (words, years), position
+        r.quote_from = self.quote_start(r.clause, r.mention.start)
+        indicator, note = C.RATE_CUES[word.group(0)]
+        self.who(r, word.start())
+        if r.subject.part:
+            self.skip(r, r.subject.part, indicator)
+            return True
+        r.kind, r.year = "rate", year
+        self.accept(r, indicator, f"rate: {word.group(0)} + number (listed with 分别)", note)
+        return True
 
     def share(self, r: _Read, head: str, approximate: bool) -> None:
         """占比1.78% / 占审结总数的33.6%: the share that the count before it is of its whole."""
@@ -450,6 +489,10 @@ class _BlockReader:
             indicator, rule = "出庭应诉次数", f"count: {cue_word} (heads in court)"
         if C.CATEGORY.search(clause_left):
             self.skip(r, "one category of cases, not the total", indicator)
+            return
+        part = respondent(obj)
+        if part:
+            self.skip(r, part, indicator)
             return
         self.accept(r, indicator, rule, note)
 

@@ -10,8 +10,7 @@ from . import clauses as C
 
 # Words that are no place names, masked before looking for places: years, 全市, 本级, 去年.
 _NOT_PLACE = re.compile(r"\d+|[\u4e00-\u9fff]?年度?|" + C.SCOPE.pattern + r"|[省市区县州]本级|其中|[全我本该各此]")
-_PARTS = ((C.RESPONDENT, "the cases against one respondent, a part of the total"),
-          (C.GROUP, "a group of sub-units, not the body's own total"),
+_PARTS = ((C.GROUP, "a group of sub-units, not the body's own total"),
           (C.HELPER, "another body's cases that this one assisted with"))
 _BOUNDARIES = C.CLAUSE_END + C.SENTENCE_END
 
@@ -32,11 +31,7 @@ def subject(masked: str, start: int, at: int, region: str | None) -> Subject:
     """The subject of the verb or rate word at `at`, read back to `start` (the sentence start, or the
     previous figure); empty when the clause names no one."""
     span = masked[max(start, _subject_start(masked, start, at)):at]
-    part = ""
-    for rx, why in _PARTS:
-        if rx.search(span):
-            part = why
-            break
+    part = respondent(span) or next((why for rx, why in _PARTS if rx.search(span)), "")
     places = []
     plain = _NOT_PLACE.sub(lambda x: C.FILLER * len(x.group(0)), span)
     within = False
@@ -66,6 +61,14 @@ def subject(masked: str, start: int, at: int, region: str | None) -> Subject:
     elif own:
         scope = own[-1]
     return Subject(scope, part, tuple(places))
+
+
+def respondent(text: str) -> str:
+    """Why the cases against one respondent named in a text (以区政府为被申请人的) are a part, or ''."""
+    for m in C.RESPONDENT.finditer(text):
+        if not C.ALL_RESPONDENTS.search(m.group(1) or m.group(2) or ""):
+            return "the cases against one respondent, a part of the total"
+    return ""
 
 
 def _subject_start(masked: str, start: int, at: int) -> int:
