@@ -195,6 +195,8 @@ CASES = [
     # a bracket or a span of years between the rate word and its number
     (["行政复议纠错率（含直接纠错和间接纠错）为25%。"], {("复议纠错率", 25, "%")}),
     (["行政机关负责人出庭应诉率连续三年保持100%。"], {("出庭应诉率", 100, "%")}),
+    # the mediation rate of disputes at large is not the 复议 one
+    (["全年受理行政复议案件30件。认真做好矛盾纠纷排查化解工作，调解率100%。"], {("复议受理", 30, "件")}),
     # a bare count continues the sentence before, not one further back
     (["全年审结行政复议案件120件。", "全市各级监察机关查处违纪案件300件，已结案280件。"], {("复议审结", 120, "件")}),
 ]
@@ -337,6 +339,10 @@ def test_a_contradiction_is_flagged_but_a_rounded_restatement_is_not():
     found = check(figures)
     assert [c.kind for c in found if c.kind == "contradiction"] == ["contradiction"]
     assert "300" in next(c.message for c in found if c.kind == "contradiction")
+
+
+def test_a_rate_without_its_count_is_not_checked():
+    assert check(extract_from("全年审结行政复议案件90件，调解率为20%。")) == []
 
 
 def test_a_part_larger_than_its_whole_is_flagged():
