@@ -63,7 +63,8 @@ def _same(a: Figure, b: Figure) -> bool:
 
 def _counts(figures: list[Figure], name: str, like: Figure) -> list[int]:
     """Indexes of the counts `name` that go with a figure: same year and scope, or the year's only value."""
-    same_year = [i for i, f in enumerate(figures) if f.indicator == name and f.year == like.year]
+    same_year = [i for i, f in enumerate(figures)
+                 if f.indicator == name and f.unit != "%" and f.year == like.year]  # 调解和解 is both
     scoped = [i for i in same_year if _base(figures[i].scope) == _base(like.scope)]
     if scoped:
         return scoped

@@ -37,6 +37,7 @@ _OBJECT = re.compile(r"^(?:各级|各类|全部|各种|新|了|的)*(?:行政)?(
 _RESPECTIVELY = re.compile(r"分别(?:为|是|达|有|达到)?$")
 _YEAR_IN_LIST = re.compile(r"(?:19|20)\d{2}(?=年)")
 _PROCEDURE = re.compile(r"简易程序|普通程序|快速办理|繁简分流|程序")
+_OTHER_MEDIATION = re.compile(r"人民调解|矛盾纠纷|民间纠纷|信访|诉前|诉调|法院|仲裁")
 _PRINCIPAL = re.compile(r"一把手|主要负责人|主要领导|正职")
 _HEAD = re.compile(r"负责人|主要领导|一把手|行政首长|领导干部")
 _LEAD = re.compile(r"(?:其中|另外|同时|此外|以及)[,:]?")
@@ -329,6 +330,10 @@ class _BlockReader:
             self.skip(r, "the rate word is not followed by its number")
             return
         indicator, note = C.RATE_CUES[known.group(0)]
+        if indicator == "复议调解和解" and (_OTHER_MEDIATION.search(self.masked[r.sent[0]:r.mention.start])
+                                       or C.R not in _domains(self.masked + self.ctx.heading_text)):
+            self.skip(r, "the rate of another kind of mediation (人民调解, 矛盾纠纷)", indicator)
+            return
         if indicator == "出庭应诉率" and _PRINCIPAL.search(before[max(0, known.start() - 8):known.start()]):
             note = "主要负责人"  # the rate of the principal heads (一把手), not of all heads
         self.who(r, r.since + known.start())
