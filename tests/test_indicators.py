@@ -219,6 +219,18 @@ def test_rates_listed_by_year_keep_their_years():
     assert check(ex.figures) == []  # one rate per year: no contradiction
 
 
+def test_a_heading_of_five_years_and_one_year_does_not_make_totals():
+    from reportsearch.model import Block
+    five = Block("全省办结行政复议案件7985件。", ["一、过去五年和2022年工作回顾"])
+    only_five = Block("全省办结行政复议案件40522件。", ["一、过去五年工作回顾"])
+    assert {(f.indicator, f.value) for f in explain_blocks([five, only_five], 2022, "安徽省").figures} == {
+        ("复议审结", 7985)}
+
+
+def test_a_phrase_ending_in_a_unit_character_is_no_place():
+    assert _got(["大力推进依法治市，办理行政复议案件432件。"], region="临川市") == {("复议收案", 432, "件")}
+
+
 def test_a_place_above_the_report_names_its_own():
     assert _got(["山西省临汾市全年受理行政复议案件300件。"], region="临汾市") == {("复议受理", 300, "件")}
 
