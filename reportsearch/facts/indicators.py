@@ -286,13 +286,22 @@ class _BlockReader:
             self.skip(r, "a change, not a figure")
         elif C.GOAL.search(lead):
             self.skip(r, "a target, not a result")
-        elif (C.SEVERAL_YEARS.search(lead) or C.SEVERAL_YEARS.search(self.ctx.heading_text)) \
-                and not C.ONE_YEAR.search(lead) and not C.YEAR_SPAN.search(lead):
+        elif self.several_years(lead):
             self.skip(r, "a total over several years whose span is not stated")
         elif m.unit == "%":
             self.rate(r, core, approximate)
         else:
             self.count(r, core)
+
+    def several_years(self, lead: str) -> bool:
+        """Whether the sentence so far (or, when it names no year, the heading) is about several
+        years without saying which: 过去五年, 累计, 以来."""
+        if C.ONE_YEAR.search(lead) or C.YEAR_SPAN.search(lead):
+            return False
+        if C.SEVERAL_YEARS.search(lead):
+            return True
+        head = self.ctx.heading_text
+        return bool(C.SEVERAL_YEARS.search(head)) and not C.ONE_YEAR.search(head)
 
     def rate(self, r: _Read, before: str, approximate: bool) -> None:
         if r.mention.value > 100:

@@ -13,6 +13,8 @@ _NOT_PLACE = re.compile(r"\d+|[\u4e00-\u9fff]?年度?|" + C.SCOPE.pattern + r"|[
 _PARTS = ((C.GROUP, "a group of sub-units, not the body's own total"),
           (C.HELPER, "another body's cases that this one assisted with"))
 _BOUNDARIES = C.CLAUSE_END + C.SENTENCE_END
+# A first unit with a name longer than five characters is a phrase, unless it is autonomous (…自治州).
+_LONG_NAME = re.compile(r"(?![^省市区县州旗盟]*自治)[^省市区县州旗盟]{6,}[省市区县州旗盟]")
 
 
 @dataclass
@@ -38,6 +40,8 @@ def subject(masked: str, start: int, at: int, region: str | None) -> Subject:
     i = 0
     while i < len(plain):
         p = regions.chain_at(plain, i) if plain[i] != C.FILLER else None
+        if p and _LONG_NAME.match(p):
+            p = None  # 大力推进依法治市: a phrase ending in a unit character, not a place
         if p:
             places.append(p)
             within = within or bool(re.search(r"其中[,:]?$", span[:i]))
@@ -79,7 +83,7 @@ def _subject_start(masked: str, start: int, at: int) -> int:
         return start
     prev = max(masked.rfind(c, start, cut) for c in _BOUNDARIES)
     prev = start if prev < 0 else prev + 1
-    return prev if cut - prev <= 10 else cut + 1
+    return prev if cut - prev <= 6 else cut + 1
 
 
 def is_own(place: str, region: str | None) -> bool:
