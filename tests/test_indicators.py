@@ -378,6 +378,13 @@ def extract_from(text: str):
     return explain_blocks([text], 2022, None).figures
 
 
+def test_a_file_without_a_report_body_is_read_line_by_line(tmp_path):
+    path = tmp_path / "page.txt"
+    path.write_text("首页 > 新闻\n全年全县受理行政复议案件42件\n", encoding="utf-8")  # no sentence: no body
+    report, ex = explain_path(path)
+    assert report is None and [(f.indicator, f.value) for f in ex.figures] == [("复议受理", 42)]
+
+
 def test_explain_on_an_outlined_report_keeps_skips(sample_text):
     report = outline(str(SAMPLES[1]))  # 瑞安: a withdrawal among the 复议 outcomes
     ex = explain(report)
