@@ -106,6 +106,8 @@ SEVERAL_YEARS = re.compile(r"累计|以来|历年|(?<![\d.])(?:[2-9]|[二三四�
                            r"(?:过去|近|这)(?:[2-9]|[二三四五六七八九十两])年")
 ONE_YEAR = re.compile(r"全年|本年|今年|当年|年内|(?:19|20)\d{2}年(?!至|到|—|-|~)")
 YEAR_SPAN = re.compile(r"(?:19|20)\d{2}年?(?:至|到|—|-|~)(?:19|20)\d{2}年")
+# 受理、审结…分别为120件、118件: numbers paired with the words before them by their places.
+RESPECTIVELY = re.compile(r"分别(?:为|是|达|有|达到)?$")
 RELATIVE_YEAR = re.compile(r"^(?:去年|上年|上一年)")
 SENTENCE_END = "。;!?\n"
 CLAUSE_END = ", :"

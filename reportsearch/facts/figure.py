@@ -28,8 +28,9 @@ class Figure:
     flags: list[str] = field(default_factory=list)  # what `check` found
 
     def to_json(self, why: bool = False) -> dict:
-        out = {"indicator": self.indicator, "value": self.value, "unit": self.unit, "year": self.year,
-               "scope": self.scope, "quote": self.quote, "block": self.block}
+        out: dict[str, object] = {
+            "indicator": self.indicator, "value": self.value, "unit": self.unit, "year": self.year,
+            "scope": self.scope, "quote": self.quote, "block": self.block}
         if self.flags:
             out["flags"] = list(self.flags)
         if why:

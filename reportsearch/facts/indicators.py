@@ -12,14 +12,16 @@ from __future__ import annotations
 
 import os
 import re
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict
 from typing import Iterable, Sequence
 
 from ..model import Block, Report
 from . import clauses as C
 from . import tables
 from .figure import INDICATORS, Extraction, Figure, Skipped, default_scope
-from .numbers import Mention, as_number, fold, mentions
+from .numbers import as_number, fold, mentions
+from .rates import RateRules
+from .reading import Context, Read, domains, last_domain
 from .scope import Subject, respondent, subject
 
 __all__ = ["INDICATORS", "Extraction", "Figure", "Skipped", "explain", "explain_blocks", "explain_path",
@@ -34,52 +36,11 @@ _NOUN = re.compile(r"(复议|应诉|诉讼|行政|一审)(?:案件|案)(?:数|�
 # What may stand between a 复议 verb and its number: 受理(各类)(行政复议)(案件)(申请)(共计).
 _OBJECT = re.compile(r"^(?:各级|各类|全部|各种|新|了|的)*(?:行政)?(?:复议)?(?:案件|案)?(?:申请)?(?:数|数量|总数)?"
                      r"(?:共|共计|合计|累计|总计|为|达到|达|有|是)*$")
-_RESPECTIVELY = re.compile(r"分别(?:为|是|达|有|达到)?$")
-_YEAR_IN_LIST = re.compile(r"(?:19|20)\d{2}(?=年)")
 _PROCEDURE = re.compile(r"简易程序|普通程序|快速办理|繁简分流|程序")
-_OTHER_MEDIATION = re.compile(r"人民调解|矛盾纠纷|民间纠纷|信访|诉前|诉调|法院|仲裁")
-_PRINCIPAL = re.compile(r"一把手|主要负责人|主要领导|正职")
 _HEAD = re.compile(r"负责人|主要领导|一把手|行政首长|领导干部")
 _LEAD = re.compile(r"(?:其中|另外|同时|此外|以及)[,:]?")
 _BRACKET_YEAR = re.compile(r"(?:19|20)\d{2}年|上年|去年|同期")
 _CASE_COUNTS = (C.RECV, C.ACCEPT, C.CLOSE, C.HANDLE, C.OCCUR, C.RESPOND, "noun")
-
-
-@dataclass
-class _Context:
-    """What the report and the blocks read so far say: its year and region, the running topic."""
-
-    year: int | None = None
-    region: str | None = None
-    domain: str | None = None  # the last 复议/诉讼 topic of the previous block
-    domain_heading: tuple[str, ...] = ()
-    running_year: int | str | None = None  # the last year a sentence named, for reports without one
-    heading_text: str = ""  # the folded heading of the block being read
-    block_scope: str = ""  # the scope of the last figure taken in the block
-    header: object = None  # the last table header row seen (tables.Header)
-    row_block: int = -1  # the block of the last table row read
-
-
-@dataclass
-class _Read:
-    """A mention read in its clause: where it stands, the outcome, what later mentions inherit."""
-
-    mention: Mention
-    sent: tuple[int, int]
-    earlier: list["_Read"]  # the mentions before it in its sentence
-    clause: int = 0  # where its clause starts
-    since: int = 0  # where its own words start: the clause start or the end of the mention before
-    quote_from: int = 0
-    quote_end: int = 0  # where the quote ends when the verb follows the number
-    kind: str = ""  # what the cue word counts (clauses.RECV …, "rate")
-    subject: Subject = field(default_factory=Subject)
-    figure: Figure | None = None
-    skipped: Skipped | None = None
-    parts: int = 0  # kinds of correction the cue names (撤销和确认违法: 2)
-    listed_at: int | None = None  # 受理、审结…分别为: where 分别 stands, and the place in the list
-    listed_pos: int = 0
-    rates: tuple[list, list[int]] | None = None  # 分别 lists of rates: the rate words and the years
-    year: int | None = None  # the year its place in such a list gives
 
 
 def extract(report: Report) -> list[Figure]:
@@ -95,7 +56,7 @@ def explain(report: Report) -> Extraction:
 def explain_blocks(blocks: Sequence[Block | str], year: int | None = None,
                    region: str | None = None) -> Extraction:
     """Figures from blocks (Block objects, or plain strings for texts without headings)."""
-    ctx = _Context(year=year, region=region)
+    ctx = Context(year=year, region=region)
     figures: list[Figure] = []
     skipped: list[Skipped] = []
     last_heading: list[str] = []
@@ -152,19 +113,10 @@ def skipped_json(skipped: Iterable[Skipped]) -> list[dict]:
     return [asdict(s) for s in skipped]
 
 
-def _domains(text: str) -> list[str]:
-    return [C.DOMAIN_WORDS[m.group(0)] for m in C.DOMAIN.finditer(text)]
-
-
-def _last_domain(text: str) -> str | None:
-    found = _domains(text)
-    return found[-1] if found else None
-
-
-class _BlockReader:
+class _BlockReader(RateRules):
     """Reads the figures of one block of text."""
 
-    def __init__(self, text: str, index: int, heading: list[str], ctx: _Context) -> None:
+    def __init__(self, text: str, index: int, heading: list[str], ctx: Context) -> None:
         self.folded = fold(text)
         self.t = self.folded.text
         self.seg = C.segment(self.t)
@@ -172,20 +124,20 @@ class _BlockReader:
         self.index, self.ctx = index, ctx
         self.heading_key = tuple(heading)
         ctx.heading_text = fold(" ".join(heading)).text if heading else ""
-        found = set(_domains(ctx.heading_text)) & {C.R, C.L}
+        found = set(domains(ctx.heading_text)) & {C.R, C.L}
         self.head_domain = found.pop() if len(found) == 1 else None
         self.carried = ctx.domain if ctx.domain_heading == self.heading_key else None
 
     def read(self) -> tuple[list[Figure], list[Skipped]]:
         ctx = self.ctx
-        reads: list[_Read] = []
+        reads: list[Read] = []
         ctx.block_scope = ""
         block_year: int | str | None = None
-        by_sentence: dict[tuple[int, int], list[_Read]] = {}
+        by_sentence: dict[tuple[int, int], list[Read]] = {}
         for m in mentions(self.t):
             sent = self.seg.sentence_of(m.start)
             earlier = by_sentence.setdefault(sent, [])
-            r = _Read(m, sent, list(earlier))
+            r = Read(m, sent, list(earlier))
             self.classify(r)
             if r.figure is not None:
                 ctx.block_scope = r.subject.scope
@@ -199,7 +151,7 @@ class _BlockReader:
         for rs in by_sentence.values():
             self.lists_of_places(rs)
             self.sum_parts(rs, reads)
-        ctx.domain, ctx.domain_heading = _last_domain(self.masked) or self.carried, self.heading_key
+        ctx.domain, ctx.domain_heading = last_domain(self.masked) or self.carried, self.heading_key
         return [r.figure for r in reads if r.figure], [r.skipped for r in reads if r.skipped]
 
     def sentence_year(self, sent: tuple[int, int], at: int) -> int | str | None:
@@ -214,13 +166,13 @@ class _BlockReader:
 
     # -- outcomes ---------------------------------------------------------------------------------
 
-    def skip(self, r: _Read, reason: str, indicator: str = "", start: int | None = None) -> None:
+    def skip(self, r: Read, reason: str, indicator: str = "", start: int | None = None) -> None:
         m = r.mention
         s, e = self.folded.span(r.quote_from if start is None else start, m.end)
         quote = self.folded.original[s:e]
         r.skipped = Skipped(as_number(m.value), m.unit, quote, self.index, s, e, reason, indicator)
 
-    def accept(self, r: _Read, indicator: str, rule: str, note: str = "", approximate: bool = False) -> None:
+    def accept(self, r: Read, indicator: str, rule: str, note: str = "", approximate: bool = False) -> None:
         m = r.mention
         s, e = self.folded.span(r.quote_from, max(m.end, r.quote_end))
         scope = r.subject.scope or default_scope(self.ctx.region)
@@ -237,7 +189,7 @@ class _BlockReader:
         lead = _LEAD.match(self.t, start, end)
         return lead.end() if lead and lead.end() < end else start
 
-    def who(self, r: _Read, cue_at: int) -> None:
+    def who(self, r: Read, cue_at: int) -> None:
         """The subject of the cue at `cue_at`; a clause that names no one continues the figure before."""
         start = r.earlier[-1].mention.end if r.earlier else r.sent[0]
         found = subject(self.masked, start, cue_at, self.ctx.region)
@@ -248,7 +200,7 @@ class _BlockReader:
 
     # -- one mention --------------------------------------------------------------------------------
 
-    def classify(self, r: _Read) -> None:
+    def classify(self, r: Read) -> None:
         m, masked, seg = r.mention, self.masked, self.seg
         r.clause = max(seg.clause_start(m.start), r.sent[0])
         r.since = max(r.clause, r.earlier[-1].mention.end if r.earlier else r.sent[0])
@@ -303,115 +255,7 @@ class _BlockReader:
         head = self.ctx.heading_text
         return bool(C.SEVERAL_YEARS.search(head)) and not C.ONE_YEAR.search(head)
 
-    def rate(self, r: _Read, before: str, approximate: bool) -> None:
-        if r.mention.value > 100:
-            self.skip(r, "a malformed number: a rate over 100%")
-            return
-        if C.SHARE.search(before):
-            self.share(r, before[:C.SHARE.search(before).start()], approximate)
-            return
-        if self.rate_list(r, before):
-            return
-        k = before.rfind("率")
-        if k < 0 and r.earlier and r.earlier[-1].mention.end > r.clause and C.RATE_LINK.fullmatch(before):
-            before = self.masked[r.clause:r.mention.start]  # 纠错率由15.2%降至12.3%: the rate word before both
-            r.since = r.clause
-            r.quote_from = self.quote_start(r.clause, r.mention.start)
-            k = before.rfind("率")
-        if k < 0:
-            self.skip(r, "a change, not a rate" if re.search(r"增幅|降幅|增速|增长|下降", before) else
-                      "a percentage without a named rate")
-            return
-        known = None
-        for rm in C.RATE_CUE.finditer(before):
-            if rm.end() == k + 1:
-                known = rm
-        if known is None:
-            word = C.OTHER_RATE.search(before[max(0, k - 4):k + 1])
-            self.skip(r, f"another rate ({word.group(0) if word else '率'}), not an indicator")
-            return
-        gap = before[k + 1:]
-        if gap in ("由", "从"):
-            self.skip(r, "a baseline (an earlier period's figure)")
-            return
-        gap = re.sub(r"^[由从][\d.]+%", "", gap.replace(C.FILLER, ""))  # 纠错率由15.2%降至12.3%
-        if not C.RATE_LINK.fullmatch(gap):
-            self.skip(r, "the rate word is not followed by its number")
-            return
-        indicator, note = C.RATE_CUES[known.group(0)]
-        elsewhere = _OTHER_MEDIATION.search(self.masked[r.sent[0]:r.mention.start]) \
-            or C.R not in _domains(self.masked + self.ctx.heading_text)
-        if indicator == "复议调解和解" and elsewhere:
-            self.skip(r, "the rate of another kind of mediation (人民调解, 矛盾纠纷)", indicator)
-            return
-        if indicator == "出庭应诉率" and _PRINCIPAL.search(before[max(0, known.start() - 8):known.start()]):
-            note = "主要负责人"  # the rate of the principal heads (一把手), not of all heads
-        self.who(r, r.since + known.start())
-        if r.subject.part:
-            self.skip(r, r.subject.part, indicator)
-            return
-        r.kind = "rate"
-        self.accept(r, indicator, f"rate: {known.group(0)} + number", note, approximate)
-
-    def rate_list(self, r: _Read, before: str) -> bool:
-        """直接纠错率、综合纠错率分别为9.6%、27.3%, or 2021年、2022年败诉率分别为8.1%、7.2%: each rate
-        by its place in the list, of rate words or of years. False when the number is in no such list."""
-        prev = r.earlier[-1] if r.earlier else None
-        listed = _RESPECTIVELY.search(before)
-        if prev is not None and prev.rates is not None and before.strip() in ("、", "和", "及", ","):
-            (words, years), position = prev.rates, prev.listed_pos + 1
-        elif listed:
-            at = r.since + listed.start()
-            words = [w for w in C.RATE_CUE.finditer(self.masked, r.clause, at)]
-            years = [int(y.group(0)) for y in _YEAR_IN_LIST.finditer(self.masked, r.sent[0], at)]
-            if not words or (len(words) < 2 and len(years) < 2):
-                return False
-            position = 0
-        else:
-            return False
-        if len(words) >= 2:
-            word, year = (words[position] if position < len(words) else None), None
-        else:
-            word, year = words[0], years[position] if position < len(years) else None
-        if word is None or (len(words) < 2 and year is None):
-            self.skip(r, "a list of rates that does not pair with its words or years")
-            return True
-        r.rates, r.listed_pos = (words, years), position
-        r.quote_from = self.quote_start(r.clause, r.mention.start)
-        indicator, note = C.RATE_CUES[word.group(0)]
-        self.who(r, word.start())
-        if r.subject.part:
-            self.skip(r, r.subject.part, indicator)
-            return True
-        r.kind, r.year = "rate", year
-        self.accept(r, indicator, f"rate: {word.group(0)} + number (listed with 分别)", note)
-        return True
-
-    def share(self, r: _Read, head: str, approximate: bool) -> None:
-        """占比1.78% / 占审结总数的33.6%: the share that the count before it is of its whole."""
-        cue = None
-        for cue in C.COUNT_CUE.finditer(head):
-            pass
-        if cue is not None:
-            kind, note = C.COUNT_CUES[cue.group(0)]
-            self.who(r, r.since + cue.start())
-        else:
-            prev = r.earlier[-1] if r.earlier else None
-            if prev is None or prev.figure is None:
-                self.skip(r, "a share of something that is not an indicator")
-                return
-            kind, note, r.subject = prev.kind, prev.figure.note, prev.subject
-        indicator = C.RATE_OF.get(kind)
-        if not indicator:
-            self.skip(r, "a share of something that is not an indicator")
-        elif r.subject.part:
-            self.skip(r, r.subject.part, indicator)
-        else:
-            r.kind = "rate"
-            self.accept(r, indicator, f"rate: share (占) of a {indicator[:-1]} count",
-                        note + "率" if note.endswith("纠错") else note, approximate)
-
-    def cue(self, r: _Read, before: str) -> tuple[str, str, int, str] | None:
+    def cue(self, r: Read, before: str) -> tuple[str, str, int, str] | None:
         """What the number counts: (kind, note, where the cue stands, the cue word)."""
         m = r.mention
         listed = self.respectively(r, before)
@@ -433,7 +277,7 @@ class _BlockReader:
             return C.APPEAR, "", m.start, "负责人出庭"  # 383件…负责人出庭应诉: the verb after the number
         return None
 
-    def count(self, r: _Read, before: str) -> None:
+    def count(self, r: Read, before: str) -> None:
         m, masked = r.mention, self.masked
         found = self.cue(r, before)
         if found is None:
@@ -469,13 +313,13 @@ class _BlockReader:
             return
         clause_left = masked[r.clause:m.start]
         obj = masked[cue_at:m.start]
-        obj_domains = set(_domains(obj))
+        obj_domains = set(domains(obj))
         others = obj_domains - {C.R, C.L}
         if kind not in (C.LOST, C.APPEAR) and (others or len(obj_domains) > 1):
             self.skip(r, f"cases of another kind ({'、'.join(sorted(others))})" if obj_domains == others else
                       "cases of several kinds together")
             return
-        explicit = _last_domain(clause_left)
+        explicit = last_domain(clause_left)
         if explicit not in (C.R, C.L, None):
             self.skip(r, f"cases of another kind ({explicit})")
             return
@@ -511,7 +355,7 @@ class _BlockReader:
             return
         self.accept(r, indicator, rule, note)
 
-    def case_count(self, r: _Read, kind: str, cue_word: str, obj: str, explicit: str | None,
+    def case_count(self, r: Read, kind: str, cue_word: str, obj: str, explicit: str | None,
                    obj_domains: set[str]) -> tuple[str, str] | None:
         """A count of cases (收到, 受理, 审结, 办理…): 复议 by its context, 诉讼 only when its own clause
         names litigation cases. None (and the read skipped) when it is neither."""
@@ -539,14 +383,14 @@ class _BlockReader:
         self.skip(r, "no 复议 or 诉讼 in the context of the count")
         return None
 
-    def context_domain(self, r: _Read, explicit: str | None) -> str | None:
+    def context_domain(self, r: Read, explicit: str | None) -> str | None:
         """复议 or 诉讼: the clause's own words, else the sentence so far, the sentence before, the heading."""
-        return explicit or _last_domain(self.masked[r.sent[0]:r.clause]) or self.previous_domain(r.sent) \
+        return explicit or last_domain(self.masked[r.sent[0]:r.clause]) or self.previous_domain(r.sent) \
             or self.head_domain
 
-    def respectively(self, r: _Read, before: str) -> tuple[str, str, int, str] | None:
+    def respectively(self, r: Read, before: str) -> tuple[str, str, int, str] | None:
         """受理、审结行政复议案件分别为120件、118件: the cue of a number by its place in the list."""
-        found = _RESPECTIVELY.search(before)
+        found = C.RESPECTIVELY.search(before)
         prev = r.earlier[-1] if r.earlier else None
         if found:
             at, position = r.since + found.start(), 0
@@ -570,19 +414,20 @@ class _BlockReader:
         if k == 0:
             return self.carried
         s, e = self.seg.sentences[k - 1]
-        return _last_domain(self.masked[s:e])
+        return last_domain(self.masked[s:e])
 
     def clause_end(self, i: int) -> int:
         return next((c for c in self.seg.clause_starts if c > i), len(self.t))
 
     # -- a sentence's figures together ------------------------------------------------------------
 
-    def drop(self, r: _Read, why: str) -> None:
+    def drop(self, r: Read, why: str) -> None:
         f = r.figure
+        assert f is not None
         r.skipped = Skipped(f.value, f.unit, f.quote, self.index, f.start, f.end, why, f.indicator)
         r.figure = None
 
-    def lists_of_places(self, rs: list[_Read]) -> None:
+    def lists_of_places(self, rs: list[Read]) -> None:
         """A sentence giving figures for two or more places lists sub-units: none is the body's own."""
         placed = [r for r in rs if r.subject.places and (r.figure is not None or r.subject.part)]
         if len({r.subject.places[-1] for r in placed}) >= 2:
@@ -590,7 +435,7 @@ class _BlockReader:
                 if r.figure is not None and r.subject.places:
                     self.drop(r, "one of a list of places")
 
-    def sum_parts(self, rs: list[_Read], block: list[_Read]) -> None:
+    def sum_parts(self, rs: list[Read], block: list[Read]) -> None:
         """Kinds of correction listed one by one (撤销和确认违法65件,变更和责令履行21件) add up to the
         复议纠错 figure, unless the block states the total itself."""
         parts = [r for r in rs if r.figure is not None and r.kind == C.PART]
@@ -604,9 +449,10 @@ class _BlockReader:
             if parts[0].parts < 2:
                 self.drop(parts[0], "one kind of correction only")
             return
-        first, last = parts[0].figure, parts[-1].figure
+        figures = [p.figure for p in parts if p.figure is not None]
+        first, last = figures[0], figures[-1]
         s, e = first.start, last.end
-        summed = Figure("复议纠错", as_number(sum(p.figure.value for p in parts)), "件", first.year, first.scope,
+        summed = Figure("复议纠错", as_number(sum(f.value for f in figures)), "件", first.year, first.scope,
                         self.folded.original[s:e], self.index, s, e,
                         "count: the kinds of correction listed, added up")
         for r in parts[1:]:
