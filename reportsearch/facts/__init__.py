@@ -8,5 +8,6 @@
   `checks.choose(figures)` picks the one figure per indicator a region × year table shows.
 - Underneath: `figure` (the plain data), `numbers` (numerals: arabic, full-width, Chinese, 万,
   百分之…, and the folded text quotes are cut from), `clauses` (the grammar of a figure's sentence),
-  `scope` (whose figure), `tables` (header rows over value rows).
+  `scope` (whose figure), `rates` (percentages), `reading` (the state of reading a report),
+  `tables` (header rows over value rows).
 """
