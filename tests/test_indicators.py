@@ -13,14 +13,14 @@ import subprocess
 import sys
 
 import pytest
-from conftest import ROOT, SAMPLES, shared_or_skip
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from reportsearch.facts.checks import check, choose, fits
-from reportsearch.facts.indicators import INDICATORS, explain, explain_blocks, explain_path, extract
-from reportsearch.facts.numbers import cn_number, fold, mentions
-from reportsearch.outline import outline
+from conftest import ROOT, SAMPLES, shared_or_skip
+from reportsearch.report import outline
+from reportsearch.report.figures.checks import check, choose, fits
+from reportsearch.report.figures.indicators import INDICATORS, explain, explain_blocks, explain_path, extract
+from reportsearch.report.figures.numbers import cn_number, fold, mentions
 
 LABELS = ROOT / "tests" / "labels" / "indicators-samples.tsv"
 

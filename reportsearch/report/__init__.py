@@ -5,12 +5,17 @@ signature lines out) → metadata (title, region, issuer, year, published; regio
 names by their suffixes) → blocks (split along the report's own outline) → structure (the report's
 parts, decided from its whole outline) → sections (each block's part and topics, from the cue
 vocabularies in cues.py). variants.py folds traditional characters to simplified, one for one.
+figures/ reads the 行政复议 and 行政诉讼 figures a report states (indicators), with the clause and
+the rule behind each.
 
 Public: outline(path) -> Report; sentences(text); is_traditional(lines), simplify(text),
-simplified_char(ch).
+simplified_char(ch); extract_figures(report) / explain_figures(report) -> figures (and skipped
+candidates), check_figures, choose_figures, Figure, INDICATORS.
 """
 from ..lazy import exports
 
 __getattr__, __dir__ = exports(__name__, {
     "outline": "pipeline", "sentences": "blocks",
-    "is_traditional": "variants", "simplify": "variants", "simplified_char": "variants"})
+    "is_traditional": "variants", "simplify": "variants", "simplified_char": "variants",
+    "extract_figures": "figures:extract", "explain_figures": "figures:explain", "explain_figures_in": "figures:explain_path",
+    "check_figures": "figures:check", "choose_figures": "figures:choose", "Figure": "figures", "INDICATORS": "figures"})

@@ -15,7 +15,7 @@ import re
 from dataclasses import asdict
 from typing import Iterable, Sequence
 
-from ..model import Block, Report
+from ...model import Block, Report
 from . import clauses as C
 from . import tables
 from .figure import INDICATORS, Extraction, Figure, Skipped, default_scope
@@ -91,13 +91,13 @@ def extract_texts(texts: Iterable[str], year: int | None = None, region: str | N
 def explain_path(path: str | os.PathLike) -> tuple[Report | None, Extraction]:
     """Read a report file and explain its figures. A file without a recognisable report body
     (a bare web page) is read line by line instead, with no report metadata (Report is None)."""
-    from ..errors import UnreadableReport
-    from ..outline import outline
+    from ...errors import UnreadableReport
+    from ..pipeline import outline
     try:
         report = outline(os.fspath(path))
     except UnreadableReport:
+        from ...read import read_document
         from ..clean import normalise
-        from ..read import read_document
         lines = [normalise(x) for x in read_document(os.fspath(path)).lines]
         return None, explain_blocks([x for x in lines if x])
     return report, explain(report)
