@@ -10,13 +10,14 @@ more accurate than MinHash signatures."""
 from __future__ import annotations
 
 import re
-from collections import defaultdict
+from collections import Counter, defaultdict
 from dataclasses import dataclass, field
+from itertools import chain
 from typing import Callable, Mapping, Sequence
 
 from ..model import Report, Section
 
-THRESHOLD = 0.35  # core-wording Jaccard from which a later unit restates an earlier one (tuned: half the labels)
+THRESHOLD = 0.35  # core-wording Jaccard from which a later unit restates an earlier one (tuned on half)
 MIN_UNIT = 5  # characters (punctuation aside): a shorter clause joins the next one
 DUPLICATE = 0.8  # share of the smaller report's sentences found in the other: the same report
 MIN_SENTENCES = 5  # a report needs this many distinct sentences to be judged a duplicate
@@ -373,49 +374,51 @@ def recurring(bodies: Mapping[str, Sequence[Report | Doc]], *, threshold: float 
 def _body(body: str, docs: list[Doc], threshold: float,
           lookback: int | None) -> tuple[list[Pair], list[Summary]]:
     """One body's pairs and summaries; docs sorted by year."""
-    units = [(d, units_of(d)) for d in docs]
-    units = [(d, us) for d, us in units if us]
-    postings: dict[str, list[tuple[int, int]]] = defaultdict(list)  # shingle -> (report, unit)
+    reports = [(d, us) for d, us in ((d, units_of(d)) for d in docs) if us]
+    owner: list[int] = []  # unit id -> report index
+    flat: list[Unit] = []  # unit id -> unit
+    postings: dict[str, list[int]] = defaultdict(list)  # shingle -> ids of the units indexed so far
     indexed = 0
     years: list[int] = []  # the distinct years indexed so far, in order
     pairs: list[Pair] = []
     summaries: list[Summary] = []
-    for li, (later, lunits) in enumerate(units):
-        while indexed < li and units[indexed][0].year < later.year:  # index every report of an earlier year
-            for ui, u in enumerate(units[indexed][1]):
+    for li, (later, lunits) in enumerate(reports):
+        while indexed < li and reports[indexed][0].year < later.year:  # index every report of an earlier year
+            for u in reports[indexed][1]:
                 for s in u.shingles:
-                    postings[s].append((indexed, ui))
-            if not years or years[-1] != units[indexed][0].year:
-                years.append(units[indexed][0].year)
+                    postings[s].append(len(flat))
+                owner.append(indexed)
+                flat.append(u)
+            if not years or years[-1] != reports[indexed][0].year:
+                years.append(reports[indexed][0].year)
             indexed += 1
         allowed = set(years[-lookback:]) if lookback else None
-        previous = units[indexed - 1][0] if indexed else None
+        previous = indexed - 1 if indexed else None
         in_previous = in_any = 0
         for u in lunits:
-            counts: dict[tuple[int, int], int] = defaultdict(int)
-            for s in u.shingles:
-                for key in postings.get(s, ()):
-                    counts[key] += 1
-            hit_previous = hit_any = False
+            # Counter counts in C; a Jaccard of t needs at least t·|u| shared shingles.
+            counts = Counter(chain.from_iterable(postings.get(s, ()) for s in u.shingles))
+            need = threshold * len(u.shingles)
             found = []
-            for (ei, ui), c in counts.items():
-                earlier, eu = units[ei][0], units[ei][1][ui]
-                if allowed is not None and earlier.year not in allowed:
+            for uid, c in counts.items():
+                if c < need:
                     continue
+                eu = flat[uid]
                 sim = c / (len(u.shingles) + len(eu.shingles) - c)
-                if sim >= threshold:
-                    found.append((earlier, eu, sim))
-                    hit_any = True
-                    hit_previous = hit_previous or earlier is previous
-            found.sort(key=lambda x: (-x[0].year, x[0].path, x[1].block, x[1].start))
-            for earlier, eu, sim in found:
+                earlier = reports[owner[uid]][0]
+                if sim >= threshold and (allowed is None or earlier.year in allowed):
+                    found.append((owner[uid], eu, sim))
+            found.sort(key=lambda x: (-reports[x[0]][0].year, reports[x[0]][0].path, x[1].block, x[1].start))
+            for ei, eu, sim in found:
+                earlier = reports[ei][0]
                 pairs.append(Pair(body=body, similarity=sim,
                                   earlier=Quote(earlier.year, earlier.path, eu.block, eu.text),
                                   later=Quote(later.year, later.path, u.block, u.text)))
-            in_previous += hit_previous
-            in_any += hit_any
+            in_previous += any(ei == previous for ei, _, _ in found)
+            in_any += bool(found)
+        before = reports[previous][0] if previous is not None else None
         summaries.append(Summary(body=body, year=later.year, path=later.path, problems=len(lunits),
-                                 previous_year=previous.year if previous else None,
-                                 previous_path=previous.path if previous else None,
+                                 previous_year=before.year if before else None,
+                                 previous_path=before.path if before else None,
                                  in_previous=in_previous, in_any_earlier=in_any))
     return pairs, summaries
