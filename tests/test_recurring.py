@@ -10,6 +10,7 @@ import tarfile
 import pytest
 from conftest import SHARED
 
+from reportsearch.errors import BadArgument
 from reportsearch.facts import recurring as rec
 from reportsearch.facts.recurring import Doc, find_duplicates, problem_units, recurring
 from reportsearch.model import Section
@@ -252,3 +253,20 @@ def test_lookback_progress_and_reports_without_a_year():
     pair = recent.pairs[0].to_json()
     assert set(pair) == {"body", "similarity", "earlier", "later"}
     assert set(pair["earlier"]) == {"year", "path", "block", "quote"}
+
+
+def test_a_copy_filed_under_another_body_is_named_but_read_in_both():
+    """The same report under two places (淮南市/2016.md holding 淮安's): one duplicate, named once;
+    each body still reads its own file, as nothing tells which place is wrong."""
+    report = outline(str(CORPUS / "zhaoqing-2023.txt"))
+    here = rec.doc(report, body="肇庆市")
+    there = Doc(body="云浮市", year=here.year, path="云浮市/2023.txt", blocks=list(here.blocks))
+    found = recurring({"云浮市": [there], "肇庆市": [here]})
+    assert len(found.duplicates) == 1 and not found.duplicates[0].same_body
+    assert {s.body for s in found.summaries} == {"云浮市", "肇庆市"}
+
+
+@pytest.mark.parametrize("kwargs", [{"threshold": 0}, {"threshold": 1.5}, {"lookback": 0}, {"lookback": "1"}])
+def test_bad_arguments_are_refused(kwargs):
+    with pytest.raises(BadArgument):
+        recurring({}, **kwargs)

@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from itertools import chain
 from typing import Callable, Mapping, Sequence
 
+from ..errors import BadArgument
 from ..model import Report, Section
 
 THRESHOLD = 0.35  # core-wording Jaccard from which a later unit restates an earlier one (tuned on half)
@@ -354,6 +355,10 @@ def recurring(bodies: Mapping[str, Sequence[Report | Doc]], *, threshold: float 
     latest earlier years when given) whose similarity reaches `threshold`. Files that hold the same
     report are found across all bodies; within a body only the first is read. Reports without a
     year cannot be ordered and are left out. `progress(done, total)` is called after each body."""
+    if not 0 < threshold <= 1:
+        raise BadArgument(f"threshold must be above 0 and at most 1, not {threshold!r}")
+    if lookback is not None and (isinstance(lookback, bool) or not isinstance(lookback, int) or lookback < 1):
+        raise BadArgument(f"lookback must be a whole number of years from 1, or None, not {lookback!r}")
     grouped = {body: [doc(r, body) for r in reports] for body, reports in bodies.items()}
     duplicates = find_duplicates([d for ds in grouped.values() for d in ds])
     dropped = {(x.dropped_body, x.dropped) for x in duplicates if x.same_body}
