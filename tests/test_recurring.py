@@ -199,6 +199,8 @@ def test_units_are_clauses_and_items_with_their_place_in_the_block():
     assert [u.text for u in units] == ["经济总量偏小", "财政压力较大", "产业转型升级步伐不快",
                                        "非煤产业比重偏低、新兴产业发育不足", "产能过剩，部分企业生产经营困难"]
     assert all(text[u.start:u.end] == u.text and u.block == 7 for u in units)
+    tail = problem_units("形式主义、官僚主义仍不同程度存在，等等。一些干部担当作为不够；等等。")
+    assert [u.text for u in tail] == ["形式主义、官僚主义仍不同程度存在", "一些干部担当作为不够"]
 
 
 def test_problems_in_real_reports():
@@ -270,3 +272,14 @@ def test_a_copy_filed_under_another_body_is_named_but_read_in_both():
 def test_bad_arguments_are_refused(kwargs):
     with pytest.raises(BadArgument):
         recurring({}, **kwargs)
+
+
+def test_the_bench_runs_on_the_samples():
+    import subprocess
+    import sys
+    bench = pathlib.Path(__file__).resolve().parent.parent / "bench" / "recurring.py"
+    p = subprocess.run([sys.executable, str(bench), "--corpus", str(CORPUS), "--rounds", "1"],
+                       capture_output=True, text=True, timeout=300)
+    assert p.returncode == 0, p.stderr
+    row = p.stdout.splitlines()[2].split("|")
+    assert row[1].strip() == str(len(list(CORPUS.glob("*.txt")))) and row[-2].strip() == "yes"

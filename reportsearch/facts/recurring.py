@@ -241,8 +241,11 @@ def problem_units(text: str, block: int = 0) -> list[Unit]:
     return units
 
 
+_TAIL = re.compile(r"(?:[，,；;]?\s*等等)?[\s，,；;。：:！？!?]*$")  # …仍不同程度存在，等等。
+
+
 def _unit(text: str, block: int, start: int, end: int) -> Unit:
-    quote = text[start:end].strip().rstrip("，,；;。：:！？!?").strip()
+    quote = _TAIL.sub("", text[start:end].strip())
     if quote:
         start = text.index(quote, start)
     return Unit(block=block, start=start, end=start + len(quote), text=quote,
