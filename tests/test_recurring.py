@@ -201,6 +201,8 @@ def test_units_are_clauses_and_items_with_their_place_in_the_block():
     assert all(text[u.start:u.end] == u.text and u.block == 7 for u in units)
     tail = problem_units("形式主义、官僚主义仍不同程度存在，等等。一些干部担当作为不够；等等。")
     assert [u.text for u in tail] == ["形式主义、官僚主义仍不同程度存在", "一些干部担当作为不够"]
+    short = problem_units("经济总量偏小；产能过剩。当前，我市财政收支矛盾突出。")  # short: alone, or joins the next
+    assert [u.text for u in short] == ["经济总量偏小", "产能过剩", "当前，我市财政收支矛盾突出"]
 
 
 def test_problems_in_real_reports():

@@ -228,8 +228,8 @@ def problem_units(text: str, block: int = 0) -> list[Unit]:
                 continue
             pending = None
             spans.append((start, end))
-        if pending is not None:  # a short last clause (…，等等) joins the one before it
-            if spans and spans[-1][1] >= sm.start():
+        if pending is not None:  # a short last clause (…，等等) joins the one right before it in its sentence
+            if spans and spans[-1][0] >= sm.start() and not _PUNCT.sub("", text[spans[-1][1]:pending]):
                 spans[-1] = (spans[-1][0], sm.end())
             else:
                 spans.append((pending, sm.end()))
