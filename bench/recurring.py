@@ -24,8 +24,8 @@ import time
 from collections import defaultdict
 
 from reportsearch.errors import UnreadableReport
-from reportsearch.facts import recurring as rec
-from reportsearch.outline import outline
+from reportsearch.facts import repeats as rec
+from reportsearch.report import outline
 
 ROOT = pathlib.Path(__file__).resolve().parent.parent
 EXTRACTED = pathlib.Path("/tmp/bulk/gov-work-reports")

@@ -8,13 +8,13 @@ import pathlib
 import tarfile
 
 import pytest
-from conftest import SHARED
 
+from conftest import SHARED
 from reportsearch.errors import BadArgument
-from reportsearch.facts import recurring as rec
-from reportsearch.facts.recurring import Doc, find_duplicates, problem_units, recurring
+from reportsearch.facts import repeats as rec
+from reportsearch.facts.repeats import Doc, find_duplicates, problem_units, recurring
 from reportsearch.model import Section
-from reportsearch.outline import outline
+from reportsearch.report import outline
 
 CORPUS = pathlib.Path(__file__).resolve().parent.parent / "corpus"
 
