@@ -247,6 +247,14 @@ def index(paths: tuple[str, ...], index_dir: str | None, rebuild: bool, jobs: in
         sys.exit(Exit.WARNINGS)
 
 
+def _region_option(f):
+    return click.option("-r", "--region", default=None, help="Only reports from this place (part of the name: 临汾).")(f)
+
+
+def _year_option(f):
+    return click.option("-y", "--year", default=None, help="Year reported on: 2021, 2019-2022, >=2021.")(f)
+
+
 _FORMATS = click.Choice(["text", "json", "jsonl", "csv", "md", "xlsx"])
 
 
@@ -270,19 +278,19 @@ def _output_format(output: str | None, fmt: str | None, force: bool):
     return Format(fmt) if fmt else None
 
 
-def _emit(results, fmt, output: str | None, force: bool, pretty, tallies=None) -> None:
+def _emit(results, fmt, output: str | None, force: bool, pretty, tallies=None, tables=None) -> None:
     """Results to stdout (rich, or a text format) or to a file (-o FILE; -o - is stdout)."""
-    from .output import Format, cleaned, export, to_text
+    from .output import Format, cleaned, export, run_text
 
     if output and output != "-":
-        written = export(results, output, fmt, force, tallies)
+        written = export(results, output, fmt, force, tallies, tables)
         _say(f"wrote {output} ({written.value})")
     elif fmt == Format.XLSX:
         from .output import workbook_bytes
-        sys.stdout.buffer.write(workbook_bytes(cleaned(results), tallies))
+        sys.stdout.buffer.write(workbook_bytes(cleaned(results), tallies, tables))
         sys.stdout.flush()
     elif fmt:
-        click.echo(to_text(results, fmt, tallies), nl=False)
+        click.echo(run_text(results, fmt, tallies, tables), nl=False)
     else:
         pretty(_console())
 
@@ -299,8 +307,8 @@ def _output_options(f):
 @click.argument("query", nargs=-1)
 @_index_option
 @click.option("-s", "--section", "sections", multiple=True, help="Only blocks in this section (repeatable).")
-@click.option("--region", default=None, help="Only reports from this place (part of the name: 临汾).")
-@click.option("--year", default=None, help="Year reported on: 2021, 2019-2022, >=2021.")
+@_region_option
+@_year_option
 @click.option("-n", "--limit", type=click.IntRange(1, 10000), default=10, show_default=True,
               help="Reports (or blocks, with --by block) to show.")
 @click.option("--by", type=click.Choice(["report", "block"]), default="report", show_default=True,
@@ -333,6 +341,15 @@ def search(query: tuple[str, ...], index_dir, sections, region, year, limit, by,
     sys.exit(Exit.OK if result.total else Exit.NO_HITS)
 
 
+def _rule(con, title) -> None:
+    """A heading rule across a terminal; piped, the title alone on its line (a rule as wide as a pipe's
+    100,000 columns would be a line of 100,000 characters)."""
+    if con.is_terminal:
+        con.rule(title)
+    else:
+        con.print(title)
+
+
 @main.command()
 @click.argument("query_file", type=click.Path(dir_okay=False))
 @_index_option
@@ -360,15 +377,21 @@ def run(query_file: str, index_dir, fmt, output, force) -> None:
     for q, result in qf.run(ix):
         results.append((q.name, result))
         tallies.append((q.name, q.tally(ix)))
+    tables = [(t.name, result) for t, result in qf.run_tables(ix)]
 
     def pretty(con) -> None:
         for name, result in results:
-            con.rule(render.query_rule(name, result.query))
+            _rule(con, render.query_rule(name, result.query))
             con.print(render.search_results(result))
-        con.print(render.summary_tables(tallies))
+        if tallies:
+            con.print(render.summary_tables(tallies))
+        for name, table in tables:
+            _rule(con, render.query_rule(name, "indicators"))
+            con.print(render.indicator_table(table))
 
-    _emit(results, chosen, output, force, pretty, tallies)
-    sys.exit(Exit.OK if any(r.total for _, r in results) else Exit.NO_HITS)
+    _emit(results, chosen, output, force, pretty, tallies, tables)
+    found = any(r.total for _, r in results) or any(t.reports for _, t in tables)
+    sys.exit(Exit.OK if found else Exit.NO_HITS)
 
 
 @main.command()
@@ -401,3 +424,77 @@ def stats(index_dir) -> None:
     from .searcher import index_stats
 
     _console().print(render.stats_tables(index_stats(index_dir)))
+
+
+@main.command()
+@click.argument("paths", nargs=-1, type=click.Path())
+@_index_option
+@_region_option
+@_year_option
+@click.option("--where", multiple=True, metavar="EXPR",
+              help="Only reports whose figure passes, e.g. '复议纠错率>20' (repeatable: all must hold).")
+@click.option("--json", "as_json", is_flag=True, help="One JSON object per report (JSON Lines); as --format jsonl.")
+@click.option("--why", is_flag=True, help="Show the clause and rule behind each figure, and every number skipped "
+                                          "with the reason (report files only).")
+@_output_options
+def indicators(paths: tuple[str, ...], index_dir, region, year, where, as_json, why, fmt, output, force) -> None:
+    """The figures reports state: 行政复议 received, accepted, concluded, corrected (纠错率), settled;
+    行政诉讼 cases and losses (败诉率); heads in court (出庭应诉率).
+
+    From report files (PATHS), or from the index (extracted when it was written). A table with a row
+    per report and a column per indicator; ↑ ↓ → against the same body's year before; ! where the
+    stated rate fits none of its counts or contradicts another figure. Exit code 0: reports shown;
+    1: none matched; 2: error; 3: shown, but some files could not be read.
+
+    \b
+    Example:
+      reportsearch indicators corpus/
+      reportsearch indicators --region 临汾 --year 2019-2023
+      reportsearch indicators --where '复议纠错率>20' -o figures.xlsx
+      reportsearch indicators corpus/linfen-2021.txt --why
+    """
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
+
+    from .facts import indicators as run_indicators
+    from .output import Format
+
+    if paths and index_dir:
+        raise click.UsageError("give report files or --index, not both")
+    if as_json:
+        if fmt and fmt not in ("jsonl", "json"):
+            raise click.UsageError(f"--json writes JSON Lines; it cannot be combined with --format {fmt}")
+        fmt = fmt or "jsonl"
+    chosen = _output_format(output, fmt, force)
+    err = _console(stderr=True)
+    if paths:
+        with Progress(TextColumn("reading"), BarColumn(), MofNCompleteColumn(), console=err, transient=True,
+                      disable=not err.is_terminal) as bar:
+            task = bar.add_task("read", total=None)
+            result = run_indicators(list(paths), region=region, year=year, where=where, why=why,
+                                    progress=lambda done, total: bar.update(task, completed=done, total=total))
+        if not result.read:
+            for path, reason in result.failed:
+                _say(f"warning: {path}: {reason}")
+            raise ReportSearchError("no report could be read — check the paths and file formats "
+                                    "(.txt .md .html .pdf .docx .doc .ofd)")
+    else:
+        result = run_indicators(index_dir=index_dir, region=region, year=year, where=where)
+    if chosen is not None:
+        for path, reason in result.failed:
+            _say(f"warning: {path}: {reason}")
+    if output and output != "-":
+        from .output import export_indicators
+        written = export_indicators(result, output, chosen, force, why)
+        _say(f"wrote {output} ({written.value})")
+    elif chosen == Format.XLSX:
+        from .output import indicators_workbook
+        sys.stdout.buffer.write(indicators_workbook(result))
+        sys.stdout.flush()
+    elif chosen:
+        from .output import indicators_text
+        click.echo(indicators_text(result, chosen, why), nl=False)
+    else:
+        _console().print(render.indicator_table(result, why=why))
+    if result.failed:
+        sys.exit(Exit.WARNINGS)
+    sys.exit(Exit.OK if result.reports else Exit.NO_HITS)

@@ -16,6 +16,11 @@
     query = '"行政复议" -应诉'
     section = ["复议应诉", "存在问题"]
     limit = 20
+
+    [[indicators]]                  # an indicator table (`reportsearch indicators --index`)
+    name = "纠错率"
+    region = "临汾"                 # optional, as are year and where
+    where = ["复议纠错率>20"]
 """
 from __future__ import annotations
 
@@ -27,6 +32,7 @@ from dataclasses import dataclass, field
 from typing import Iterator
 
 from .errors import BadQuery, BadQueryFile
+from .facts import IndicatorResult, indicators, parse_where
 from .searcher import BY_VALUES, SearchResult, Tally, check, parse_years, search, section_filter, tally
 
 # option → (accepted types, description for messages)
@@ -40,7 +46,8 @@ OPTIONS: dict[str, tuple[tuple[type, ...], str]] = {
 }
 QUERY_KEYS = ("name", *OPTIONS)
 DEFAULT_KEYS = tuple(k for k in OPTIONS if k != "query")
-TOP_KEYS = ("index", "defaults", "query")
+TABLE_KEYS = ("name", "region", "year", "where")  # [[indicators]]
+TOP_KEYS = ("index", "defaults", "query", "indicators")
 
 
 @dataclass
@@ -66,12 +73,32 @@ class SavedQuery:
 
 
 @dataclass
+class SavedTable:
+    """One named indicator table with the options of `reportsearch indicators --index`."""
+
+    name: str
+    region: str | None = None
+    year: str | None = None
+    where: tuple[str, ...] = ()
+    line: int | None = None
+
+    def run(self, index_dir: str | None = None) -> IndicatorResult:
+        return indicators(index_dir=index_dir, region=self.region, year=self.year, where=self.where)
+
+
+@dataclass
 class QueryFile:
     """A loaded, checked query file."""
 
     path: str
     queries: list[SavedQuery] = field(default_factory=list)
     index_dir: str | None = None  # from the file's `index` key, resolved against its directory
+    tables: list[SavedTable] = field(default_factory=list)  # [[indicators]]
+
+    def run_tables(self, index_dir: str | None = None) -> Iterator[tuple[SavedTable, IndicatorResult]]:
+        """Each indicator table with its result, in file order."""
+        for t in self.tables:
+            yield t, t.run(index_dir or self.index_dir)
 
     def run(self, index_dir: str | None = None) -> Iterator[tuple[SavedQuery, SearchResult]]:
         """Each query with its result, in file order (index_dir overrides the file's own)."""
@@ -138,8 +165,9 @@ def loads(text: str, path: str = "<query file>") -> QueryFile:
     if not isinstance(entries, list) or not all(isinstance(e, dict) for e in entries):
         problem(lines.top_key("query"), "", "queries are written as [[query]] tables")
         entries = []
-    if not entries and not problems:
-        problem(None, "", "no queries — add a [[query]] table with a name and a query")
+    tables = _tables(data, base, lines, problem)
+    if not entries and not tables and not problems:
+        problem(None, "", "no queries — add a [[query]] table with a name and a query, or an [[indicators]] table")
     queries: list[SavedQuery] = []
     names: dict[str, int | None] = {}
     for i, entry in enumerate(entries):
@@ -183,9 +211,63 @@ def loads(text: str, path: str = "<query file>") -> QueryFile:
             problem(lines.key_in(start, "query") if q.query else start, label, str(e))
             continue
         queries.append(q)
+    for t in tables:
+        if t.name in names:
+            problem(t.line, f"indicators {t.name!r}: ", f"the name is used twice (also on line {names[t.name] or 1}) "
+                    f"— names must differ")
+        names[t.name] = t.line
     if problems:
         raise BadQueryFile("\n".join(problems))
-    return QueryFile(path=path, queries=queries, index_dir=index_dir)
+    return QueryFile(path=path, queries=queries, index_dir=index_dir, tables=tables)
+
+
+def _tables(data: dict, base: dict, lines: "_Lines", problem) -> list[SavedTable]:
+    """The [[indicators]] tables, checked (their region and year default to [defaults]')."""
+    entries = data.get("indicators", [])
+    if not isinstance(entries, list) or not all(isinstance(e, dict) for e in entries):
+        problem(lines.top_key("indicators"), "", "indicator tables are written as [[indicators]] tables")
+        return []
+    out = []
+    for i, entry in enumerate(entries):
+        start = lines.array_table("indicators", i)
+        name = entry.get("name")
+        label = f"indicators {name!r}: " if isinstance(name, str) and name.strip() else f"indicators #{i + 1}: "
+        opts = {k: v for k, v in base.items() if k in ("region", "year")}
+        ok = True
+        for key, value in entry.items():
+            line = lines.key_in(start, key)
+            if key not in TABLE_KEYS:
+                problem(line, label, _unknown(key, TABLE_KEYS, "key"))
+                ok = False
+            elif key == "name":
+                if not isinstance(value, str) or not value.strip():
+                    problem(line, label, "'name' must be a non-empty string")
+                    ok = False
+            elif key == "where":
+                values = [value] if isinstance(value, str) else value
+                if not isinstance(values, list) or not all(isinstance(v, str) for v in values):
+                    problem(line, label, "'where' must be a condition such as \"复议纠错率>20\" or a list of them")
+                    ok = False
+                    continue
+                for v in values:
+                    try:
+                        parse_where(v)
+                    except BadQuery as e:
+                        problem(line, label, str(e))
+                        ok = False
+                opts["where"] = tuple(values)
+            else:
+                err = _check_value(key, value)
+                if err:
+                    problem(line, label, err)
+                    ok = False
+                else:
+                    opts[key] = value
+        if ok:
+            out.append(SavedTable(name=(name or f"indicators {i + 1}").strip(), region=opts.get("region"),
+                                  year=str(opts["year"]) if "year" in opts else None, where=opts.get("where", ()),
+                                  line=start))
+    return out
 
 
 def _check_value(key: str, value) -> str | None:
@@ -231,8 +313,12 @@ class _Lines:
                 self.headers.append((n, m.group(1).strip().strip('"\''), line.lstrip().startswith("[[")))
 
     def query(self, i: int) -> int | None:
-        starts = [n for n, name, arr in self.headers if arr and name == "query"]
-        return starts[i] if i < len(starts) else self.top_key("query")
+        return self.array_table("query", i)
+
+    def array_table(self, table: str, i: int) -> int | None:
+        """The line of the i-th [[table]]."""
+        starts = [n for n, name, arr in self.headers if arr and name == table]
+        return starts[i] if i < len(starts) else self.top_key(table)
 
     def table(self, name: str) -> int | None:
         return next((n for n, h, arr in self.headers if h == name and not arr), None)

@@ -132,9 +132,14 @@ def doc(report: Report | Doc, body: str | None = None) -> Doc:
 def body_of(report: Report) -> str:
     """A report's body: its region and genre (the 法治政府 report of a named issuer is its own body)."""
     m = report.meta
-    region = m.region or "(unknown)"
-    if m.title and "法治政府" in m.title:
-        return f"{region} {m.issuer or region} 法治政府建设年度报告"
+    return body_key(m.region, m.issuer, m.title)
+
+
+def body_key(region: str | None, issuer: str | None, title: str | None) -> str:
+    """The body of a report with this region, issuer and title (see body_of)."""
+    region = region or "(unknown)"
+    if title and "法治政府" in title:
+        return f"{region} {issuer or region} 法治政府建设年度报告"
     return f"{region} 政府工作报告"
 
 

@@ -10,7 +10,7 @@
 
 Public: build(paths, index_dir, …) -> IndexSummary; read_index(index_dir, fn); reports(index_dir);
 open_index; default_index_dir; index_command; SCHEMA_VERSION; DICT_FILE; SECTION_BITS;
-SECTION_ORDER; labels_of(mask); fold(text); query_words / search_words (a query's jieba words).
+SECTION_ORDER; labels_of(mask); fold(text), compact(text) (folded, white space removed); query_words / search_words (a query's jieba words).
 """
 from ..lazy import exports
 
@@ -19,5 +19,5 @@ __getattr__, __dir__ = exports(__name__, {
     "read_index": "snapshot", "reports": "snapshot", "Snapshot": "snapshot",
     "open_index": "files", "default_index_dir": "files", "index_command": "files", "SCHEMA_VERSION": "files",
     "DICT_FILE": "files",
-    "SECTION_BITS": "store", "SECTION_ORDER": "store", "labels_of": "store",
+    "SECTION_BITS": "store", "SECTION_ORDER": "store", "labels_of": "store", "compact": "store",
     "fold": "tokens", "query_words": "tokens", "search_words": "tokens"})

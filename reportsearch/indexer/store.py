@@ -8,8 +8,9 @@ keeps them with the segment's table-of-contents entry and deletes them with it, 
   a newline (folded text has none). Matching is `bytes.find` on a memory map of it.
 - ``.rmt``: per report (in Whoosh's document order) its metadata and block range; per block its
   start in ``.rtx``, its section bits and its heading (the folded headings, UTF-8, one per line,
-  compressed apart from the JSON: a query reads them in two C-level calls). The JSON holds the
-  CRC-32 of the other parts, checked when the segment is opened.
+  compressed apart from the JSON: a query reads them in two C-level calls); per report the figures
+  it states (report/figures: indicators, with their checks), compressed JSON, read only by
+  `indicators`. The JSON holds the CRC-32 of the other parts, checked when the segment is opened.
 - ``.rdp``: per report its display data (block texts, headings, labels, sentence ends), compressed,
   read only for the blocks a search shows.
 - ``.rsg``: a bit-sliced signature of the blocks' bigrams: each bigram is hashed to one of
@@ -33,7 +34,7 @@ from ..model import Section
 
 TEXT_EXT, META_EXT, DISPLAY_EXT, SIG_EXT = ".rtx", ".rmt", ".rdp", ".rsg"
 SIDE_EXTS = (TEXT_EXT, META_EXT, DISPLAY_EXT, SIG_EXT)
-MAGIC = b"RSMETA2\n"
+MAGIC = b"RSMETA3\n"
 SIG_MAGIC = b"RSSIG1\n\0"
 SIG_SLICES = 2048  # ~7% of a block's slices are set: one bigram narrows a segment's blocks to ~1/14
 SECTION_BITS = {s.value: 1 << i for i, s in enumerate(Section)}
@@ -104,6 +105,7 @@ class ReportRecord:
     headings: list[str]  # compact folded heading per block (its last two levels)
     display: bytes  # zlib(JSON): the blocks as shown
     warnings: list[str] = field(default_factory=list)  # what reading repaired (not stored)
+    figures: dict = field(default_factory=dict)  # {"figures": [...], "checks": [...]}, or {} for none
 
 
 class SegmentStoreWriter:
@@ -125,6 +127,7 @@ class SegmentStoreWriter:
         self._text_pos = 0
         self._display_pos = 0
         self._heading_bytes = 0  # over all blocks, for the average heading length
+        self.figures: list[dict] = []  # per report: its figures and checks ({} for none)
 
     def add(self, r: ReportRecord) -> set[str]:
         """Add a report's blocks; returns the distinct bigrams of its text (for Whoosh's postings)."""
@@ -153,6 +156,7 @@ class SegmentStoreWriter:
                               n=len(r.texts), d=[self._display_pos, len(r.display)],
                               ft=compact(r.meta.get("title") or ""), fr=compact(r.meta.get("region") or "")))
         self._display_pos += len(r.display)
+        self.figures.append(r.figures)
         return grams
 
     def _write_signature(self) -> None:
@@ -181,7 +185,8 @@ class SegmentStoreWriter:
         sizes = {name[len(prefix):]: self._storage.file_length(name) for name in self._storage.list()
                  if name.startswith(prefix + ".") and not name.endswith(META_EXT)}
         headings = zlib.compress("\n".join(self.headings).encode("utf-8"), 1)  # folded: no newline in one
-        body = [self.starts.tobytes(), bytes(self.masks), self.heading_of.tobytes(), headings]
+        figures = zlib.compress(json.dumps(self.figures, ensure_ascii=False, separators=(",", ":")).encode("utf-8"), 6)
+        body = [self.starts.tobytes(), bytes(self.masks), self.heading_of.tobytes(), headings, figures]
         head = zlib.compress(json.dumps({"docs": self.docs, "hb": self._heading_bytes, "sizes": sizes,
                                          "crc": _crc(body)}, ensure_ascii=False).encode("utf-8"), 1)
         parts = [head, *body]
@@ -206,8 +211,8 @@ class SegmentData:
             raw = f.read()
         if raw[:len(MAGIC)] != MAGIC:
             raise ValueError(f"{segid}{META_EXT} is not a segment metadata file")
-        lengths = struct.unpack_from("<5Q", raw, len(MAGIC))
-        pos = len(MAGIC) + 40
+        lengths = struct.unpack_from("<6Q", raw, len(MAGIC))
+        pos = len(MAGIC) + 48
         parts = []
         for n in lengths:
             parts.append(raw[pos:pos + n])
@@ -225,6 +230,7 @@ class SegmentData:
         self.docs: list[dict] = head["docs"]
         self.heading_bytes: int = head["hb"]
         self._headings: list[bytes] | bytes = parts[4]  # compressed until a query needs them
+        self._figures: list[dict] | bytes = parts[5]  # compressed until `indicators` reads them
         self.starts = array("Q")
         self.starts.frombytes(parts[1])
         self.masks = parts[2]
@@ -262,6 +268,14 @@ class SegmentData:
         if isinstance(self._headings, bytes):  # checked by the CRC when the segment was opened
             self._headings = zlib.decompress(self._headings).split(b"\n")
         return self._headings
+
+    def figures(self, doc: int) -> dict:
+        """The figures a report states and their checks ({} when it states none)."""
+        if isinstance(self._figures, bytes):  # checked by the CRC when the segment was opened
+            self._figures = json.loads(zlib.decompress(self._figures))
+            if len(self._figures) != len(self.docs):
+                raise ValueError("the figures do not describe the segment's reports")
+        return self._figures[doc]
 
     def slice_row(self, j: int) -> int:
         """Signature slice j as an integer: bit b set if block b may hold a bigram of the slice."""

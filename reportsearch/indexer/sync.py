@@ -37,7 +37,6 @@ class IndexSummary:
     warnings: list[tuple[str, str]] = field(default_factory=list)  # indexed, but reading repaired something
 
 
-# ------------------------------------------------------------------ writing
 
 
 @dataclass

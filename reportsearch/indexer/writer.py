@@ -3,6 +3,7 @@ uncommitted Whoosh segment with its side files; the run's process commits the se
 with its deletions (build.py)."""
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import multiprocessing
 import os
@@ -13,7 +14,7 @@ from typing import Callable
 
 from ..errors import UnreadableReport
 from ..read import display_path
-from ..report import outline, sentences
+from ..report import check_figures, extract_figures, outline, sentences
 from . import store
 from .files import INDEX_NAME
 from .store import bucket
@@ -62,7 +63,17 @@ def prepare(path: str, digest: str) -> tuple[store.ReportRecord | None, str | No
     return store.ReportRecord(id=report_id(path, digest), path=display_path(apath),
                               real=display_path(os.path.realpath(path)), hash=digest, meta=meta, texts=texts,
                               masks=masks, headings=headings, display=store.display_blob(shown),
-                              warnings=list(report.warnings)), None
+                              warnings=list(report.warnings), figures=figures_record(report)), None
+
+
+def figures_record(report) -> dict:
+    """The figures a report states, with their checks, as the index stores them ({} for none)."""
+    figures = extract_figures(report)
+    if not figures:
+        return {}
+    checks = check_figures(figures)
+    return {"figures": [dataclasses.asdict(f) for f in figures],
+            "checks": [dataclasses.asdict(c) for c in checks]}
 
 
 @dataclass

@@ -1,5 +1,5 @@
-"""Exporting: search results (as rows.py makes them) in CSV, JSON, JSON Lines, Markdown or text, written
-atomically; XLSX in xlsx.py."""
+"""Search results (as rows.py makes them) in CSV, JSON, JSON Lines, Markdown or text; XLSX in xlsx.py,
+writing files in files.py."""
 from __future__ import annotations
 
 import csv
@@ -7,7 +7,6 @@ import enum
 import io
 import json
 import os
-import tempfile
 
 from ..errors import ExportError
 from ..searcher import Hit, SearchResult, Tally
@@ -143,54 +142,3 @@ def markdown(results: list[tuple[str, SearchResult]], tallies: list[tuple[str, T
     return "\n".join(out) + "\n"
 
 
-def refuse_overwrite(path: str, force: bool) -> None:
-    """ExportError if path exists and force is not given (called before any work, and again at writing)."""
-    if os.path.lexists(path) and not force:
-        raise ExportError(f"{path} exists — pass --force to overwrite it")
-
-
-def _new_file_mode(existing: str) -> int:
-    """The mode a file written now should get: an overwritten file keeps its own; a new one gets
-    0666 less the umask, as any program's new file does (mkstemp's 0600 is for the temporary)."""
-    try:
-        return os.stat(existing).st_mode & 0o7777
-    except OSError:
-        umask = os.umask(0)
-        os.umask(umask)
-        return 0o666 & ~umask
-
-
-def write_atomic(path: str, data: bytes, force: bool = False) -> None:
-    """Write a whole file via a temporary file and a rename; refuse to overwrite without force.
-    A symbolic link is followed: the file it points to is replaced, the link stays."""
-    refuse_overwrite(path, force)
-    target = os.path.realpath(path) if os.path.islink(path) else path
-    directory = os.path.dirname(os.path.abspath(target))
-    try:
-        fd, tmp = tempfile.mkstemp(dir=directory, prefix=".reportsearch-", suffix=".part")
-    except OSError as e:
-        raise ExportError(f"cannot write to {directory} ({e.strerror}) — choose another output path")
-    try:
-        with os.fdopen(fd, "wb") as f:
-            f.write(data)
-            os.fchmod(f.fileno(), _new_file_mode(target))
-        os.replace(tmp, target)
-    except OSError as e:
-        os.unlink(tmp)
-        raise ExportError(f"cannot write {path} ({e.strerror}) — choose another output path")
-
-
-def export(results: list[tuple[str, SearchResult]], path: str, fmt: Format | None = None,
-           force: bool = False, tallies: list[tuple[str, Tally]] | None = None) -> Format:
-    """Write results to a file in the format its extension (or fmt) names."""
-    fmt = fmt or Format.from_path(path)
-    refuse_overwrite(path, force)
-    if fmt == Format.XLSX:
-        from .xlsx import workbook_bytes
-        data = workbook_bytes(cleaned(results), tallies)
-    elif fmt == Format.CSV:
-        data = "\ufeff".encode("utf-8") + to_text(results, fmt, tallies).encode("utf-8")  # BOM: Excel on Chinese Windows
-    else:
-        data = to_text(results, fmt, tallies).encode("utf-8")
-    write_atomic(path, data, force)
-    return fmt

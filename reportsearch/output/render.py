@@ -289,3 +289,52 @@ def summary_tables(tallies) -> Group:
 def query_rule(name: str, query: str) -> Text:
     """The heading line over one saved query's answers."""
     return Text.assemble((safe.line(name), "bold"), "  ", (safe.line(query), "dim"))
+
+
+def indicator_table(result, why: bool = False) -> Group:
+    """An indicator table: a row per report, a column per indicator (↑ ↓ → against the body's year
+    before, ! where a check questions the figure); then the checks, and with why every figure's
+    clause and rule and every number skipped with its reason."""
+    from rich.table import Table
+
+    from .figures import cell
+
+    names = result.indicators()
+    parts: list = []
+    if result.reports:
+        t = Table(show_header=True, header_style="bold", pad_edge=False)
+        t.add_column("report")
+        t.add_column("year", justify="right")
+        for n in names:
+            t.add_column(n, justify="right")
+        for r in result.reports:
+            label = safe.line(r.region or r.title or "") or safe.name(r.path)
+            if r.issuer and r.region and not r.issuer.startswith(r.region + "人民政府"):
+                label += " · " + safe.line(r.issuer)
+            t.add_row(label, str(r.year or "—"), *(cell(r, n) for n in names))
+        parts.append(t)
+    for r in result.reports:
+        if not (r.checks or why):
+            continue
+        parts.append(Wrapped(Text(safe.line(r.title or "") or safe.name(r.path), style="bold")))
+        for c in r.checks:
+            style = "yellow" if c.kind != "denominator" else "green"
+            parts.append(Wrapped(Text(f"  {c.kind}: {safe.line(c.message)}", style=style)))
+        if why:
+            for f in r.figures:
+                line = Text(f"  {f.indicator} {f.value:g}{f.unit} ({safe.line(f.scope)}, {f.year}) ", style="cyan")
+                line.append(safe.line(f.quote))
+                line.append(f"  [{f.rule}]", style="dim")
+                parts.append(Wrapped(line))
+            for s in r.skipped:
+                line = Text(f"  skipped {s.value:g}{s.unit}: {safe.line(s.reason)} — ", style="dim")
+                line.append(safe.line(s.quote), style="dim")
+                parts.append(Wrapped(line))
+        parts.append(Text(""))
+    for path, reason in result.failed:
+        parts.append(Text(f"warning: {safe.name(path)}: {safe.name(reason)}", style="yellow"))
+    stated = sum(1 for r in result.reports if r.figures)
+    where = f" where {' and '.join(str(c) for c in result.where)}" if result.where else ""
+    parts.append(Text(f"{plural(len(result.reports), 'report')}{where}, {stated} stating figures "
+                      f"({sum(len(r.figures) for r in result.reports)} in all)", style="dim"))
+    return Group(*parts)

@@ -1,19 +1,27 @@
-"""XLSX export (openpyxl): one sheet per query and a summary sheet; matches in bold red inside cells."""
+"""XLSX export (openpyxl): search results as one sheet per query and a summary sheet, matches in bold red
+inside cells; indicator tables as a sheet of figures and one region × year sheet per indicator with a
+line chart."""
 from __future__ import annotations
 
 import io
 import re
 import unicodedata
+from typing import TYPE_CHECKING
 
 from openpyxl import Workbook
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.cell.rich_text import CellRichText, TextBlock
 from openpyxl.cell.text import InlineFont
+from openpyxl.chart import LineChart, Reference
 from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
 
 from ..searcher import SearchResult, Tally
+from .figures import FIGURE_COLUMNS, figure_rows
 from .rows import COLUMNS, REGION_HEADER, SECTION_HEADER, flat, neutralise, rows, summary_rows
+
+if TYPE_CHECKING:
+    from ..facts import IndicatorResult
 
 MATCH_FONT = InlineFont(b=True, color="C00000")
 MAX_WIDTH = {"snippet": 80, "title": 40, "heading": 40, "path": 40}
@@ -73,8 +81,10 @@ def _fit(ws, header: list[str]) -> None:
     ws.freeze_panes = "A2"
 
 
-def workbook_bytes(results: list[tuple[str, SearchResult]], tallies: list[tuple[str, Tally]] | None) -> bytes:
-    """The XLSX file: a summary sheet (with a query file's tallies) and one sheet per query."""
+def workbook_bytes(results: list[tuple[str, SearchResult]], tallies: list[tuple[str, Tally]] | None,
+                   tables: list[tuple[str, IndicatorResult]] | None = None) -> bytes:
+    """The XLSX file: a summary sheet (with a query file's tallies), one sheet per query, and a query
+    file's indicator tables (the sheets of indicators_workbook, named after the table)."""
     wb = Workbook()
     used: set[str] = set()
     summary = wb.active
@@ -108,6 +118,60 @@ def workbook_bytes(results: list[tuple[str, SearchResult]], tallies: list[tuple[
             cell.value = _rich_snippet(row)
             cell.alignment = Alignment(wrap_text=True, vertical="top")
         _fit(ws, COLUMNS)
+    for name, result in tables or ():
+        _indicator_sheets(wb, used, result, prefix=f"{name} ")
     buf = io.BytesIO()
     wb.save(buf)
     return buf.getvalue()
+
+
+CHART_SERIES = 12  # lines in one chart: the rows with the most years (a chart of 300 lines says nothing)
+
+
+def indicators_workbook(result: IndicatorResult) -> bytes:
+    """The XLSX file of an indicator table: a sheet of every figure with its quote, then one region ×
+    year sheet per indicator with a line chart of its rows over the years."""
+    wb = Workbook()
+    wb.remove(wb.active)
+    _indicator_sheets(wb, set(), result)
+    buf = io.BytesIO()
+    wb.save(buf)
+    return buf.getvalue()
+
+
+def _indicator_sheets(wb, used: set[str], result: IndicatorResult, prefix: str = "") -> None:
+    """The figures sheet and a region × year sheet per indicator (with its chart), added to wb."""
+    ws = wb.create_sheet(_sheet_name(prefix + "figures", used))
+    ws.append(FIGURE_COLUMNS)
+    quote_col = FIGURE_COLUMNS.index("quote") + 1
+    for row in figure_rows(result):
+        ws.append([_clean(row[k]) for k in FIGURE_COLUMNS])
+        ws.cell(row=ws.max_row, column=quote_col).alignment = Alignment(wrap_text=True, vertical="top")
+    _fit(ws, FIGURE_COLUMNS)
+    for name in result.indicators():
+        labels, years, cells = result.pivot(name)
+        sheet = wb.create_sheet(_sheet_name(prefix + name, used))
+        unit = next(r.chosen()[name].unit for r in result.reports if name in r.chosen())
+        header = [f"{name} ({unit})", *years]
+        sheet.append(header)
+        for label in labels:
+            sheet.append([_clean(label), *(cells[(label, y)].chosen()[name].value if (label, y) in cells else None
+                                           for y in years)])
+        _fit(sheet, [str(h) for h in header])
+        if years:
+            _line_chart(sheet, name, unit, labels, years, cells)
+
+
+def _line_chart(sheet, name: str, unit: str, labels: list[str], years: list[int], cells: dict) -> None:
+    """A line per row (region) over the years, beside the table; the rows with the most years."""
+    rows = sorted(range(len(labels)), key=lambda i: -sum((labels[i], y) in cells for y in years))[:CHART_SERIES]
+    chart = LineChart()
+    chart.title = f"{name} ({unit})"
+    chart.y_axis.title = unit
+    chart.x_axis.title = "year"
+    chart.height, chart.width = 9, max(12, 2 * len(years))
+    for i in sorted(rows):
+        data = Reference(sheet, min_col=1, max_col=len(years) + 1, min_row=i + 2, max_row=i + 2)
+        chart.add_data(data, from_rows=True, titles_from_data=True)
+    chart.set_categories(Reference(sheet, min_col=2, max_col=len(years) + 1, min_row=1, max_row=1))
+    sheet.add_chart(chart, f"{get_column_letter(len(years) + 3)}2")

@@ -10,7 +10,8 @@ the rule behind each.
 
 Public: outline(path) -> Report; sentences(text); is_traditional(lines), simplify(text),
 simplified_char(ch); extract_figures(report) / explain_figures(report) -> figures (and skipped
-candidates), check_figures, choose_figures, Figure, INDICATORS.
+candidates), explain_figures_in(path), check_figures, choose_figures, Figure, Check, Skipped,
+INDICATORS.
 """
 from ..lazy import exports
 
@@ -18,4 +19,5 @@ __getattr__, __dir__ = exports(__name__, {
     "outline": "pipeline", "sentences": "blocks",
     "is_traditional": "variants", "simplify": "variants", "simplified_char": "variants",
     "extract_figures": "figures:extract", "explain_figures": "figures:explain", "explain_figures_in": "figures:explain_path",
-    "check_figures": "figures:check", "choose_figures": "figures:choose", "Figure": "figures", "INDICATORS": "figures"})
+    "check_figures": "figures:check", "choose_figures": "figures:choose", "Figure": "figures", "Check": "figures",
+    "Skipped": "figures", "INDICATORS": "figures"})

@@ -7,7 +7,8 @@ shown. browse.py reads the index without a query (`show`, `stats`).
 
 Public: search(q, …) -> SearchResult; tally(q, …) -> Tally; Hit, ReportHit, SearchResult, Tally,
 BY_VALUES; check(q, …) and parse_years, section_filter, SHORT_NAMES (for checking saved queries and
-naming sections); report_blocks, index_stats, all_blocks; Snippet.
+naming sections); report_blocks, index_stats, all_blocks; report_filter(region, year) and
+report_doc (the region and year options applied to a report's metadata); Snippet.
 """
 from ..lazy import exports
 
@@ -16,4 +17,5 @@ __getattr__, __dir__ = exports(__name__, {
     "Hit": "results", "ReportHit": "results", "SearchResult": "results", "Tally": "results", "BY_VALUES": "results",
     "check": "query", "parse_years": "query", "section_filter": "query", "SHORT_NAMES": "query",
     "report_blocks": "browse", "index_stats": "browse", "all_blocks": "browse",
+    "report_filter": "match", "report_doc": "match",
     "Snippet": "snippets"})

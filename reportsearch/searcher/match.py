@@ -11,8 +11,10 @@ from __future__ import annotations
 
 from bisect import bisect_left
 from itertools import compress, repeat
+from typing import Callable
 
-from .query import And, Has, InRegion, InSection, InYears, Not, Or
+from ..indexer import compact
+from .query import And, Has, InRegion, InSection, InYears, Not, Or, report_filters
 
 
 def _doc_level(node, doc: dict) -> bool | None:
@@ -23,6 +25,18 @@ def _doc_level(node, doc: dict) -> bool | None:
         y = doc.get("year")
         return y is not None and (node.start is None or y >= node.start) and (node.end is None or y <= node.end)
     return None
+
+
+def report_filter(region: str | None = None, year: str | int | None = None) -> Callable[[dict], bool]:
+    """Whether a report's stored metadata (the index's per-report dict: folded region "fr", "year")
+    passes the region and year options, exactly as a search applies them. BadQuery for a bad one."""
+    nodes = report_filters(region, year)
+    return lambda doc: all(_doc_level(n, doc) for n in nodes)
+
+
+def report_doc(region: str | None, year: int | None) -> dict:
+    """The metadata report_filter reads, for a report that is not in an index."""
+    return {"fr": compact(region or ""), "year": year}
 
 
 def _candidates(node, seg) -> int | None:

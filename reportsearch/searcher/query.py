@@ -396,6 +396,16 @@ def _parts(q: str, sections, region, year) -> list:
     return parts
 
 
+def report_filters(region: str | None = None, year: str | int | None = None) -> list:
+    """The report-level filters (InRegion, InYears) of a region and a year option, checked (BadQuery)."""
+    nodes = []
+    if region:
+        nodes.append(_filter_query(Filter("region", region)))
+    if year is not None and str(year).strip():
+        nodes.append(_filter_query(Filter("year", str(year))))
+    return nodes
+
+
 def check(q: str, *, sections: tuple[str, ...] = (), region: str | None = None, year: str | None = None) -> None:
     """Raise BadQuery if the query or a filter is malformed, without an index (and without jieba)."""
     def walk(node) -> None:

@@ -1,0 +1,120 @@
+"""Writing results to files: atomically (a temporary file, then a rename), never over an existing
+file without force, in the format the extension or --format names — search results (formats.py,
+xlsx.py) and indicator tables (figures.py, xlsx.py)."""
+from __future__ import annotations
+
+import json
+import os
+import tempfile
+from typing import TYPE_CHECKING
+
+from ..errors import ExportError
+from . import safe
+from .formats import Format, cleaned, to_text
+
+if TYPE_CHECKING:  # a search writes no indicator table: the facts stage stays unloaded
+    from ..facts import IndicatorResult
+    from ..searcher import SearchResult, Tally
+
+
+def refuse_overwrite(path: str, force: bool) -> None:
+    """ExportError if path exists and force is not given (called before any work, and again at writing)."""
+    if os.path.lexists(path) and not force:
+        raise ExportError(f"{path} exists — pass --force to overwrite it")
+
+
+def _new_file_mode(existing: str) -> int:
+    """The mode a file written now should get: an overwritten file keeps its own; a new one gets
+    0666 less the umask, as any program's new file does (mkstemp's 0600 is for the temporary)."""
+    try:
+        return os.stat(existing).st_mode & 0o7777
+    except OSError:
+        umask = os.umask(0)
+        os.umask(umask)
+        return 0o666 & ~umask
+
+
+def write_atomic(path: str, data: bytes, force: bool = False) -> None:
+    """Write a whole file via a temporary file and a rename; refuse to overwrite without force.
+    A symbolic link is followed: the file it points to is replaced, the link stays."""
+    refuse_overwrite(path, force)
+    target = os.path.realpath(path) if os.path.islink(path) else path
+    directory = os.path.dirname(os.path.abspath(target))
+    try:
+        fd, tmp = tempfile.mkstemp(dir=directory, prefix=".reportsearch-", suffix=".part")
+    except OSError as e:
+        raise ExportError(f"cannot write to {directory} ({e.strerror}) — choose another output path")
+    try:
+        with os.fdopen(fd, "wb") as f:
+            f.write(data)
+            os.fchmod(f.fileno(), _new_file_mode(target))
+        os.replace(tmp, target)
+    except OSError as e:
+        os.unlink(tmp)
+        raise ExportError(f"cannot write {path} ({e.strerror}) — choose another output path")
+
+
+def export(results: list[tuple[str, SearchResult]], path: str, fmt: Format | None = None,
+           force: bool = False, tallies: list[tuple[str, Tally]] | None = None,
+           tables: list[tuple[str, IndicatorResult]] | None = None) -> Format:
+    """Write results (and a query file's indicator tables) to a file in the format its extension
+    (or fmt) names."""
+    fmt = fmt or Format.from_path(path)
+    refuse_overwrite(path, force)
+    if fmt == Format.XLSX:
+        from .xlsx import workbook_bytes  # openpyxl only when a workbook is written
+        data = workbook_bytes(cleaned(results), tallies, tables)
+    elif fmt == Format.CSV:
+        data = "\ufeff".encode("utf-8") + run_text(results, fmt, tallies, tables).encode("utf-8")  # BOM: Excel
+    else:
+        data = run_text(results, fmt, tallies, tables).encode("utf-8")
+    write_atomic(path, data, force)
+    return fmt
+
+
+def run_text(results: list[tuple[str, SearchResult]], fmt: Format, tallies: list[tuple[str, Tally]] | None = None,
+             tables: list[tuple[str, IndicatorResult]] | None = None) -> str:
+    """A query file's answers in a text format: its queries' results, then its indicator tables (JSON
+    gains an "indicators" key, JSON Lines a line per report of each table, Markdown a section each).
+    CSV and text have one set of columns: they take the queries, or one indicator table alone."""
+    if not tables:
+        return to_text(results, fmt, tallies)
+    from .figures import to_text as figures_text
+
+    if fmt in (Format.CSV, Format.TEXT):
+        if results or len(tables) > 1:
+            raise ExportError(f"a query file's indicator tables do not fit the columns of its {fmt.value} rows — "
+                              f"write .xlsx, .json, .jsonl or .md, or export a table with `reportsearch indicators`")
+        return figures_text(tables[0][1], fmt)
+    if fmt == Format.JSON:
+        doc = json.loads(to_text(results, fmt, tallies)) if results else {}
+        if not isinstance(doc, dict) or "queries" not in doc:
+            doc = {"queries": doc if isinstance(doc, list) else [doc] if doc else []}
+        doc["indicators"] = [{"name": name, **json.loads(figures_text(r, fmt))} for name, r in tables]
+        return json.dumps(doc, ensure_ascii=False, indent=1) + "\n"
+    parts = [to_text(results, fmt, tallies)] if results else []
+    for name, r in tables:
+        if fmt == Format.JSONL:
+            parts += [json.dumps({"indicators": name, **json.loads(line)}, ensure_ascii=False) + "\n"
+                      for line in figures_text(r, fmt).splitlines()]
+        else:
+            parts.append(figures_text(r, fmt).replace("## Indicators", f"## Indicators: {safe.line(name)}", 1))
+    return "".join(parts)
+
+
+def export_indicators(result: IndicatorResult, path: str, fmt: Format | None = None, force: bool = False,
+                      why: bool = False) -> Format:
+    """Write an indicator table to a file in the format its extension (or fmt) names."""
+    from .figures import to_text as figures_text
+
+    fmt = fmt or Format.from_path(path)
+    refuse_overwrite(path, force)
+    if fmt == Format.XLSX:
+        from .xlsx import indicators_workbook
+        data = indicators_workbook(result)
+    elif fmt == Format.CSV:
+        data = "\ufeff".encode("utf-8") + figures_text(result, fmt, why).encode("utf-8")  # BOM: Excel on Chinese Windows
+    else:
+        data = figures_text(result, fmt, why).encode("utf-8")
+    write_atomic(path, data, force)
+    return fmt
