@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 
+import pytest
 from click.testing import CliRunner
 from conftest import CORPUS
 
@@ -218,6 +219,45 @@ def test_a_plan_names_a_topic_in_most_of_its_clauses_to_carry_it(tmp_path):
     ])
     assert _labels(r, "（一）全面提升依法行政水平") == {PLAN}
     assert _labels(r, "（二）深化行政执法改革") == {PLAN, ENF}
+
+
+# ---- the end of a report: closing matter, never a paragraph -------------------------------
+
+def _write(tmp_path, lines: list[str], suffix: str):
+    path = tmp_path / f"r{suffix}"
+    if suffix == ".docx":
+        import makedocs
+        path.write_bytes(makedocs.docx("\n".join(lines), auto_numbering=False))
+    else:
+        path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return outline(str(path))
+
+
+@pytest.mark.parametrize("suffix", [".txt", ".docx"])
+def test_a_short_final_paragraph_is_body_and_only_closing_matter_is_dropped(tmp_path, suffix):
+    body = LAW_HEAD + [
+        "2023年，我县全面推进法治政府建设，现将有关情况报告如下。",
+        "一、主要举措和成效",
+        "（一）加强组织领导。县政府常务会议专题研究法治建设3次。",
+        "二、存在的问题",
+        "行政执法人员素质有待提高。",
+        "三、下一步计划",
+    ]
+    r = _write(tmp_path, body + ["推进府院联动机制建设。"], suffix)
+    assert PLAN in _labels(r, "推进府院联动机制建设")
+    # without its full stop, under its heading, it is still a paragraph
+    r = _write(tmp_path, body + ["推进府院联动机制建设"], suffix)
+    assert PLAN in _labels(r, "推进府院联动机制建设")
+    # a signature, a date and 特此报告 are closing matter: no blocks
+    r = _write(tmp_path, body + ["推进府院联动机制建设。", "特此报告。", "某县人民政府", "2024年1月20日"], suffix)
+    assert PLAN in _labels(r, "推进府院联动机制建设")
+    assert r.blocks[-1].text == "推进府院联动机制建设。"
+    # a work report's short last glossary entry
+    r = _write(tmp_path, WORK_HEAD + [
+        "一、2023年工作回顾", "一年来，全市地区生产总值增长5.5%。", "二、2024年主要任务", "（一）大力发展现代产业。",
+        "名词解释", "一岗双责：一个领导干部既要对所在岗位应当承担的具体业务工作负责，又要对所在岗位应当承担的党风廉政建设负责。",
+        "两癌：指宫颈癌和乳腺癌。"], suffix)
+    assert _labels(r, "两癌：指宫颈癌和乳腺癌") == set()
 
 
 # ---- outline --why ---------------------------------------------------------------------------
