@@ -192,7 +192,7 @@ def split(body: list[str], report_year: int | None = None) -> list[Unit]:
             push(mk[0], mk[1], text.rstrip("。"))
             units.append(Unit(text, list(stack), "heading", para, marker_level=mk[0]))
             continue
-        if not mk and _is_part_title(text):
+        if not mk and _is_part_title(text) and para < len(body) - 1:  # a title has something under it
             push(0.0, None, text)  # 过去五年的政府工作 / 今后五年的主要任务: an unnumbered part title
             units.append(Unit(text, list(stack), "heading", para, marker_level=0.0))
             continue
