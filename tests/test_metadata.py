@@ -337,10 +337,10 @@ def test_a_work_report_region_named_bare_many_times():
 
 
 def test_a_work_report_year_from_its_review_or_plans_heading():
-    m = _meta(["政府工作报告"] + WORK_OPENING + ["**一、2020年工作及“十三五”时期发展回顾**", "一年来，主要做了以下工作。"])
+    m = _meta(["政府工作报告"] + WORK_OPENING + ["一、2020年工作及“十三五”时期发展回顾", "一年来，我们主要做了以下几个方面的工作。"])
     assert (m.year, m.report_year) == (2020, 2021)
-    m = _meta(["政府工作报告"] + WORK_OPENING + ["**一、过去五年工作回顾**", "过去的五年极不寻常。",
-                                               "**二、2023年工作总体要求和主要目标**", "今年经济社会发展的主要预期目标是。"])
+    m = _meta(["政府工作报告"] + WORK_OPENING + ["一、过去五年工作回顾", "过去的五年极不寻常。",
+                                               "二、2023年工作总体要求和主要目标", "今年经济社会发展的主要预期目标是。"])
     assert (m.year, m.report_year) == (2022, 2023)
 
 
