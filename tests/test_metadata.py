@@ -213,6 +213,34 @@ def test_region_from_the_source_when_the_title_names_no_place():
     assert _meta(lines).region == "某某县"
 
 
+def test_region_of_a_department_or_place_named_only_in_the_template_or_the_body():
+    """A city department whose title says only 市交通运输局 names its city in the body (某某市交通运输
+    综合行政执法支队); a township or district may be named only by the page's template."""
+    lines = ["市交通运输局2023年法治政府建设年度报告", "发布时间：2024-01-25",
+             "2023年，市交通运输局坚持以习近平法治思想为指导，扎实推进法治政府部门建设。现将有关情况报告如下：",
+             "一、主要举措和成效",
+             "（一）加强组织领导。局党组专题研究法治工作3次，指导某某市交通运输综合行政执法支队规范执法。",
+             "（二）提升依法行政能力。举办全市交通运输系统法治培训2期。"]
+    assert _meta(lines).region == "某某市"
+    assert _meta(["关于2023年度法治政府建设情况的报告", "信息来源：某某镇", "发布时间：2024-02-01"] + BODY).region == "某某镇"
+    assert _meta(["关于2023年度法治政府建设情况的报告", "所属机构：某某区市场监督管理局"] + BODY).region == "某某区"
+    # a source that names no place still gives none
+    assert _meta(["关于2025年法治政府建设情况的报告", "信息来源：区司法局"] + BODY).region is None
+
+
+def test_template_labels_stay_out_of_the_title_and_its_dates_are_read_wherever_they_stand():
+    m = _meta(["某某县2023年法治政府建设年度报告 体裁分类：报告"] + BODY)
+    assert m.title == "某某县2023年法治政府建设年度报告"
+    m = _meta(["某某县2023年法治政府建设年度报告体裁分类：工作报告 发布机构：某某县人民政府"] + BODY)
+    assert m.title == "某某县2023年法治政府建设年度报告"
+    # a bracketed 发布时间 inside the body or below it
+    lines = ["某某县2023年法治政府建设年度报告"] + BODY[:2] + ["【发布时间：2024-02-01】【来源：某某县司法局】"] + BODY[2:]
+    assert _meta(lines).published == "2024-02-01"
+    assert "发布时间" not in _body_text(lines)
+    lines = ["某某县2023年法治政府建设年度报告"] + BODY + ["【发布时间：2024-02-01 09:30】 来源：某某县司法局 浏览次数：120"]
+    assert _meta(lines).published == "2024-02-01"
+
+
 def test_region_from_the_level_a_report_speaks_at():
     lines = ["现将我局2023年法治政府建设工作情况报告如下。",
              "一、强化法治政府部门建设。全面落实《乐山市党政主要负责人履行推进法治建设第一责任人职责实施办法》。",
