@@ -24,7 +24,8 @@ _BOUNDARY = "。；;：:，,！？!?）)”\""
 MAX_BLOCK = 2000  # characters: longer paragraphs are cut at sentence ends
 
 
-def _number(s: str) -> int:
+def number(s: str) -> int:
+    """The value of an outline number: 三 → 3, 十二 → 12, ② → 2, 12 → 12."""
     if s.isdecimal():  # not isdigit(): ① is a digit that int() refuses
         return int(s)
     if s in "①②③④⑤⑥⑦⑧⑨⑩⑪⑫⑬⑭⑮⑯⑰⑱⑲⑳":
@@ -58,7 +59,7 @@ def marker(line: str) -> tuple[float, int] | None:
     for level, rx in _MARKERS:
         m = rx.match(line)
         if m:
-            return float(level), _number(m.group("n"))
+            return float(level), number(m.group("n"))
     return None
 
 
@@ -92,7 +93,7 @@ def split_items(text: str) -> list[tuple[str, str]]:
     while True:
         m = None
         for cand in _ITEM.finditer(text, pos):
-            n = _number(cand.group("a") or cand.group("b"))
+            n = number(cand.group("a") or cand.group("b"))
             at_boundary = cand.start() == 0 or text[cand.start() - 1] in _BOUNDARY or text[cand.start() - 1] == " "
             if n == want and at_boundary:
                 m = cand
@@ -173,10 +174,20 @@ def split(body: list[str], report_year: int | None = None) -> list[Unit]:
             if lv > level:
                 del last_num[lv]
 
+    glossary = False  # past a 名词解释 heading: its entries are paragraphs under it, never headings
     for para, line in enumerate(body):
         md = re.match(r"^(#{1,6})\s*(.*)$", line)
         text = md.group(2).strip() if md else line
         if not text:
+            continue
+        if not glossary and cues.GLOSSARY.match(text):
+            glossary = True
+            stack, last_num = [(0.0, re.sub(r"[\s*]*[:：]?[\s*]*$", "", text) or text)], {}
+            units.append(Unit(text, list(stack), "heading", para, marker_level=0.0))
+            continue
+        if glossary:  # 2、“三量齐升”：… (no full stop) is an entry, not a heading over the next one
+            units.extend(Unit(part, list(stack), kind, para) for kind, chunk in split_items(text)
+                         for part in _split_long(chunk))
             continue
         mk = marker(text)
         if not mk and re.match(r"^[、.．]\s*\S", text) and _is_heading_line(text[1:].strip()):

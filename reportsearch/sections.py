@@ -246,6 +246,6 @@ def label(units: list[Unit], report_year: int | None = None, work_report: bool =
             labels.extend(TOPIC_SECTION[t] for t in topics)
             why.extend(topic_why)
         labels.sort(key=list(Section).index)
-        blocks.append(Block(text=u.text, heading=[h for _, h in u.heading], labels=labels, kind=u.kind,
-                            why=why))
+        heading = u.heading if place.depth is None else u.heading[: place.depth]
+        blocks.append(Block(text=u.text, heading=[h for _, h in heading], labels=labels, kind=u.kind, why=why))
     return blocks
