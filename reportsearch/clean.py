@@ -56,6 +56,7 @@ def template_fields(line: str) -> list[tuple[str, str]]:
     them (索 引 号 000014349/2021-00123 分 类 司法 → [(索引号, 000014349/2021-00123), (分类, 司法)])."""
     s = line.strip().strip("|│").strip()
     s = re.sub(r"^[-*•·]\s+", "", s)
+    s = re.sub(r"[】\]]\s*[【\[]", " ", re.sub(r"^[【\[](?=[^】\]]+[:：])|[】\]]$", "", s))  # 【发布时间：…】【来源：…】
     found = []
     for m in _LABEL.finditer(s):
         label = re.sub(r"\s+", "", m.group(1))

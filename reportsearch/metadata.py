@@ -110,8 +110,15 @@ def close_up(title: str) -> str:
     return re.sub(r"(?<=[\u4e00-\u9fff\d])\s+(?=[\u4e00-\u9fff\d])", "", title)
 
 
+# A template label after a title on its line: …年度报告 体裁分类：报告
+_TITLE_LABEL = re.compile(r"\s*[【\[]?(?:索\s*引\s*号|主题分类|体裁分类|组配分类|服务对象分类|信息分类|发布机构|发文机关|发文单位|"
+                          r"成文日期|发布日期|发布时间|公开方式|文\s*号|来\s*源)\s*[:：】\]]")
+
+
 def _clean_title(line: str) -> str:
-    return close_up(_COLUMN_TAG.sub("", line).strip())
+    title = close_up(_COLUMN_TAG.sub("", line).strip())
+    m = _TITLE_LABEL.search(title)
+    return title[:m.start()].rstrip(" |│-—") if m and m.start() >= 5 else title
 
 
 def _title_candidates(doc: CleanDocument) -> list[str]:
@@ -411,27 +418,40 @@ _THANKS_PLACE = re.compile(r"(?:关心|支持|关注|参与|热爱)(?:和|、)?(
 NAMED_OFTEN = 5  # mentions of a bare name that make it the report's place
 
 
+_DEPARTMENT = re.compile(r"[\u4e00-\u9fff]{0,14}?(?:局|厅|委员会|办公室|支队|大队|中心)")
+
+
 def _named_most(text: str, level: str) -> str | None:
     """The place of that level whose name the text repeats most, written in full at least once (长沙市
-    once, 长沙 24 times) or named in the thanks of a work report; None if no name recurs often."""
+    once, 长沙 24 times) or named in the thanks of a work report; else one the text names as a body's
+    (某某市交通运输综合行政执法支队); None if none."""
     counts: dict[str, int] = {}
+    bodies: set[str] = set()
     for m in re.finditer(re.escape(level), text):
+        found = []
         for n in (2, 3, 4):
             start = m.start() - n
             if start < 0:
                 continue
             name = text[start:m.start()]
-            if regions.chain_at(text, start) == name + level and name not in counts:
-                counts[name] = text.count(name)
+            if (regions.chain_at(text, start) or "").startswith(name + level):
+                found.append(name)
+                counts.setdefault(name, text.count(name))
+        if found and _DEPARTMENT.match(text, m.end()):
+            # where the name may start is unclear (指导某某市…): the most used, then the shortest
+            bodies.add(max(found, key=lambda x: (counts[x], -len(x))))
     for m in _THANKS_PLACE.finditer(text):
         name = m.group(1)
         if not regions.is_bare(name) or name[0] in "我全本各该" or name[-1] in "国家" or name in counts:
             continue
         counts[name] = text.count(name)
-    if not counts:
-        return None
-    best = max(counts, key=counts.get)
-    return best + level if counts[best] >= NAMED_OFTEN else None
+    if counts:
+        best = max(counts, key=counts.get)
+        if counts[best] >= NAMED_OFTEN:
+            return best + level
+    if len(bodies) == 1:
+        return bodies.pop() + level
+    return None
 
 
 _BOUNDARY = set("，,、。；;：:（(“\"\u3000 \n")
@@ -453,6 +473,9 @@ def _regions(doc: CleanDocument, title: str | None, issuer: str | None) -> Itera
     yield _npc_place(title or "")
     yield region_of(title)
     yield region_of(issuer)
+    for label, value in _fields(doc):  # 信息来源：某某镇, 所属机构：某某区市场监督管理局
+        if label in _BODY_LABELS:
+            yield region_of(value.split()[0] if value.split() else value)
     for line in doc.header:  # 来源：某某市司法局, when the title names only 市司法局
         m = _SOURCE.search(line)
         if m:
@@ -473,6 +496,10 @@ def _regions(doc: CleanDocument, title: str | None, issuer: str | None) -> Itera
             m = _ISSUER_LINE.match(line)
             if m:
                 yield region_of(m.group(1))
+
+
+_BODY_LABELS = {"发布机构", "发文机关", "发文单位", "发布单位", "制发机关", "所属机构", "来源单位", "责任部门", "信息来源",
+                "文章来源", "来源"}
 
 
 def _region(doc: CleanDocument, title: str | None, issuer: str | None) -> str | None:
