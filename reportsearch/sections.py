@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import math
 import re
+from typing import Iterable
 
 from . import structure
 from .blocks import Unit
@@ -261,3 +262,17 @@ def label(units: list[Unit], report_year: int | None = None, work_report: bool =
         heading = u.heading if place.depth is None else u.heading[: place.depth]
         blocks.append(Block(text=u.text, heading=[h for _, h in heading], labels=labels, kind=u.kind, why=why))
     return blocks
+
+
+PARTS = (Section.PROBLEMS, Section.PLANS)
+
+
+def missing_parts(labels: Iterable[Iterable[Section | str]]) -> list[Section]:
+    """The parts (存在问题, 下一步计划) no block of a report carries, given each block's labels as
+    Sections or their names. Every yearly report and work report has both, so a missing one is
+    usually a reading failure worth showing a user (`stats`)."""
+    seen: set[Section] = set()
+    for block in labels:
+        for label in block:
+            seen.add(label if isinstance(label, Section) else Section.parse(label))
+    return [p for p in PARTS if p not in seen]
