@@ -37,7 +37,7 @@ PROBLEM_OPEN_STRONG = re.compile(
 # Clauses that mention problems while reporting work done on them, or that faced them (面对…困难和挑战,
 # 沉着应对…风险和挑战), not admitting them.
 PROBLEM_NEGATORS = re.compile(r"围绕|针对|整改|解决|研究|分析|纠正|处理了|补齐|弥补|查摆|查找|聚焦|对照|排查|化解|破解|梳理(?!.*表现)|防范|督促|"
-                              r"面对|应对|战胜|克服|经受|顶住|抵御|迎接")
+                              r"面对|应对|战胜|克服|经受|顶住|抵御|迎接|(的|之)(情况|形势|背景|冲击|影响)下")
 
 # A sentence that opens the plans part: 下一步，… / 2022年，我市将… / 接下来 / 今后
 PLAN_OPEN = re.compile(

@@ -80,6 +80,7 @@ def _work_report_parts(units: list[Unit], report_year: int | None) -> list[Place
     addressed = False            # the current paragraph opened with 各位代表
     last_para = -1
     run: _Run | None = None      # the problems part a paragraph opened, while it lasts
+    opened = False               # … and whether the current unit opened it
     for u in units:
         head = u.heading[0][1] if u.heading else None
         if head != top and head is not None and section not in (Part.APPENDIX,):
@@ -124,6 +125,7 @@ def _work_report_parts(units: list[Unit], report_year: int | None) -> list[Place
                 para, para_why = _paragraph_switch(u, text, first, section, para, para_why, seen_problems)
                 if para is Part.PROBLEMS and (was is not Part.PROBLEMS or u.switch):
                     run = _Run(_scope(u), u.para, _own_depth(u, first, section))
+                    opened = True  # the opener's own number starts no list of problems
                 seen_problems = seen_problems or para is Part.PROBLEMS
             lone_address = bool(re.fullmatch(r"各位代表[！!，,：:]?", text))
         if para is not Part.PROBLEMS:
@@ -132,8 +134,9 @@ def _work_report_parts(units: list[Unit], report_year: int | None) -> list[Place
             out.append(Place(section, section_why))
         else:
             out.append(Place(para, para_why, run.depth if run else None))
-            if run:
+            if run and not opened:
                 run.item = _item_mark(text) or run.item
+        opened = False
     return out
 
 
@@ -188,9 +191,10 @@ def _paragraph_switch(u: Unit, text: str, first: str, section: Part, para: Part,
     plan = cues.PLAN_OPEN_WORK.match(text)
     if current is Part.PROBLEMS and re.match(r"^(对此|为此|针对这些)", text):
         return Part.PLANS, "answers the problems: 对此…"
-    # Inside the plans, or in a paragraph that reviews (刚刚过去的2013年，是…困难和挑战较多的一年),
-    # only a plain admission (我们也清醒地认识到…) opens the problems.
-    strict = current is Part.PLANS or review
+    # Inside the plans, in a paragraph that reviews (刚刚过去的2013年，是…困难和挑战较多的一年), or in
+    # a numbered item of the review ((二)经济运行稳中向好。在困难和挑战较多…的情况下), only a plain
+    # admission (我们也清醒地认识到…) opens the problems.
+    strict = current is Part.PLANS or review or (current is Part.REVIEW and _item_mark(text))
     if u.kind != "item" and (cues.admits_problems_strongly(first) if strict else cues.admits_problems(first)):
         return Part.PROBLEMS, f"paragraph admits problems: 「{_cue(cues.PROBLEM_OPEN, first)}」"
     if section is Part.PLANS and review:
