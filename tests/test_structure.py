@@ -204,6 +204,25 @@ def test_admissions_under_a_review_heading_are_problems(tmp_path):
     assert _labels(r, "二是，城乡区域发展不平衡") == {P}
 
 
+def test_plain_admissions_in_paragraphs_that_review(tmp_path):
+    """A paragraph that opens like a review (五年来…, 各位代表！过去五年…) and plainly says what is still
+    lacking (仍然存在一些短板弱项, 还存在较大差距和不足) admits problems."""
+    r = _report(tmp_path, WORK_HEAD + [
+        "一、过去五年和2023年工作回顾",
+        "五年来，全市地区生产总值年均增长7%，城乡居民收入稳步提高。",
+        "五年来，对标高质量发展要求，全市经济社会发展和政府工作仍然存在一些短板弱项。",
+        "一是引领发展的动能亟待增强。经济总量小，产业基础薄弱。",
+        "各位代表！过去五年的发展成就令人鼓舞，但与全市人民的期待相比，我市经济社会发展还存在较大差距和不足，"
+        "主要是：城乡发展不平衡，公共服务供给不足。",
+        "“十四五”时期，我们在取得进步的同时，也暴露出了一些不足，一些规划指标未达到预期目标。",
+        "二、2024年主要任务",
+        "（一）大力发展现代产业。加快建设先进制造业集群。",
+    ])
+    assert _labels(r, "五年来，全市地区生产总值年均增长") == set()
+    for needle in ("仍然存在一些短板弱项", "一是引领发展的动能亟待增强", "还存在较大差距和不足", "在取得进步的同时"):
+        assert _labels(r, needle) == {P}, needle
+
+
 def test_problem_items_and_glossary_entries_carry_their_own_part_heading(tmp_path):
     r = _report(tmp_path, WORK_HEAD + [
         "一、2023年工作回顾",
