@@ -21,7 +21,7 @@ PLAN_HEADING = re.compile(
 _YEAR = re.compile(r"(\d{4})\s*年")
 
 # A sentence that opens the problems part inside a paragraph.
-_AMID_SUCCESS = r"(在|看到|肯定|取得|梳理|总结|回顾|报告|盘点)[^，,。；！？]{0,8}?(成绩|成效|成就)的同时"
+_AMID_SUCCESS = r"(在|看到|肯定|取得|梳理|总结|回顾|报告|盘点)[^，,。；！？]{0,8}?(成绩|成效|成就|进步|进展)的同时"
 PROBLEM_OPEN = re.compile(
     _AMID_SUCCESS + r"|清醒(地|的)?(看到|认识到|意识到)|"
     r"(存在|面临)(着)?(的)?(一些|一定的?|不少|诸多|许多|较多)?(突出)?(问题|不足|差距|短板|困难|薄弱环节)|"
@@ -33,7 +33,9 @@ PROBLEM_OPEN = re.compile(
 # … or a sentence that plainly says so wherever it stands (…让我们更加清醒认识到，我市…还存在不少短板不足).
 PROBLEM_OPEN_STRONG = re.compile(
     r"^[^。]{0,12}(清醒(地|的)?(看到|认识到|意识到)|" + _AMID_SUCCESS + r")|"
-    r"(清醒|深刻)(地|的)?(看到|认识到|意识到)[^。]{0,40}?(还|仍|依然|仍然)(存在|有|面临)")
+    r"(清醒|深刻)(地|的)?(看到|认识到|意识到)[^。]{0,40}?(还|仍|依然|仍然)(存在|有|面临)|"
+    # 仍然存在一些短板弱项, 还存在较大差距和不足, 还面临一些突出的矛盾和问题, 也暴露出了一些不足
+    r"(还|仍|仍然|依然|也)(存在|有|面临|暴露出?)(着|了)?[^，,。；]{0,8}?(问题|不足|差距|短板|弱项|薄弱环节)")
 # Clauses that mention problems while reporting work done on them, or that faced them (面对…困难和挑战,
 # 沉着应对…风险和挑战), not admitting them.
 PROBLEM_NEGATORS = re.compile(r"围绕|针对|整改|解决|研究|分析|纠正|处理了|补齐|弥补|查摆|查找|聚焦|对照|排查|化解|破解|梳理(?!.*表现)|防范|督促|"
