@@ -289,8 +289,9 @@ def test_leadership_is_written_in_many_ways(tmp_path):
 
 def test_leadership_parts_named_by_their_duty_to_lead(tmp_path):
     """Headings that announce the leadership of the work by what leading it means: leading it as a
-    whole (统筹推进, 统筹协调), the duty to lead (领导责任, 加强领导, 压实…责任), leading by theory
-    (思想引领, 理论武装, studying a party congress's or plenum's spirit)."""
+    whole (统筹推进…法治), the duty to lead (领导责任, 加强领导, 压实…责任), leading by theory
+    (思想引领, 理论武装, studying a party congress's or plenum's spirit); not 统筹协调发展 or
+    加强领导干部廉洁自律."""
     r = _report(tmp_path, LAW_HEAD + [
         "一、主要举措和成效",
         "（一）统筹推进法治建设各项工作",
@@ -300,14 +301,17 @@ def test_leadership_parts_named_by_their_duty_to_lead(tmp_path):
         "（四）坚持思想引领，压实各部门法治建设责任",
         "（五）认真学习贯彻党的二十届三中全会精神",
         "（六）坚持理论武装，筑牢法治根基",
-        "（七）强化统筹协调，凝聚工作合力",
+        "（七）坚持统筹协调发展，城乡面貌深刻变化",
         "（八）健全依法决策机制",
+        "（九）加强领导干部廉洁自律，开展廉政教育",
         "二、深化放管服改革",
         "一是统筹推进审批制度改革，全年办理审批事项3万件，压缩办理时限40%，新增网上可办事项200项。",
     ])
     for h in ("（一）统筹推进法治建设", "（二）强化领导责任", "全年召开专题会议4次", "（三）加强领导", "（四）坚持思想引领",
-              "（五）认真学习贯彻", "（六）坚持理论武装", "（七）强化统筹协调"):
+              "（五）认真学习贯彻", "（六）坚持理论武装"):
         assert _labels(r, h) == {LEAD}, h
+    assert _labels(r, "（七）坚持统筹协调发展") == set()
+    assert _labels(r, "（九）加强领导干部廉洁自律") == set()
     assert _labels(r, "（八）健全依法决策机制") == set()
     assert _labels(r, "一是统筹推进审批制度改革") == set()
 
