@@ -262,7 +262,8 @@ def label(units: list[Unit], report_year: int | None = None, work_report: bool =
             why.extend(topic_why)
         labels.sort(key=list(Section).index)
         heading = u.heading if place.depth is None else u.heading[: place.depth]
-        blocks.append(Block(text=u.text, heading=[h for _, h in heading], labels=labels, kind=u.kind, why=why))
+        blocks.append(Block(text=u.text, heading=[h for _, h in heading], labels=labels, kind=u.kind,
+                            why=why))
     return blocks
 
 
