@@ -70,8 +70,9 @@ class Metadata:
     title: str | None = None
     region: str | None = None
     issuer: str | None = None
-    year: int | None = None
+    year: int | None = None  # the year reported on
     published: str | None = None  # YYYY-MM-DD
+    report_year: int | None = None  # the year delivered or published (2021年度 · 2022年报告)
 
 
 @dataclass
@@ -104,6 +105,6 @@ class Report:
         m = self.meta
         return {
             "path": os.fsencode(self.path).decode("utf-8", "backslashreplace"), "title": m.title, "region": m.region, "issuer": m.issuer,
-            "year": m.year, "published": m.published,
+            "year": m.year, "report_year": m.report_year, "published": m.published,
             "blocks": [b.to_json(why) for b in self.blocks],
         }

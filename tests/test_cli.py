@@ -32,9 +32,9 @@ def test_outline_json_is_the_scoring_contract():
     lines = res.output.strip().split("\n")
     assert len(lines) == 2
     obj = json.loads(lines[0])
-    assert set(obj) == {"path", "title", "region", "issuer", "year", "published", "blocks"}
+    assert set(obj) == {"path", "title", "region", "issuer", "year", "report_year", "published", "blocks"}
     assert obj["title"] == "临汾市人民政府关于2021年度法治政府建设情况的报告"
-    assert obj["year"] == 2021 and obj["published"] == "2022-02-14" and obj["region"] == "临汾市"
+    assert obj["year"] == 2021 and obj["report_year"] == 2022 and obj["published"] == "2022-02-14" and obj["region"] == "临汾市"
     assert set(obj["blocks"][0]) == {"labels", "heading", "text"}
 
 

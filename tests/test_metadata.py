@@ -8,9 +8,11 @@ import sys
 import tarfile
 
 import pytest
+from click.testing import CliRunner
 
 from conftest import ROOT, SAMPLES, shared_or_skip
 from reportsearch import outline
+from reportsearch.cli import main
 from reportsearch.model import RawDocument
 from reportsearch.report.clean import clean, is_furniture, template_fields
 from reportsearch.report.metadata import extract, find_date
@@ -211,6 +213,34 @@ def test_region_from_the_source_when_the_title_names_no_place():
     assert _meta(lines).region == "某某县"
 
 
+def test_region_of_a_department_or_place_named_only_in_the_template_or_the_body():
+    """A city department whose title says only 市交通运输局 names its city in the body (某某市交通运输
+    综合行政执法支队); a township or district may be named only by the page's template."""
+    lines = ["市交通运输局2023年法治政府建设年度报告", "发布时间：2024-01-25",
+             "2023年，市交通运输局坚持以习近平法治思想为指导，扎实推进法治政府部门建设。现将有关情况报告如下：",
+             "一、主要举措和成效",
+             "（一）加强组织领导。局党组专题研究法治工作3次，指导某某市交通运输综合行政执法支队规范执法。",
+             "（二）提升依法行政能力。举办全市交通运输系统法治培训2期。"]
+    assert _meta(lines).region == "某某市"
+    assert _meta(["关于2023年度法治政府建设情况的报告", "信息来源：某某镇", "发布时间：2024-02-01"] + BODY).region == "某某镇"
+    assert _meta(["关于2023年度法治政府建设情况的报告", "所属机构：某某区市场监督管理局"] + BODY).region == "某某区"
+    # a source that names no place still gives none
+    assert _meta(["关于2025年法治政府建设情况的报告", "信息来源：区司法局"] + BODY).region is None
+
+
+def test_template_labels_stay_out_of_the_title_and_its_dates_are_read_wherever_they_stand():
+    m = _meta(["某某县2023年法治政府建设年度报告 体裁分类：报告"] + BODY)
+    assert m.title == "某某县2023年法治政府建设年度报告"
+    m = _meta(["某某县2023年法治政府建设年度报告体裁分类：工作报告 发布机构：某某县人民政府"] + BODY)
+    assert m.title == "某某县2023年法治政府建设年度报告"
+    # a bracketed 发布时间 inside the body or below it
+    lines = ["某某县2023年法治政府建设年度报告"] + BODY[:2] + ["【发布时间：2024-02-01】【来源：某某县司法局】"] + BODY[2:]
+    assert _meta(lines).published == "2024-02-01"
+    assert "发布时间" not in _body_text(lines)
+    lines = ["某某县2023年法治政府建设年度报告"] + BODY + ["【发布时间：2024-02-01 09:30】 来源：某某县司法局 浏览次数：120"]
+    assert _meta(lines).published == "2024-02-01"
+
+
 def test_region_from_the_level_a_report_speaks_at():
     lines = ["现将我局2023年法治政府建设工作情况报告如下。",
              "一、强化法治政府部门建设。全面落实《乐山市党政主要负责人履行推进法治建设第一责任人职责实施办法》。",
@@ -292,6 +322,87 @@ def test_work_report_dates_and_year():
     assert m.year == 2021 and m.published is None
 
 
+# --- work reports: issuer, the year reported on, the year delivered ----------------------------
+
+WORK_OPENING = ["各位代表：", "现在，我代表省人民政府，向大会报告工作，请予审议，并请省政协委员和列席人员提出意见。"]
+
+
+def test_a_work_report_is_issued_by_the_government_it_speaks_for():
+    """我代表省人民政府 names the issuer: the people's government of the report's region."""
+    m = _meta(["政府工作报告", "——2021年1月24日在广东省第十三届人民代表大会第四次会议上", "广东省省长 某某"]
+              + WORK_OPENING + ["一、2020年工作回顾", "过去一年，全省经济增长2.3%。"])
+    assert (m.region, m.issuer) == ("广东省", "广东省人民政府")
+    m = _meta(["2023年政府工作报告", "各位代表：", "现在，我代表自治区人民政府，向大会报告政府工作，请予审议。",
+               "一、2022年和过去五年工作回顾", "刚刚过去的2022年，全区各族人民牢记嘱托。广西经济增长3%左右。",
+               "广西工业投资增长30%。向关心支持广西发展的各界人士表示衷心感谢！"])
+    assert (m.region, m.issuer) == ("广西壮族自治区", "广西壮族自治区人民政府")
+    m = _meta(["政府工作报告", "——2024年3月5日在第十四届全国人民代表大会第二次会议上", "各位代表：",
+               "现在，我代表国务院，向大会报告政府工作，请予审议。", "一、2023年工作回顾", "过去一年，经济增长5.2%。"])
+    assert (m.region, m.issuer) == (None, "国务院")
+    # a city whose name the report gives only once in full: the issuer is still its government
+    lines = ["政府工作报告", "——2020年1月8日在某某市第十五届人民代表大会第三次会议上", "各位代表：",
+             "现在，我代表市人民政府向大会报告工作，请予审议。", "一、2019年工作回顾", "过去一年，全市经济增长6%。"]
+    assert _meta(lines).issuer == "某某市人民政府"
+
+
+def _city_report(name: str, full_once: bool) -> list[str]:
+    """A work report that names its city bare (宁波) many times, and in full at most once."""
+    return ["2015年政府工作报告", "各位代表：", "现在，我代表市人民政府向大会报告工作，请予审议，并请市政协委员提出意见。",
+            "一、2014年工作回顾",
+            f"2014年是实施“十二五”规划的关键一年。一年来，{name}经济扩总量、促增量、提质量取得新进展。",
+            f"（一）抓项目、强支撑。中意{name}生态园设立，{name}杭州湾新区建设加快，铁路{name}站综合枢纽投用。",
+            f"（二）抓改革、建机制。推进法治{name}建设，{name}都市区建设取得进展，“质优{name}”建设全面实施。"
+            + (f"举办{name}市第六届运动会。" if full_once else ""),
+            f"各位代表！这些成绩的取得，是全市人民共同奋斗的结果。向关心支持{name}发展的各界人士表示衷心感谢！",
+            "二、2015年工作安排", f"新的一年，我们将加快建设{name}都市区，推进{name}—舟山港一体化。"]
+
+
+def test_a_work_report_region_named_bare_many_times():
+    assert _meta(_city_report("宁波", full_once=True)).region == "宁波市"
+    assert _meta(_city_report("宁波", full_once=False)).region == "宁波市"
+    m = _meta(_city_report("宁波", full_once=False))
+    assert m.issuer == "宁波市人民政府" and m.year == 2014 and m.report_year == 2015
+
+
+def test_a_work_report_year_from_its_review_or_plans_heading():
+    m = _meta(["政府工作报告"] + WORK_OPENING + ["一、2020年工作及“十三五”时期发展回顾", "一年来，我们主要做了以下几个方面的工作。"])
+    assert (m.year, m.report_year) == (2020, 2021)
+    m = _meta(["政府工作报告"] + WORK_OPENING + ["一、过去五年工作回顾", "过去的五年极不寻常。",
+                                               "二、2023年工作总体要求和主要目标", "今年经济社会发展的主要预期目标是。"])
+    assert (m.year, m.report_year) == (2022, 2023)
+
+
+def test_report_year_is_the_year_delivered_or_published(tmp_path):
+    base = ["各位代表：", "现在，我代表市人民政府向大会报告工作，请予审议。", "一、2021年工作回顾", "过去一年，全市经济增长6%。"]
+    m = _meta(["政府工作报告", "——2022年1月10日在某某市第十五届人民代表大会第一次会议上"] + base)
+    assert (m.year, m.report_year) == (2021, 2022)
+    m = _meta(["某某州政府工作报告（2021年12月29日 某某）", "——2021年12月29日在某某州第十五届人民代表大会第一次会议上"] + base)
+    assert (m.year, m.report_year) == (2021, 2021)
+    m = _meta(["2015年政府工作报告"] + base)  # no date: the year it is named for
+    assert (m.year, m.report_year) == (2014, 2015)
+    m = _meta(TABLE + ["某某县司法局2023年法治政府建设年度报告"] + BODY)
+    assert (m.year, m.report_year) == (2023, 2024)
+    m = _meta(["某某县司法局2023年法治政府建设年度报告"] + BODY)  # never said
+    assert (m.year, m.report_year) == (2023, None)
+    path = tmp_path / "r.txt"
+    path.write_text("\n".join(TABLE + ["某某县司法局2023年法治政府建设年度报告"] + BODY), encoding="utf-8")
+    res = CliRunner().invoke(main, ["outline", str(path), "--json"])
+    obj = json.loads(res.output)
+    assert (obj["year"], obj["report_year"]) == (2023, 2024)
+
+
+def test_a_letter_spaced_title_is_closed_up(tmp_path):
+    path = tmp_path / "r.md"
+    path.write_text("---\ntitle: 2 0 2 1 年 政府工作报告\n---\n\n" + "\n\n".join(WORK_OPENING + [
+        "一、2020年工作回顾", "过去一年，全市经济增长6%。"]) + "\n", encoding="utf-8")
+    assert outline(str(path)).meta.title == "2021年政府工作报告"
+    m = _meta(["政 府 工 作 报 告", "——2021年1月24日在某某市第十五届人民代表大会第四次会议上"] + WORK_OPENING)
+    assert m.title == "政府工作报告"
+    # spaces that separate words stay: a date and a name
+    m = _meta(["某某市政府工作报告 （2014年1月6日 张三）"] + WORK_OPENING)
+    assert m.title == "某某市政府工作报告 （2014年1月6日 张三）"
+
+
 # --- scores on real pages ------------------------------------------------------------------------
 
 def _score(tmp_path, paths, *args) -> list[str]:
@@ -338,14 +449,17 @@ def test_hand_labelled_bulk_work_reports(tmp_path):
     with tarfile.open(tar) as t:
         t.extractall(tmp_path, members=[m for m in t.getmembers() if m.name in wanted], filter="data")
     wrong = []
-    for name, title, region, year, published in rows:
+    for name, title, region, year, published, issuer, report_year in rows:
         m = outline(str(tmp_path / name)).meta
         got = {"title": title in (m.title or ""),
                "region": (m.region or "-") in region.split("|"),
                "year": str(m.year if m.year is not None else "-") == year,
-               "published": (m.published or "-") == published}
+               "published": (m.published or "-") == published,
+               "issuer": (m.issuer or "-") in issuer.split("|"),
+               "report_year": str(m.report_year if m.report_year is not None else "-") == report_year}
         wrong += [f"{name}: {k} want {v!r}, got {getattr(m, k)!r}"
-                  for k, v in (("title", title), ("region", region), ("year", year), ("published", published))
+                  for k, v in (("title", title), ("region", region), ("year", year), ("published", published),
+                               ("issuer", issuer), ("report_year", report_year))
                   if not got[k]]
-    assert len(rows) >= 50
+    assert len(rows) >= 55
     assert not wrong, "\n".join(wrong)

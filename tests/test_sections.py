@@ -176,3 +176,18 @@ def test_circled_number_markers_are_numbered():
     assert marker("①加强执法队伍建设") == (5.0, 1)
     assert marker("⑳推进依法行政") == (5.0, 20)
     assert marker("１．全角数字") == (3.0, 1)
+
+
+def test_missing_parts_flags_reports_without_problems_or_plans(tmp_path):
+    from reportsearch.report.sections import missing_parts
+    for p in SAMPLES:
+        assert missing_parts(b.labels for b in outline(str(p)).blocks) == [], p.name
+    path = tmp_path / "no-problems.txt"
+    path.write_text("\n".join(["某县人民政府关于2023年度法治政府建设情况的报告",
+                                "2023年，我县全面推进法治政府建设，现将有关情况报告如下。",
+                                "一、主要举措和成效", "（一）加强组织领导。县政府常务会议专题研究法治建设3次。"]), encoding="utf-8")
+    r = outline(str(path))
+    assert missing_parts(b.labels for b in r.blocks) == [P, PLAN]
+    # the index keeps labels as names
+    assert missing_parts([["存在问题"], [], ["领导机制", "下一步计划"]]) == []
+    assert missing_parts([["下一步计划"]]) == [P]

@@ -141,10 +141,20 @@ def split(body: list[str], report_year: int | None = None) -> list[Unit]:
             if lv > level:
                 del last_num[lv]
 
+    glossary = False  # past a 名词解释 heading: its entries are paragraphs under it, never headings
     for para, line in enumerate(body):
         md = re.match(r"^(#{1,6})\s*(.*)$", line)
         text = md.group(2).strip() if md else line
         if not text:
+            continue
+        if not glossary and cues.GLOSSARY.match(text):
+            glossary = True
+            stack, last_num = [(0.0, re.sub(r"[\s*]*[:：]?[\s*]*$", "", text) or text)], {}
+            units.append(Unit(text, list(stack), "heading", para, marker_level=0.0))
+            continue
+        if glossary:  # 2、“三量齐升”：… (no full stop) is an entry, not a heading over the next one
+            units.extend(Unit(part, list(stack), kind, para) for kind, chunk in split_items(text)
+                         for part in _split_long(chunk))
             continue
         mk = marker(text)
         if not mk and re.match(r"^[、.．]\s*\S", text) and _is_heading_line(text[1:].strip()):
@@ -160,7 +170,7 @@ def split(body: list[str], report_year: int | None = None) -> list[Unit]:
             push(mk[0], mk[1], text.rstrip("。"))
             units.append(Unit(text, list(stack), "heading", para, marker_level=mk[0]))
             continue
-        if not mk and _is_part_title(text):
+        if not mk and _is_part_title(text) and para < len(body) - 1:  # a title has something under it
             push(0.0, None, text)  # 过去五年的政府工作 / 今后五年的主要任务: an unnumbered part title
             units.append(Unit(text, list(stack), "heading", para, marker_level=0.0))
             continue

@@ -56,6 +56,7 @@ def template_fields(line: str) -> list[tuple[str, str]]:
     them (索 引 号 000014349/2021-00123 分 类 司法 → [(索引号, 000014349/2021-00123), (分类, 司法)])."""
     s = line.strip().strip("|│").strip()
     s = re.sub(r"^[-*•·]\s+", "", s)
+    s = re.sub(r"[】\]]\s*[【\[]", " ", re.sub(r"^[【\[](?=[^】\]]+[:：])|[】\]]$", "", s))  # 【发布时间：…】【来源：…】
     found = []
     for m in _LABEL.finditer(s):
         label = re.sub(r"\s+", "", m.group(1))
@@ -125,6 +126,31 @@ def _body_like(line: str) -> bool:
     return bool(_HEADING_START.match(line)) and len(line) >= 4
 
 
+# Closing matter after a report's last paragraph: a formula (特此报告, 以上报告，请审议), a date, a
+# signature (某县人民政府). Nothing else after the body is dropped as trailer (issue 23, item 5).
+_CLOSING_FORMULA = re.compile(r"^[（(]?(以上报告|特此报告|特此|专此|妥否|当否|请审议|请予审议|请批示|谢谢|完[）)]?$|本文有删减)")
+_DATE_LINE = re.compile(
+    r"^[（(]?(\d{4}\s*[年./-]\s*\d{1,2}\s*[月./-]?\s*(\d{1,2}\s*日?)?|[〇○零一二三四五六七八九]{4}\s*年\s*[一二三四五六七八九十]{1,3}"
+    r"\s*月(\s*[一二三四五六七八九十]{1,3}\s*日)?)[）)]?$")
+_SIGNATURE_END = re.compile(r"(政府|办公室|办公厅|委员会|党委|党组|局|厅|委|办|处|中心|街道|办事处|院|部)$")
+
+
+def _is_heading_line(line: str) -> bool:
+    return bool(_HEADING_START.match(line)) and len(line) <= 60 and not _SENTENCE_END.search(line)
+
+
+def _continues_body(line: str, after_heading: bool) -> bool:
+    """A line after the last clearly-body line that is still body: a sentence, however short, or any
+    line right under a heading; never furniture, a closing formula, a date or a signature."""
+    core = re.sub(r"[*#\s]", "", line)
+    if len(core) < 2 or is_furniture(line) or _CLOSING_FORMULA.match(core) or _DATE_LINE.match(core) \
+            or re.fullmatch(r"[（(【\[].*[）)】\]]", core):  # （某某市政府网站）: a note about the text
+        return False
+    if re.search(r"[。！？!?；;]$", core):
+        return sum("\u4e00" <= c <= "\u9fff" for c in core) >= 4
+    return after_heading and not _SIGNATURE_END.search(core) and not re.search(r"\d{4}\s*年", core)
+
+
 def page_fields(lines: list[str]) -> tuple[list[tuple[str, str]], set[int]]:
     """The 政府信息公开 table wherever it stands, as (label, value) pairs, and the indices of the lines
     that hold only a value: a label with an empty value takes the next line (索引号： / 1144…/2021-00123)."""
@@ -155,6 +181,9 @@ def clean(raw: RawDocument) -> CleanDocument:
         header = [x for x in lines if not is_furniture(x)]
         return CleanDocument(raw.path, header, [], [], dict(raw.front_matter), fields)
     first, last = body_idx[0], body_idx[-1]
+    while last + 1 < len(lines) and last + 1 not in values \
+            and _continues_body(lines[last + 1], _is_heading_line(lines[last])):
+        last += 1
     # Header and trailer keep their furniture: date and source lines hold metadata.
     header = lines[:first]
     body = [x for i, x in enumerate(lines[first:last + 1], first) if i not in values and not is_furniture(x)]

@@ -5,7 +5,7 @@ import re
 from typing import Iterator
 
 from ..model import CleanDocument, Metadata
-from . import regions
+from . import cues, regions
 from .clean import DATE_LABELS, SITE_SENTENCE, is_furniture, template_fields
 
 _CN_DIGITS = {"〇": 0, "○": 0, "零": 0, "一": 1, "二": 2, "三": 3, "四": 4, "五": 5,
@@ -99,8 +99,26 @@ def _fields(doc: CleanDocument) -> list[tuple[str, str]]:
     return doc.fields or [f for line in doc.header + doc.trailer for f in template_fields(line)]
 
 
+_LETTER_SPACED = re.compile(r"(?:[\u4e00-\u9fff\d]\s+){3,}[\u4e00-\u9fff\d]")
+
+
+def close_up(title: str) -> str:
+    """A letter-spaced title closed up: 2 0 2 1 年 政府工作报告 → 2021年政府工作报告. Spaces in a title
+    that is not letter-spaced separate words (…工作报告 （2014年1月6日 张三）) and stay."""
+    if not _LETTER_SPACED.search(title):
+        return title
+    return re.sub(r"(?<=[\u4e00-\u9fff\d])\s+(?=[\u4e00-\u9fff\d])", "", title)
+
+
+# A template label after a title on its line: …年度报告 体裁分类：报告
+_TITLE_LABEL = re.compile(r"\s*[【\[]?(?:索\s*引\s*号|主题分类|体裁分类|组配分类|服务对象分类|信息分类|发布机构|发文机关|发文单位|"
+                          r"成文日期|发布日期|发布时间|公开方式|文\s*号|来\s*源)\s*[:：】\]]")
+
+
 def _clean_title(line: str) -> str:
-    return _COLUMN_TAG.sub("", line).strip()
+    title = close_up(_COLUMN_TAG.sub("", line).strip())
+    m = _TITLE_LABEL.search(title)
+    return title[:m.start()].rstrip(" |│-—") if m and m.start() >= 5 else title
 
 
 def _title_candidates(doc: CleanDocument) -> list[str]:
@@ -126,7 +144,7 @@ def _title_candidates(doc: CleanDocument) -> list[str]:
 def _title(doc: CleanDocument, fields: list[tuple[str, str]]) -> str | None:
     fm = doc.front_matter.get("title")
     if fm:
-        return fm
+        return close_up(fm)
     for label, value in fields:
         if label in ("标题", "名称") and len(value) >= 5:
             return _clean_title(value)
@@ -277,17 +295,62 @@ def _year(doc: CleanDocument, title: str | None, published: str | None) -> int |
     if work_report and published:
         y, mo = int(published[:4]), int(published[5:7])
         return y if mo >= 11 else y - 1
-    if work_report:  # 一、2014年工作回顾
-        for line in doc.body[:12]:
-            m = re.match(r"^(?:[一二三四五六七八九十]{1,2}[、.．]\s*)?(\d{4})\s*年[^，。]{0,6}工作[^，。]{0,4}回顾", line)
-            if m:
-                return int(m.group(1))
+    if work_report:  # 一、2014年工作回顾; 二、2023年工作总体要求和主要目标
+        reviewed, planned = _part_years(doc.body)
+        if reviewed or planned:
+            return reviewed or planned - 1
     for line in doc.body[:2]:
         m = re.match(r"^(\d{4})年(?:度|以来)?[，,是]", line) or \
             re.search(r"现将[^。]{0,20}?(\d{4})\s*年度?[^。]{0,30}?报告如下", line)
         if m:
             return int(m.group(1))
     return None
+
+
+def _part_headings(body: list[str]) -> Iterator[str]:
+    """The part headings of a work report: 一、… lines and unnumbered part titles (short, no sentence)."""
+    for line in body:
+        h = re.sub(r"^[#*\s]+|[*\s]+$", "", line)
+        if len(h) > 40 or re.search(r"[。；;！？!?]", h):
+            continue
+        if re.match(r"^(第[一二三四五六七八九十]{1,3}部分|[一二三四五六七八九十]{1,2}[、.．])", h) or not re.search(r"[，,：:]", h):
+            yield h
+
+
+def _part_years(body: list[str]) -> tuple[int | None, int | None]:
+    """(the year a work report reviews, the year it plans) as its part headings state them:
+    一、2020年工作及“十三五”时期发展回顾 → 2020; 二、2023年工作总体要求和主要目标 → 2023."""
+    reviewed = planned = None
+    for h in _part_headings(body):
+        years = [int(y) for y in re.findall(r"(\d{4})\s*年", h)]
+        if not years:
+            continue
+        kind = cues.work_report_top(h, None)
+        if kind == "review" and reviewed is None:
+            reviewed = max(years)
+        elif kind == "plans" and planned is None:
+            planned = min(years)
+        if reviewed and planned:
+            break
+    return reviewed, planned
+
+
+def _report_year(doc: CleanDocument, title: str | None, published: str | None, year: int | None,
+                 work_report: bool) -> int | None:
+    """The year a report was delivered or published: its publication or delivery date; for a work
+    report without one, the year it is named for (2015年政府工作报告), the year its plans part is for,
+    or the year after the year it reviews (it is delivered to the next year's congress)."""
+    if published:
+        return int(published[:4])
+    if not work_report:
+        return None  # a yearly report may come out in its own December or the next spring
+    m = re.search(r"(\d{4})\s*年(?!度)", title or "")
+    if m:
+        return int(m.group(1))
+    _, planned = _part_years(doc.body)
+    if planned:
+        return planned
+    return year + 1 if year else None
 
 
 # Where a body names its superior: 在市委、市政府的坚强领导下 — not the body itself.
@@ -314,7 +377,8 @@ def _subject(text: str) -> str | None:
     return None
 
 
-_SPEAKS_AS = re.compile(r"代表(省|市|县|区|州|盟|旗|镇|乡)人民政府|^(省|市|县|区|州|盟|旗|镇|乡)长\s*\S{2,4}$", re.M)
+_SPEAKS_AS = re.compile(r"代表(自治区|自治州|省|市|县|区|州|盟|旗|镇|乡)人民政府|^(省|市|县|区|州|盟|旗|镇|乡)长\s*\S{2,4}$", re.M)
+_LEVEL_OF = {"自治区": "省", "自治州": "州", "自治县": "县", "自治旗": "旗"}
 
 
 def _self_level(text: str) -> str | None:
@@ -322,7 +386,7 @@ def _self_level(text: str) -> str | None:
     or a speaker line 市长 某某 settle it."""
     counts: dict[str, int] = {}
     for m in _SPEAKS_AS.finditer(text):
-        level = m.group(1) or m.group(2)
+        level = _LEVEL_OF.get(m.group(1) or "", m.group(1) or m.group(2))
         counts[level] = counts.get(level, 0) + 10
     for m in _SELF.finditer(text):
         weight = 1 if m.group(0)[0] == "全" else 3
@@ -345,6 +409,48 @@ def _place_at_level(text: str, level: str) -> str | None:
             continue
         if text[i - 1:i] == "《" or re.match(r"(?:人民政府|政府|党委|委)", text[i + len(place):]):
             return place
+    return _named_most(text, level)
+
+
+# The thanks of a work report name its place bare: 向关心支持宁波发展的…表示衷心感谢.
+_THANKS_PLACE = re.compile(r"(?:关心|支持|关注|参与|热爱)(?:和|、)?(?:关心|支持|参与)?([\u4e00-\u9fff]{2,4}?)"
+                           r"(?:改革|发展|建设|现代化)[^。]{0,60}?(?:感谢|敬意)")
+NAMED_OFTEN = 5  # mentions of a bare name that make it the report's place
+
+
+_DEPARTMENT = re.compile(r"[\u4e00-\u9fff]{0,14}?(?:局|厅|委员会|办公室|支队|大队|中心)")
+
+
+def _named_most(text: str, level: str) -> str | None:
+    """The place of that level whose name the text repeats most, written in full at least once (长沙市
+    once, 长沙 24 times) or named in the thanks of a work report; else one the text names as a body's
+    (某某市交通运输综合行政执法支队); None if none."""
+    counts: dict[str, int] = {}
+    bodies: set[str] = set()
+    for m in re.finditer(re.escape(level), text):
+        found = []
+        for n in (2, 3, 4):
+            start = m.start() - n
+            if start < 0:
+                continue
+            name = text[start:m.start()]
+            if (regions.chain_at(text, start) or "").startswith(name + level):
+                found.append(name)
+                counts.setdefault(name, text.count(name))
+        if found and _DEPARTMENT.match(text, m.end()):
+            # where the name may start is unclear (指导某某市…): the most used, then the shortest
+            bodies.add(max(found, key=lambda x: (counts[x], -len(x))))
+    for m in _THANKS_PLACE.finditer(text):
+        name = m.group(1)
+        if not regions.is_bare(name) or name[0] in "我全本各该" or name[-1] in "国家" or name in counts:
+            continue
+        counts[name] = text.count(name)
+    if counts:
+        best = max(counts, key=counts.get)
+        if counts[best] >= NAMED_OFTEN:
+            return best + level
+    if len(bodies) == 1:
+        return bodies.pop() + level
     return None
 
 
@@ -367,6 +473,9 @@ def _regions(doc: CleanDocument, title: str | None, issuer: str | None) -> Itera
     yield _npc_place(title or "")
     yield region_of(title)
     yield region_of(issuer)
+    for label, value in _fields(doc):  # 信息来源：某某镇, 所属机构：某某区市场监督管理局
+        if label in _BODY_LABELS:
+            yield region_of(value.split()[0] if value.split() else value)
     for line in doc.header:  # 来源：某某市司法局, when the title names only 市司法局
         m = _SOURCE.search(line)
         if m:
@@ -389,8 +498,14 @@ def _regions(doc: CleanDocument, title: str | None, issuer: str | None) -> Itera
                 yield region_of(m.group(1))
 
 
+_BODY_LABELS = {"发布机构", "发文机关", "发文单位", "发布单位", "制发机关", "所属机构", "来源单位", "责任部门", "信息来源",
+                "文章来源", "来源"}
+
+
 def _region(doc: CleanDocument, title: str | None, issuer: str | None) -> str | None:
     text = "\n".join(doc.header + doc.body[:40])
+    if re.search(r"我代表国务院", "\n".join(doc.header[-8:] + doc.body[:8])):
+        return None  # the national government's report: no place
     for place in _regions(doc, title, issuer):
         found = regions.normalise(place, text)
         if not found and place and regions.is_bare(place):
@@ -413,5 +528,35 @@ def extract(doc: CleanDocument) -> Metadata:
     issuer = _issuer(doc, title, fields)
     published = _published(doc, title, fields)
     region = doc.front_matter.get("region") or _region(doc, title, issuer)
-    return Metadata(title=title, region=region, issuer=issuer,
-                    year=_year(doc, title, published), published=published)
+    work_report = is_work_report(title, doc)
+    if work_report and not (doc.front_matter.get("issuer") or doc.front_matter.get("author")):
+        issuer = _government(doc, region) or issuer
+    year = _year(doc, title, published)
+    return Metadata(title=title, region=region, issuer=issuer, year=year, published=published,
+                    report_year=_report_year(doc, title, published, year, work_report))
+
+
+_ON_BEHALF_OF = re.compile(r"我代表([\u4e00-\u9fff]{0,30}?)(人民政府|革命委员会|人民委员会|国务院|政府)")
+_LEVEL_WORDS = ("自治区", "自治州", "自治县", "自治旗", "省", "市", "县", "区", "州", "盟", "旗", "镇", "乡")
+
+
+def _government(doc: CleanDocument, region: str | None) -> str | None:
+    """The body a 政府工作报告 speaks for: 我代表省人民政府 → the region's people's government
+    (广东省人民政府); 我代表锦州市人民政府 → 锦州市人民政府; 我代表国务院 → 国务院. A work report that
+    does not say is still its region's government's report."""
+    text = "\n".join(doc.header[-8:] + doc.body[:8])
+    m = _ON_BEHALF_OF.search(text)
+    if m and m.group(2) == "国务院":
+        return "国务院"
+    body = "人民政府" if not m or m.group(2) == "政府" else m.group(2)
+    who = m.group(1) if m else ""
+    if not who or who in _LEVEL_WORDS:
+        if not region:
+            return None
+        level = _LEVEL_OF.get(who, who)
+        fits = not who or regions.levels(region) == level or (level == "市" and region in regions.PROVINCES)
+        return region + body if fits else None
+    place = regions.chain_at(who)
+    if place == who:
+        return (regions.normalise(place, text) or place) + body
+    return region + body if region else None

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import math
 import re
+from typing import Iterable
 
 from ..model import Block, Section
 from . import structure
@@ -42,6 +43,8 @@ _LEXICON: dict[str, dict[str, float]] = {
         "推进法治政府建设": 1, "推进法治建设": 1, "工作机制": 1, "议事协调": 2, "压实": 1, "主体责任": 1,
         "责任落实": 1, "年度工作计划": 1, "法治政府建设规划": 2, "实施方案": 0.7, "带头": 1, "领导干部": 1.5,
         "法治素养": 1, "集中统一领导": 2, "法治政府示范": 2.5, "法治政府建设示范": 2.5, "法治示范": 2,
+        # Leading the work as a whole, the duty to lead it, and leading it by theory (督察规定 第二章).
+        "领导责任": 3, "思想引领": 2, "理论武装": 2, "理论学习中心组": 2.5,
     },
     ENF: {
         "行政执法": 3, "执法": 1.5, "综合执法": 3, "综合行政执法": 3.5, "三项制度": 3, "执法公示": 3,
@@ -83,6 +86,16 @@ for _t, _ws in _LEXICON.items():
     for _w in _ws:
         _TOPIC_OF.setdefault(_w, _t)
 _PARTY_LEAD = re.compile(r"党(委|组)?对[^，。；]{0,16}(的)?(领导|统一领导)")
+# Cues that span a few words: 党对…的领导, 压实…责任, 学习贯彻…全会精神 (leading by theory, SECTIONS.md).
+_SPAN_CUES: dict[str, tuple[re.Pattern, float]] = {
+    "党对…的领导": (_PARTY_LEAD, 2.0),
+    "统筹推进…法治": (re.compile(r"统筹推进[^，。；]{0,4}?(法治|依法治|各项工作)"), 2.0),
+    # 加强领导 but not 加强领导干部…, 强化领导 but not 强化领导班子…
+    "加强领导": (re.compile(r"(加强|强化)(组织)?领导(?!干部|班子|小组|职务|岗位|责任)"), 2.5),
+    # the duty to lead the rule-of-law work, not 压实安全生产责任
+    "压实…责任": (re.compile(r"压实[^，。；]{0,10}?(法治|依法|第一|领导)[^，。；]{0,6}?责任"), 2.0),
+    "学习贯彻…精神": (re.compile(r"学习(贯彻|宣传)[^，。；]{0,14}?(大会|全会|会议|代会)精神"), 1.5),
+}
 
 TOPIC_MIN = 3.5       # least evidence for a topic label
 TOPIC_DENSITY = 2.0   # … per 100 characters of the block (one passing mention in a long block is not enough)
@@ -111,9 +124,11 @@ def _cue_counts(text: str) -> dict[str, int]:
     counts: dict[str, int] = {}
     for m in _PATTERN_ALL.finditer(_BOILERPLATE.sub("", _SLOGANS.sub("", text))):
         counts[m.group(0)] = counts.get(m.group(0), 0) + 1
-    party = len(_PARTY_LEAD.findall(_BOILERPLATE.sub("", text)))
-    if party:
-        counts["党对…的领导"] = party
+    plain = _BOILERPLATE.sub("", text)
+    for name, (rx, _) in _SPAN_CUES.items():
+        n = sum(1 for _ in rx.finditer(plain))
+        if n:
+            counts[name] = n
     return counts
 
 
@@ -121,8 +136,8 @@ def topic_scores(text: str) -> dict[str, float]:
     """Evidence for each topic in a text: cue weights, diminishing for repeats."""
     scores = {LEAD: 0.0, ENF: 0.0, REV: 0.0, OTHER: 0.0}
     for word, n in _cue_counts(text).items():
-        if word == "党对…的领导":
-            scores[LEAD] += 2 * n
+        if word in _SPAN_CUES:
+            scores[LEAD] += _SPAN_CUES[word][1] * n
             continue
         topic = _TOPIC_OF[word]
         scores[topic] += _LEXICON[topic][word] * (1 + math.log(n))
@@ -132,8 +147,8 @@ def topic_scores(text: str) -> dict[str, float]:
 def cue_words(text: str, topic: str) -> list[str]:
     """The cue words of a topic found in a text, strongest first (for `outline --why`)."""
     counts = _cue_counts(text)
-    found = [w for w in counts if (w == "党对…的领导" and topic == LEAD) or _TOPIC_OF.get(w) == topic]
-    return sorted(found, key=lambda w: -(2 if w == "党对…的领导" else _LEXICON[topic][w]))
+    found = [w for w in counts if (w in _SPAN_CUES and topic == LEAD) or _TOPIC_OF.get(w) == topic]
+    return sorted(found, key=lambda w: -(_SPAN_CUES[w][1] if w in _SPAN_CUES else _LEXICON[topic][w]))
 
 
 def heading_topic(heading: str) -> str | None:
@@ -246,6 +261,21 @@ def label(units: list[Unit], report_year: int | None = None, work_report: bool =
             labels.extend(TOPIC_SECTION[t] for t in topics)
             why.extend(topic_why)
         labels.sort(key=list(Section).index)
-        blocks.append(Block(text=u.text, heading=[h for _, h in u.heading], labels=labels, kind=u.kind,
+        heading = u.heading if place.depth is None else u.heading[: place.depth]
+        blocks.append(Block(text=u.text, heading=[h for _, h in heading], labels=labels, kind=u.kind,
                             why=why))
     return blocks
+
+
+PARTS = (Section.PROBLEMS, Section.PLANS)
+
+
+def missing_parts(labels: Iterable[Iterable[Section | str]]) -> list[Section]:
+    """The parts (存在问题, 下一步计划) no block of a report carries, given each block's labels as
+    Sections or their names. Every yearly report and work report has both, so a missing one is
+    usually a reading failure worth showing a user (`stats`)."""
+    seen: set[Section] = set()
+    for block in labels:
+        for label in block:
+            seen.add(label if isinstance(label, Section) else Section.parse(label))
+    return [p for p in PARTS if p not in seen]

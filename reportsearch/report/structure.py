@@ -19,6 +19,7 @@ import enum
 import re
 from dataclasses import dataclass
 
+from ..read import marker, marker_number
 from . import cues
 from .blocks import Unit, sentences
 
@@ -37,10 +38,22 @@ class Part(str, enum.Enum):
 
 @dataclass
 class Place:
-    """A block's part and the cue that put it there."""
+    """A block's part and the cue that put it there; `depth`, if set, is how many of the block's
+    headings are its own (problems that follow a review's last subsection belong to the part)."""
 
     part: Part
     why: str
+    depth: int | None = None
+
+
+@dataclass
+class _Run:
+    """A problems part a work report's paragraph opened: where it stands and its items so far."""
+
+    scope: list[tuple[float, str]]
+    para: int
+    depth: int | None = None
+    item: tuple[str, int] | None = None
 
 
 def parts(units: list[Unit], report_year: int | None, work_report: bool) -> list[Place]:
@@ -67,6 +80,8 @@ def _work_report_parts(units: list[Unit], report_year: int | None) -> list[Place
     lone_address = False         # the previous paragraph was a lone 各位代表！
     addressed = False            # the current paragraph opened with 各位代表
     last_para = -1
+    run: _Run | None = None      # the problems part a paragraph opened, while it lasts
+    opened = False               # … and whether the current unit opened it
     for u in units:
         head = u.heading[0][1] if u.heading else None
         if head != top and head is not None and section not in (Part.APPENDIX,):
@@ -105,14 +120,67 @@ def _work_report_parts(units: list[Unit], report_year: int | None) -> list[Place
                 section, section_why = Part.CLOSING, "closing: 各位代表…让我们"
                 para = Part.BODY
             elif section is not Part.CLOSING:
+                if para is Part.PROBLEMS and run and not u.switch and not _problems_go_on(u, text, run):
+                    para, run = Part.BODY, None
+                was = para
                 para, para_why = _paragraph_switch(u, text, first, section, para, para_why, seen_problems)
+                if para is Part.PROBLEMS and (was is not Part.PROBLEMS or u.switch):
+                    run = _Run(_scope(u), u.para, _own_depth(u, first, section))
+                    opened = True  # the opener's own number starts no list of problems
                 seen_problems = seen_problems or para is Part.PROBLEMS
             lone_address = bool(re.fullmatch(r"各位代表[！!，,：:]?", text))
+        if para is not Part.PROBLEMS:
+            run = None
         if section in (Part.CLOSING, Part.APPENDIX) or para is Part.BODY:
             out.append(Place(section, section_why))
         else:
-            out.append(Place(para, para_why))
+            out.append(Place(para, para_why, run.depth if run else None))
+            if run and not opened:
+                run.item = _item_mark(text) or run.item
+        opened = False
     return out
+
+
+def _problems_go_on(u: Unit, text: str, run: _Run) -> bool:
+    """Whether a new paragraph goes on with the problems a work report's paragraph opened. Only
+    within the heading it opened under (the next review subsection is review again), and only where
+    the paragraph states a shortcoming itself (一是整体经济实力还不够强) or is the next item of the
+    problems' own list; a list of work (（一）综合经济实力大幅提升) or a paragraph that reviews
+    (刚刚过去的2015年，…) is back in the review."""
+    if u.para == run.para or re.match(r"^(对此|为此|针对这些)", text):
+        return True  # the same paragraph, or the answer to the problems (turned to plans below)
+    if u.heading[: len(run.scope)] != run.scope:
+        return False
+    if cues.REVIEW_OPEN.match(text) and not cues.admits_problems_strongly(text):
+        return False
+    mark = _item_mark(text)
+    if mark and run.item and mark == (run.item[0], run.item[1] + 1):
+        return True
+    lead = sentences(text)
+    return cues.states_problems("".join(lead[:1] if mark else lead[:2]))
+
+
+_ITEM_MARK = re.compile(r"^(?:第(?P<a>[一二三四五六七八九十]{1,2})[，,、]|(?P<b>[一二三四五六七八九十]{1,2})是)")
+
+
+def _item_mark(text: str) -> tuple[str, int] | None:
+    """The kind and number of an item's marker: 一是 → ("是", 1); （二） → ("2.0", 2)."""
+    m = _ITEM_MARK.match(text)
+    if m:
+        return ("第", marker_number(m.group("a"))) if m.group("a") else ("是", marker_number(m.group("b")))
+    mk = marker(text)
+    return (str(mk[0]), mk[1]) if mk else None
+
+
+def _own_depth(u: Unit, first: str, section: Part) -> int | None:
+    """How many headings a problems paragraph keeps: a plain admission opening its own paragraph in
+    the review (在肯定成绩的同时…) stands under the part's heading, not under the last subsection
+    the review happened to end with."""
+    if u.switch or u.kind == "item" or section not in (Part.REVIEW, Part.BODY) \
+            or not cues.admits_problems_strongly(first):
+        return None
+    top = next((i for i, (level, _) in enumerate(u.heading) if level >= 0), None)
+    return top + 1 if top is not None and len(u.heading) > top + 1 else None
 
 
 def _paragraph_switch(u: Unit, text: str, first: str, section: Part, para: Part, para_why: str,
@@ -124,9 +192,10 @@ def _paragraph_switch(u: Unit, text: str, first: str, section: Part, para: Part,
     plan = cues.PLAN_OPEN_WORK.match(text)
     if current is Part.PROBLEMS and re.match(r"^(对此|为此|针对这些)", text):
         return Part.PLANS, "answers the problems: 对此…"
-    # Inside the plans, or in a paragraph that reviews (刚刚过去的2013年，是…困难和挑战较多的一年),
-    # only a plain admission (我们也清醒地认识到…) opens the problems.
-    strict = current is Part.PLANS or review
+    # Inside the plans, in a paragraph that reviews (刚刚过去的2013年，是…困难和挑战较多的一年), or in
+    # a numbered item of the review ((二)经济运行稳中向好。在困难和挑战较多…的情况下), only a plain
+    # admission (我们也清醒地认识到…) opens the problems.
+    strict = current is Part.PLANS or review or (current is Part.REVIEW and _item_mark(text))
     if u.kind != "item" and (cues.admits_problems_strongly(first) if strict else cues.admits_problems(first)):
         return Part.PROBLEMS, f"paragraph admits problems: 「{_cue(cues.PROBLEM_OPEN, first)}」"
     if section is Part.PLANS and review:
@@ -135,9 +204,6 @@ def _paragraph_switch(u: Unit, text: str, first: str, section: Part, para: Part,
         if section is Part.PLANS:
             return Part.BODY, ""
         return Part.PLANS, f"paragraph opens the plans: 「{plan.group(0)}」"
-    if para is Part.PROBLEMS and u.kind in ("paragraph", "lead") and not (
-            _starts_item(text) or cues.PROBLEM_WORDS.search(first)):
-        return Part.BODY, ""  # the problems ended: back to the section's part
     return para, para_why
 
 
