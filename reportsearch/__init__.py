@@ -32,7 +32,7 @@ from .lazy import exports
 __getattr__, __dir__ = exports(__name__, {
     "index": "indexer:build", "outline": "report:outline", "search": "searcher:search", "tally": "searcher:tally",
     "Hit": "searcher", "ReportHit": "searcher", "SearchResult": "searcher", "Tally": "searcher",
-    "indicators": "facts:indicators",
+    "indicators": "facts:indicators", "compare": "facts:compare", "recurring": "facts:recurring",
     "load_queries": "queryfile:load", "QueryFile": "queryfile", "SavedQuery": "queryfile",
     "Block": "model", "Metadata": "model", "Report": "model", "Section": "model"})
 
@@ -40,4 +40,4 @@ __version__ = "0.1.0"
 __all__ = ["BadArgument", "BadQuery", "BadQueryFile", "ExportError", "IndexDamaged", "IndexIncompatible",
            "IndexLocked", "IndexMissing", "IndexWriteFailed", "PathMissing", "ReportSearchError", "UnreadableReport", "Block", "Hit", "Metadata",
            "QueryFile", "Report", "ReportHit", "SavedQuery", "SearchResult", "Section", "Tally", "index",
-           "indicators", "load_queries", "outline", "search", "tally", "__version__"]
+           "compare", "indicators", "load_queries", "recurring", "outline", "search", "tally", "__version__"]

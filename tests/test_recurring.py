@@ -12,7 +12,7 @@ import pytest
 from conftest import SHARED
 from reportsearch.errors import BadArgument
 from reportsearch.facts import repeats as rec
-from reportsearch.facts.repeats import Doc, find_duplicates, problem_units, recurring
+from reportsearch.facts.repeats import Doc, find_duplicates, problem_units, recurring_bodies
 from reportsearch.model import Section
 from reportsearch.report import outline
 
@@ -84,7 +84,7 @@ def _measure(rows, parsed) -> dict[str, tuple[float, float]]:
         for rel in (r[1], r[4]):
             bodies[r[0]][rel] = rec.doc(parsed(rel), body=r[0])
     local = {rel: d.path for ds in bodies.values() for rel, d in ds.items()}
-    found = recurring({b: list(ds.values()) for b, ds in bodies.items()})
+    found = recurring_bodies({b: list(ds.values()) for b, ds in bodies.items()})
     by_reports = collections.defaultdict(list)
     for p in found.pairs:
         by_reports[p.earlier.path, p.later.path].append(p)
@@ -148,7 +148,7 @@ def test_misfiled_duplicates_are_reported_once_and_left_out(parsed):
         report = parsed(rel)
         bodies[report.meta.region].append(report)
         local[report.path] = rel
-    found = recurring(bodies)
+    found = recurring_bodies(bodies)
     named = {frozenset((local[d.kept], local[d.dropped])) for d in found.duplicates}
     assert named == {frozenset(pair) for pair in DUPLICATES}
     assert len(found.duplicates) == len(DUPLICATES)
@@ -180,7 +180,7 @@ def test_a_restated_problem_is_paired_and_boilerplate_is_not():
                    "形式主义、官僚主义仍不同程度存在。" + CLOSE)
     later = _doc("甲市", 2022, "a/2022.md", LEAD + "营商环境仍需进一步改善；征地拆迁难度依然较大；优质教育资源供给不足。"
                  + CLOSE)
-    found = recurring({"甲市": [later, earlier]})
+    found = recurring_bodies({"甲市": [later, earlier]})
     got = {(p.earlier.quote, p.later.quote) for p in found.pairs}
     assert got == {("营商环境有待进一步改善", "营商环境仍需进一步改善"), ("征地拆迁难度仍然较大", "征地拆迁难度依然较大")}
     assert all(p.earlier.block == 1 and p.later.block == 1 and 0.35 <= p.similarity <= 1 for p in found.pairs)
@@ -224,7 +224,7 @@ def test_a_report_filed_twice_is_one_duplicate_not_a_recurrence():
     report = outline(str(CORPUS / "linfen-2021.txt"))
     first = rec.doc(report, body="临汾市")
     copy = Doc(body="临汾市", year=2022, path="elsewhere/2022.txt", blocks=list(first.blocks))
-    found = recurring({"临汾市": [copy, first]})
+    found = recurring_bodies({"临汾市": [copy, first]})
     assert [(d.kept, d.dropped) for d in found.duplicates] == [(first.path, copy.path)]
     assert not found.pairs
     assert [s.path for s in found.summaries] == [first.path]
@@ -237,7 +237,7 @@ def test_duplicates_need_the_same_text_not_the_same_problems():
     problems = LEAD + "营商环境有待进一步优化；民生领域还有不少短板；安全生产基础仍不牢固。" + CLOSE
     a = _doc("乙市", 2020, "b/2020.md", problems, other=(CORPUS / "ruian-2019.txt").read_text("utf-8"))
     b = _doc("乙市", 2021, "b/2021.md", problems, other=(CORPUS / "zaozhuang-2021.txt").read_text("utf-8"))
-    found = recurring({"乙市": [a, b]})
+    found = recurring_bodies({"乙市": [a, b]})
     assert not found.duplicates
     assert len(found.pairs) == 3 and all(p.similarity == 1.0 for p in found.pairs)
 
@@ -246,12 +246,12 @@ def test_lookback_progress_and_reports_without_a_year():
     text = LEAD + "征地拆迁难度仍然较大。" + CLOSE
     docs = [_doc("丙市", y, f"c/{y}.md", text) for y in (2019, 2020, 2021)] + [_doc("丙市", None, "c/x.md", text)]
     calls = []
-    found = recurring({"丙市": docs, "丁市": [_doc("丁市", 2021, "d/2021.md", text)]},
+    found = recurring_bodies({"丙市": docs, "丁市": [_doc("丁市", 2021, "d/2021.md", text)]},
                       progress=lambda done, total: calls.append((done, total)))
     assert calls == [(1, 2), (2, 2)]
     assert len(found.pairs) == 3  # 2020←2019, 2021←2020, 2021←2019; the undated report is not ordered
     assert all(p.earlier.path != "c/x.md" and p.later.path != "c/x.md" for p in found.pairs)
-    recent = recurring({"丙市": docs}, lookback=1)
+    recent = recurring_bodies({"丙市": docs}, lookback=1)
     assert {(p.earlier.year, p.later.year) for p in recent.pairs} == {(2019, 2020), (2020, 2021)}
     assert [s.in_any_earlier for s in recent.summaries] == [0, 1, 1]
     pair = recent.pairs[0].to_json()
@@ -265,7 +265,7 @@ def test_a_copy_filed_under_another_body_is_named_but_read_in_both():
     report = outline(str(CORPUS / "zhaoqing-2023.txt"))
     here = rec.doc(report, body="肇庆市")
     there = Doc(body="云浮市", year=here.year, path="云浮市/2023.txt", blocks=list(here.blocks))
-    found = recurring({"云浮市": [there], "肇庆市": [here]})
+    found = recurring_bodies({"云浮市": [there], "肇庆市": [here]})
     assert len(found.duplicates) == 1 and not found.duplicates[0].same_body
     assert {s.body for s in found.summaries} == {"云浮市", "肇庆市"}
 
@@ -273,7 +273,7 @@ def test_a_copy_filed_under_another_body_is_named_but_read_in_both():
 @pytest.mark.parametrize("kwargs", [{"threshold": 0}, {"threshold": 1.5}, {"lookback": 0}, {"lookback": "1"}])
 def test_bad_arguments_are_refused(kwargs):
     with pytest.raises(BadArgument):
-        recurring({}, **kwargs)
+        recurring_bodies({}, **kwargs)
 
 
 def test_the_bench_runs_on_the_samples():

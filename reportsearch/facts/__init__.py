@@ -2,16 +2,22 @@
 
     tables.py     indicator tables: the figures reports state (report/figures), from files or the
                   index, filtered by region, year and value; trends; region × year pivots
-    repeats.py    problems a body admits again in a later report (clauses and 一是… items of its
-                  存在问题 blocks, matched on character bigrams), and files that hold one report twice
+    crosstab.py   a query's matching blocks per place (region, issuer, level) and year, with shares
+                  and each cell's best sentence
+    history.py    recurring problems across the index: each body's reports read back in year order
+    repeats.py    the matching behind it: problem statements (clauses and 一是… items of 存在问题
+                  blocks) of a later report that restate an earlier one's, on character bigrams;
+                  files that hold one report twice
 
-Public: indicators(paths | index_dir, region, year, where, why) -> IndicatorResult (ReportFigures
-per report); parse_where; recurring(bodies, …) -> pairs, summaries and duplicates; body_of(report); Doc (a light
-report for recurring); find_duplicates; problem_units.
+Public: indicators(paths | index_dir, region, year, where, why) -> IndicatorResult (ReportFigures per
+report); parse_where; compare(q, …) -> CompareResult (a Cell per place and year); recurring(index_dir,
+sections, region, year, …) -> Recurrence (pairs, summaries, duplicates); recurring_bodies(bodies, …)
+for reports outside an index; body_of(report), body_key; Doc; find_duplicates; problem_units.
 """
 from ..lazy import exports
 
 __getattr__, __dir__ = exports(__name__, {
+    "compare": "crosstab", "CompareResult": "crosstab", "Cell": "crosstab",
     "indicators": "tables", "IndicatorResult": "tables", "ReportFigures": "tables", "parse_where": "tables",
-    "recurring": "repeats", "body_of": "repeats", "Doc": "repeats", "find_duplicates": "repeats",
+    "recurring": "history", "recurring_bodies": "repeats", "body_key": "repeats", "body_of": "repeats", "Doc": "repeats", "find_duplicates": "repeats",
     "problem_units": "repeats"})

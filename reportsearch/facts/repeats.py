@@ -353,7 +353,7 @@ def find_duplicates(docs: Sequence[Doc]) -> list[Duplicate]:
 
 # --- recurrence ---------------------------------------------------------------------------------
 
-def recurring(bodies: Mapping[str, Sequence[Report | Doc]], *, threshold: float = THRESHOLD,
+def recurring_bodies(bodies: Mapping[str, Sequence[Report | Doc]], *, threshold: float = THRESHOLD,
               lookback: int | None = None,
               progress: Callable[[int, int], None] | None = None) -> Recurrence:
     """Problems of each body's later reports that restate one of its earlier reports.

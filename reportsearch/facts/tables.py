@@ -67,6 +67,7 @@ class ReportFigures:
     checks: list[Check]
     skipped: list[Skipped] = field(default_factory=list)
     trend: dict[str, str] = field(default_factory=dict)  # indicator → ↑ ↓ → against the body's year before
+    report_year: int | None = None  # the year delivered or published (year: the year reported on)
     _chosen: dict[str, Figure] | None = field(default=None, init=False, repr=False, compare=False)
 
     @property
@@ -163,7 +164,8 @@ def _from_files(paths: list[str], keep, why: bool, progress) -> IndicatorResult:
                 out.reports.append(ReportFigures(
                     path=path, title=m.title if m else None, region=m.region if m else None,
                     issuer=m.issuer if m else None, year=m.year if m else None,
-                    published=m.published if m else None, figures=figures, checks=check_figures(figures),
+                    published=m.published if m else None, report_year=m.report_year if m else None,
+                    figures=figures, checks=check_figures(figures),
                     skipped=extraction.skipped if why else []))
         if progress:
             progress(n, len(files))
@@ -180,7 +182,7 @@ def _from_index(index_dir: str, keep) -> IndicatorResult:
             stored = seg.data.figures(d)
             out.reports.append(ReportFigures(
                 path=meta["path"], title=meta.get("title"), region=meta.get("region"), issuer=meta.get("issuer"),
-                year=meta.get("year"), published=meta.get("published"),
+                year=meta.get("year"), published=meta.get("published"), report_year=meta.get("report_year"),
                 figures=[Figure(**f) for f in stored.get("figures", ())],
                 checks=[Check(**c) for c in stored.get("checks", ())]))
         return out

@@ -46,7 +46,8 @@ def prepare(path: str, digest: str) -> tuple[store.ReportRecord | None, str | No
     except (RecursionError, MemoryError, ValueError, LookupError) as e:  # a file no rule foresaw
         return None, f"could not be parsed ({type(e).__name__})"
     m = report.meta
-    meta = {"title": m.title, "region": m.region, "issuer": m.issuer, "year": m.year, "published": m.published}
+    meta = {"title": m.title, "region": m.region, "issuer": m.issuer, "year": m.year, "report_year": m.report_year,
+            "published": m.published}
     heading_cache: dict[tuple[str, ...], str] = {}
     texts, masks, headings, shown = [], [], [], []
     for b in report.blocks:

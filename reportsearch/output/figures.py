@@ -37,7 +37,7 @@ def figure_json(f: Figure, why: bool = False) -> dict:
 def report_json(r: ReportFigures, why: bool = False) -> dict:
     """A report's figures as one JSON object (what `--json` writes, one per line)."""
     out = {"path": r.path, "title": safe.text(r.title), "region": r.region, "issuer": r.issuer, "year": r.year,
-           "published": r.published, "indicators": [figure_json(f, why) for f in r.figures],
+           "report_year": r.report_year, "published": r.published, "indicators": [figure_json(f, why) for f in r.figures],
            "table": {name: {"value": f.value, "unit": f.unit, "trend": r.trend.get(name)}
                      for name, f in r.chosen().items()},
            "checks": [{"kind": c.kind, "message": c.message} for c in r.checks]}

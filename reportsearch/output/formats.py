@@ -39,7 +39,7 @@ def json_record(result: SearchResult, name: str = "") -> dict:
     def hit(h: Hit) -> dict:
         return {
             "rank": h.rank, "score": h.score, "block": h.block_id, "report": h.report_id, "path": h.path,
-            "title": h.title, "region": h.region, "issuer": h.issuer, "year": h.year,
+            "title": h.title, "region": h.region, "issuer": h.issuer, "year": h.year, "report_year": h.report_year,
             "published": h.published, "sections": h.labels, "heading": h.heading, "text": h.text,
             "matches": [[a, b] for a, b in h.matches], "terms": h.matched_terms,
             "snippets": [{"text": s.text, "start": s.start, "matches": [[a, b] for a, b in s.spans],
@@ -50,7 +50,8 @@ def json_record(result: SearchResult, name: str = "") -> dict:
         rec["blocks"] = [hit(h) for h in result.blocks]
     else:
         rec["reports"] = [{"rank": r.rank, "score": r.score, "report": r.report_id, "path": r.path,
-                           "title": r.title, "region": r.region, "year": r.year, "hits": [hit(h) for h in r.hits]}
+                           "title": r.title, "region": r.region, "year": r.year,
+                           "report_year": r.report_year, "hits": [hit(h) for h in r.hits]}
                           for r in result.reports]
     return rec
 

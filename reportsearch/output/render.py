@@ -31,6 +31,15 @@ CLOSING = frozenset("。，、；：！？）》」』】〕〉”’…‥·．
 OPENING = frozenset("（《「『【〔〈“‘([{")
 
 
+def years(year: int | None, report_year: int | None) -> str:
+    """The year a report is about, and the year it was delivered where that differs: 2021年度 · 2022年报告."""
+    if year is None:
+        return f"{report_year}年报告" if report_year else "—"
+    if report_year is None or report_year == year:
+        return str(year)
+    return f"{year}年度 · {report_year}年报告"
+
+
 def plural(n: int, word: str) -> str:
     """'1 report', '2 reports'."""
     return f"{n} {word}" if n == 1 else f"{n} {word}s"
@@ -121,7 +130,7 @@ def outline_tree(report: Report, width: int = 60, why: bool = False) -> Tree:
     head = Text(safe.line(m.title or "") or path, style="bold")
     head.append(f"\n{path}", style="dim")
     facts = [f"region {safe.line(m.region or '') or '—'}", f"issuer {safe.line(m.issuer or '') or '—'}",
-             f"year {m.year or '—'}", f"published {safe.line(m.published or '') or '—'}",
+             f"year {years(m.year, m.report_year)}", f"published {safe.line(m.published or '') or '—'}",
              plural(len(report.blocks), "block")]
     head.append("\n" + " · ".join(facts), style="cyan")
     tree = Tree(head)
@@ -181,13 +190,13 @@ def search_results(result) -> Group:
         for h in result.blocks:
             t = Text(f"{h.rank:>2}. ", style="bold")
             t.append(h.title or h.path, style="bold")
-            t.append(f"  {h.region or '—'} · {h.year or '—'}  ({h.score:.2f})", style="cyan")
+            t.append(f"  {h.region or '—'} · {years(h.year, h.report_year)}  ({h.score:.2f})", style="cyan")
             parts += [Wrapped(t), *_hit_lines(h), Text("")]
     else:
         for r in result.reports:
             t = Text(f"{r.rank:>2}. ", style="bold")
             t.append(r.title or r.path, style="bold")
-            t.append(f"  {r.region or '—'} · {r.year or '—'}  ({r.score:.2f})", style="cyan")
+            t.append(f"  {r.region or '—'} · {years(r.year, r.report_year)}  ({r.score:.2f})", style="cyan")
             parts.append(Wrapped(t))
             for h in r.hits:
                 parts += _hit_lines(h)
@@ -236,16 +245,24 @@ def stats_tables(stats) -> Group:
     r.add_column("reports", justify="right")
     for region, n in stats["regions"]:
         r.add_row(safe.line(str(region)), str(n))
-    return Group(t, y, r)
+    parts: list = [t, y, r]
+    if stats.get("missing"):
+        parts.append(Text(f"{plural(len(stats['missing']), 'report')} without a 存在问题 or 下一步计划 part "
+                          f"(usually a reading failure: check with `reportsearch show`):", style="yellow"))
+        for path, title, lacking in stats["missing"]:
+            parts.append(Wrapped(Text(f"  {safe.name(path)}  {safe.line(title or '')}  — no {'、'.join(lacking)}",
+                                      style="yellow")))
+    return Group(*parts)
 
 
 def report_view(view) -> Group:
     """A report from the index: metadata, then its blocks under their headings."""
     m = view["meta"]
     path = safe.name(view["path"])
+    fields = [f"{k} {safe.line(str(m.get(k) or '')) or '—'}" for k in ("region", "issuer")]
+    fields += [f"year {years(m.get('year'), m.get('report_year'))}", f"published {safe.line(m.get('published') or '') or '—'}"]
     parts: list = [Wrapped(Text(safe.line(m.get("title") or "") or path, style="bold")),
-                   Wrapped(Text(" · ".join(f"{k} {safe.line(str(m.get(k) or '')) or '—'}"
-                                           for k in ("region", "issuer", "year", "published")), style="cyan")),
+                   Wrapped(Text(" · ".join(fields), style="cyan")),
                    Text(path, style="dim"), Text("")]
     last: list[str] = []
     for b in view["blocks"]:
@@ -311,7 +328,7 @@ def indicator_table(result, why: bool = False) -> Group:
             label = safe.line(r.region or r.title or "") or safe.name(r.path)
             if r.issuer and r.region and not r.issuer.startswith(r.region + "人民政府"):
                 label += " · " + safe.line(r.issuer)
-            t.add_row(label, str(r.year or "—"), *(cell(r, n) for n in names))
+            t.add_row(label, years(r.year, r.report_year), *(cell(r, n) for n in names))
         parts.append(t)
     for r in result.reports:
         if not (r.checks or why):

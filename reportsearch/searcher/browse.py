@@ -8,6 +8,7 @@ from collections import Counter
 from ..errors import ReportSearchError
 from ..indexer import SECTION_ORDER, default_index_dir, labels_of, read_index
 from ..model import OTHER
+from ..report import missing_parts
 from .query import section_filter
 
 
@@ -27,7 +28,7 @@ def find_report(ref: str, snap) -> tuple:
     return exact[0]
 
 
-_META_KEYS = ("title", "region", "issuer", "year", "published")
+_META_KEYS = ("title", "region", "issuer", "year", "report_year", "published")
 
 
 def report_blocks(ref: str, index_dir: str | None = None, section: str | None = None) -> dict:
@@ -56,23 +57,31 @@ def all_blocks(index_dir: str | None = None) -> dict[str, str]:
 
 
 def index_stats(index_dir: str | None = None) -> dict:
-    """Reports by year and region, blocks by section."""
+    """Reports by year and region, blocks by section, and the reports with no 存在问题 or no 下一步计划
+    part (usually a reading failure a user should see): `missing` holds (path, title, the parts)."""
     def run(snap):
         years: Counter = Counter()
         regions: Counter = Counter()
         sections: Counter = Counter()
+        missing = []
         n_reports = n_blocks = 0
         for seg, doc, meta in snap.each_report():
             n_reports += 1
             years[meta.get("year") or "—"] += 1
             regions[meta.get("region") or "—"] += 1
+            labels = []
             for b in range(meta["b0"], meta["b0"] + meta["n"]):
                 n_blocks += 1
-                for lab in labels_of(seg.data.masks[b]) or [OTHER]:
+                labels.append(labels_of(seg.data.masks[b]))
+                for lab in labels[-1] or [OTHER]:
                     sections[lab] += 1
+            lacking = missing_parts(labels)
+            if lacking:
+                missing.append((meta["path"], meta.get("title"), [s.value for s in lacking]))
         order = SECTION_ORDER + [OTHER]
         return {"reports": n_reports, "blocks": n_blocks,
                 "sections": [(k, sections[k]) for k in order if sections[k]],
                 "years": sorted(years.items(), key=lambda kv: str(kv[0])),
-                "regions": sorted(regions.items(), key=lambda kv: (-kv[1], str(kv[0])))}
+                "regions": sorted(regions.items(), key=lambda kv: (-kv[1], str(kv[0]))),
+                "missing": sorted(missing)}
     return read_index(index_dir or default_index_dir(), run)

@@ -55,7 +55,17 @@ def _hit(seg, doc: int, b: int, score: float, rank: int, terms: list[str], snipp
                path=meta["path"], title=meta["title"], region=meta["region"], issuer=meta["issuer"],
                year=meta["year"], published=meta["published"], labels=d["labels"], heading=d["heading"],
                text=d["text"], matches=spans, snippets=make_snippets(d["text"], d["ends"], spans, snippet_count),
-               terms=terms)
+               terms=terms, report_year=meta.get("report_year"))
+
+
+def block_hit(seg, doc: int, b: int, score: float, terms: list[str], snippets: int = 1) -> Hit:
+    """One block of a snapshot's segment as a Hit with its best sentences (for tables that quote a block)."""
+    return _hit(seg, doc, b, score, 1, terms, snippets)
+
+
+def check_filters(q, sections, region, year) -> tuple[tuple[str, ...], str | None, str | None]:
+    """search()'s checks of its filter arguments (BadArgument), for other commands that take them."""
+    return _filters(q, sections, region, year)
 
 
 def search(q: str, *, index_dir: str | None = None, sections: tuple[str, ...] | str = (), region: str | None = None,

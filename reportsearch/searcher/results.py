@@ -30,6 +30,7 @@ class Hit:
     matches: list[tuple[int, int]]
     snippets: list[Snippet]
     terms: list[str]
+    report_year: int | None = None  # the year the report was delivered or published (year: reported on)
 
     @property
     def matched_terms(self) -> list[str]:
@@ -49,7 +50,7 @@ class ReportHit:
     hits: list[Hit]
 
     def __getattr__(self, name):  # title, region, year … of the report: from its best block
-        if name in ("report_id", "path", "title", "region", "issuer", "year", "published"):
+        if name in ("report_id", "path", "title", "region", "issuer", "year", "report_year", "published"):
             return getattr(self.hits[0], name)
         raise AttributeError(name)
 
