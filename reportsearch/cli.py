@@ -295,6 +295,31 @@ def _emit(results, fmt, output: str | None, force: bool, pretty, tallies=None, t
         pretty(_console())
 
 
+def _emit_facts(result, fmt, output: str | None, force: bool, pretty, why: bool = False) -> None:
+    """An indicator table, a comparison or recurring problems to stdout or a file, as _emit does results."""
+    from .output import Format, export_indicators, facts_text, facts_workbook
+
+    if output and output != "-":
+        written = export_indicators(result, output, fmt, force, why)
+        _say(f"wrote {output} ({written.value})")
+    elif fmt == Format.XLSX:
+        sys.stdout.buffer.write(facts_workbook(result))
+        sys.stdout.flush()
+    elif fmt:
+        click.echo(facts_text(result, fmt, why), nl=False)
+    else:
+        pretty(_console())
+
+
+def _json_format(as_json: bool, fmt: str | None) -> str | None:
+    """--json is --format jsonl; with another --format it is a usage error."""
+    if not as_json:
+        return fmt
+    if fmt and fmt not in ("jsonl", "json"):
+        raise click.UsageError(f"--json writes JSON Lines; it cannot be combined with --format {fmt}")
+    return fmt or "jsonl"
+
+
 def _output_options(f):
     f = click.option("--force", is_flag=True, help="Overwrite an existing output file.")(f)
     f = click.option("-o", "--output", type=click.Path(dir_okay=False), default=None,
@@ -386,11 +411,16 @@ def run(query_file: str, index_dir, fmt, output, force) -> None:
         if tallies:
             con.print(render.summary_tables(tallies))
         for name, table in tables:
-            _rule(con, render.query_rule(name, "indicators"))
-            con.print(render.indicator_table(table))
+            if hasattr(table, "rows_by"):  # a comparison
+                _rule(con, render.query_rule(name, f"compare {table.query}"))
+                con.print(render.compare_table(table, quotes=True))
+            else:
+                _rule(con, render.query_rule(name, "indicators"))
+                con.print(render.indicator_table(table))
 
     _emit(results, chosen, output, force, pretty, tallies, tables)
-    found = any(r.total for _, r in results) or any(t.reports for _, t in tables)
+    found = any(r.total for _, r in results) or any(getattr(t, "total", None) or getattr(t, "reports", None)
+                                                    for _, t in tables)
     sys.exit(Exit.OK if found else Exit.NO_HITS)
 
 
@@ -456,14 +486,10 @@ def indicators(paths: tuple[str, ...], index_dir, region, year, where, as_json, 
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 
     from .facts import indicators as run_indicators
-    from .output import Format
 
     if paths and index_dir:
         raise click.UsageError("give report files or --index, not both")
-    if as_json:
-        if fmt and fmt not in ("jsonl", "json"):
-            raise click.UsageError(f"--json writes JSON Lines; it cannot be combined with --format {fmt}")
-        fmt = fmt or "jsonl"
+    fmt = _json_format(as_json, fmt)
     chosen = _output_format(output, fmt, force)
     err = _console(stderr=True)
     if paths:
@@ -479,22 +505,91 @@ def indicators(paths: tuple[str, ...], index_dir, region, year, where, as_json, 
                                     "(.txt .md .html .pdf .docx .doc .ofd)")
     else:
         result = run_indicators(index_dir=index_dir, region=region, year=year, where=where)
-    if chosen is not None:
-        for path, reason in result.failed:
-            _say(f"warning: {path}: {reason}")
-    if output and output != "-":
-        from .output import export_indicators
-        written = export_indicators(result, output, chosen, force, why)
-        _say(f"wrote {output} ({written.value})")
-    elif chosen == Format.XLSX:
-        from .output import indicators_workbook
-        sys.stdout.buffer.write(indicators_workbook(result))
-        sys.stdout.flush()
-    elif chosen:
-        from .output import indicators_text
-        click.echo(indicators_text(result, chosen, why), nl=False)
-    else:
-        _console().print(render.indicator_table(result, why=why))
+    for path, reason in result.failed if chosen is not None else ():
+        _say(f"warning: {path}: {reason}")
+    _emit_facts(result, chosen, output, force, lambda con: con.print(render.indicator_table(result, why=why)), why)
     if result.failed:
         sys.exit(Exit.WARNINGS)
     sys.exit(Exit.OK if result.reports else Exit.NO_HITS)
+
+
+@main.command(context_settings={"ignore_unknown_options": True})
+@click.argument("query", nargs=-1)
+@_index_option
+@click.option("-s", "--section", "sections", multiple=True, help="Only blocks in this section (repeatable).")
+@_region_option
+@_year_option
+@click.option("--rows", type=click.Choice(["region", "issuer", "level"]), default="region", show_default=True,
+              help="One row per region, per issuing body, or per administrative level.")
+@click.option("--cols", type=click.Choice(["year"]), default="year", show_default=True, help="One column per year.")
+@click.option("--quotes", is_flag=True, help="Also the best sentence of each cell.")
+@click.option("--json", "as_json", is_flag=True, help="One JSON object per cell (JSON Lines); as --format jsonl.")
+@_output_options
+def compare(query, index_dir, sections, region, year, rows, cols, quotes, as_json, fmt, output, force) -> None:
+    """Compare places and years: the blocks a query matches, per place (row) and year (column).
+
+    Each cell: the matching blocks, the reports with a match, and the place's reports that year (the
+    share that mention it); totals by row and column add up to `search --by block`'s count. Reports
+    without a region or year have an (unknown) row or column. Exit code 0: hits; 1: none; 2: error.
+
+    \b
+    Example:
+      reportsearch compare 府院联动 --year 2019-2023
+      reportsearch compare '执法 人员 素质' -s 存在问题 --rows level --quotes
+      reportsearch compare 行政复议 -o compare.xlsx
+    """
+    from .facts import compare as run_compare
+
+    for word in query:
+        if word.startswith("--") and len(word) > 2:
+            raise click.NoSuchOption(word.split("=", 1)[0], ctx=click.get_current_context())
+    chosen = _output_format(output, _json_format(as_json, fmt), force)
+    result = run_compare(" ".join(query), index_dir=index_dir, sections=sections, region=region, year=year,
+                         rows=rows, cols=cols, quotes=quotes or chosen is not None)
+    _emit_facts(result, chosen, output, force, lambda con: con.print(render.compare_table(result, quotes=quotes)))
+    sys.exit(Exit.OK if result.total else Exit.NO_HITS)
+
+
+@main.command()
+@_index_option
+@click.option("-s", "--section", "sections", multiple=True,
+              help="The section whose statements are compared (default: 存在问题; repeatable).")
+@_region_option
+@_year_option
+@click.option("--threshold", type=click.FloatRange(0, 1, min_open=True), default=None,
+              help="How alike two statements must be (character-bigram Jaccard of their core wording; "
+                   "default 0.35).")
+@click.option("--lookback", type=click.IntRange(1), default=None,
+              help="Compare with the latest N earlier years only (default: every earlier year).")
+@click.option("--json", "as_json", is_flag=True, help="One JSON object per pair (JSON Lines); as --format jsonl.")
+@_output_options
+def recurring(index_dir, sections, region, year, threshold, lookback, as_json, fmt, output, force) -> None:
+    """Problems that come back: statements of a body's later report that restate an earlier report's.
+
+    A body is a region and a genre (a 法治政府 report's issuer is its own body). Statements are the
+    clauses and 一是… items of the section (存在问题 by default), without the lead-in and the closing
+    every report writes. Files that hold the same report twice are named once and left out.
+    Exit code 0: pairs found; 1: none; 2: error.
+
+    \b
+    Example:
+      reportsearch recurring --region 广州
+      reportsearch recurring --year 2019-2023 --lookback 1 -o recurring.xlsx
+    """
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
+
+    from .facts import recurring as run_recurring
+
+    chosen = _output_format(output, _json_format(as_json, fmt), force)
+    err = _console(stderr=True)
+    with Progress(TextColumn("comparing bodies"), BarColumn(), MofNCompleteColumn(), console=err, transient=True,
+                  disable=not err.is_terminal) as bar:
+        task = bar.add_task("recurring", total=None)
+        result = run_recurring(index_dir=index_dir, sections=sections or ("存在问题",), region=region, year=year,
+                               threshold=threshold, lookback=lookback,
+                               progress=lambda done, total: bar.update(task, completed=done, total=total))
+    if chosen is not None:
+        for d in result.duplicates:
+            _say(f"note: {d.dropped} holds the same report as {d.kept}" + ("; it is left out" if d.same_body else ""))
+    _emit_facts(result, chosen, output, force, lambda con: con.print(render.recurring_listing(result)))
+    sys.exit(Exit.OK if result.pairs else Exit.NO_HITS)

@@ -21,6 +21,11 @@
     name = "纠错率"
     region = "临汾"                 # optional, as are year and where
     where = ["复议纠错率>20"]
+
+    [[compare]]                     # places × years (`reportsearch compare`)
+    name = "府院联动"
+    query = "府院联动"
+    year = "2019-2023"              # optional, as are section, region, rows and quotes
 """
 from __future__ import annotations
 
@@ -32,7 +37,7 @@ from dataclasses import dataclass, field
 from typing import Iterator
 
 from .errors import BadQuery, BadQueryFile
-from .facts import IndicatorResult, indicators, parse_where
+from .facts import CompareResult, IndicatorResult, compare, indicators, parse_where
 from .searcher import BY_VALUES, SearchResult, Tally, check, parse_years, search, section_filter, tally
 
 # option → (accepted types, description for messages)
@@ -47,7 +52,9 @@ OPTIONS: dict[str, tuple[tuple[type, ...], str]] = {
 QUERY_KEYS = ("name", *OPTIONS)
 DEFAULT_KEYS = tuple(k for k in OPTIONS if k != "query")
 TABLE_KEYS = ("name", "region", "year", "where")  # [[indicators]]
-TOP_KEYS = ("index", "defaults", "query", "indicators")
+COMPARE_KEYS = ("name", "query", "section", "region", "year", "rows", "quotes")  # [[compare]]
+ROWS = ("region", "issuer", "level")
+TOP_KEYS = ("index", "defaults", "query", "indicators", "compare")
 
 
 @dataclass
@@ -87,16 +94,35 @@ class SavedTable:
 
 
 @dataclass
+class SavedCompare:
+    """One named comparison with the options of `reportsearch compare`."""
+
+    name: str
+    query: str
+    sections: tuple[str, ...] = ()
+    region: str | None = None
+    year: str | None = None
+    rows: str = "region"
+    quotes: bool = True
+    line: int | None = None
+
+    def run(self, index_dir: str | None = None) -> CompareResult:
+        return compare(self.query, index_dir=index_dir, sections=self.sections, region=self.region, year=self.year,
+                       rows=self.rows, quotes=self.quotes)
+
+
+@dataclass
 class QueryFile:
     """A loaded, checked query file."""
 
     path: str
     queries: list[SavedQuery] = field(default_factory=list)
     index_dir: str | None = None  # from the file's `index` key, resolved against its directory
-    tables: list[SavedTable] = field(default_factory=list)  # [[indicators]]
+    tables: list[SavedTable | SavedCompare] = field(default_factory=list)  # [[indicators]], then [[compare]]
 
-    def run_tables(self, index_dir: str | None = None) -> Iterator[tuple[SavedTable, IndicatorResult]]:
-        """Each indicator table with its result, in file order."""
+    def run_tables(self, index_dir: str | None = None) -> Iterator[tuple[SavedTable | SavedCompare,
+                                                                       IndicatorResult | CompareResult]]:
+        """Each indicator table and comparison with its result, in file order."""
         for t in self.tables:
             yield t, t.run(index_dir or self.index_dir)
 
@@ -165,9 +191,10 @@ def loads(text: str, path: str = "<query file>") -> QueryFile:
     if not isinstance(entries, list) or not all(isinstance(e, dict) for e in entries):
         problem(lines.top_key("query"), "", "queries are written as [[query]] tables")
         entries = []
-    tables = _tables(data, base, lines, problem)
+    tables = _tables(data, base, lines, problem) + _compares(data, base, lines, problem)
     if not entries and not tables and not problems:
-        problem(None, "", "no queries — add a [[query]] table with a name and a query, or an [[indicators]] table")
+        problem(None, "", "no queries — add a [[query]] table with a name and a query, or an [[indicators]] or "
+                          "[[compare]] table")
     queries: list[SavedQuery] = []
     names: dict[str, int | None] = {}
     for i, entry in enumerate(entries):
@@ -212,8 +239,9 @@ def loads(text: str, path: str = "<query file>") -> QueryFile:
             continue
         queries.append(q)
     for t in tables:
+        kind = "compare" if isinstance(t, SavedCompare) else "indicators"
         if t.name in names:
-            problem(t.line, f"indicators {t.name!r}: ", f"the name is used twice (also on line {names[t.name] or 1}) "
+            problem(t.line, f"{kind} {t.name!r}: ", f"the name is used twice (also on line {names[t.name] or 1}) "
                     f"— names must differ")
         names[t.name] = t.line
     if problems:
@@ -267,6 +295,64 @@ def _tables(data: dict, base: dict, lines: "_Lines", problem) -> list[SavedTable
             out.append(SavedTable(name=(name or f"indicators {i + 1}").strip(), region=opts.get("region"),
                                   year=str(opts["year"]) if "year" in opts else None, where=opts.get("where", ()),
                                   line=start))
+    return out
+
+
+def _compares(data: dict, base: dict, lines: "_Lines", problem) -> list[SavedCompare]:
+    """The [[compare]] tables, checked (their section, region and year default to [defaults]')."""
+    entries = data.get("compare", [])
+    if not isinstance(entries, list) or not all(isinstance(e, dict) for e in entries):
+        problem(lines.top_key("compare"), "", "comparisons are written as [[compare]] tables")
+        return []
+    out = []
+    for i, entry in enumerate(entries):
+        start = lines.array_table("compare", i)
+        name = entry.get("name")
+        label = f"compare {name!r}: " if isinstance(name, str) and name.strip() else f"compare #{i + 1}: "
+        opts = {k: v for k, v in base.items() if k in ("section", "region", "year")}
+        ok = True
+        for key, value in entry.items():
+            line = lines.key_in(start, key)
+            if key not in COMPARE_KEYS:
+                problem(line, label, _unknown(key, COMPARE_KEYS, "key"))
+                ok = False
+            elif key == "name":
+                if not isinstance(value, str) or not value.strip():
+                    problem(line, label, "'name' must be a non-empty string")
+                    ok = False
+            elif key == "rows":
+                if value not in ROWS:
+                    problem(line, label, f"'rows' must be one of {', '.join(ROWS)}, not {value!r}")
+                    ok = False
+                opts[key] = value
+            elif key == "quotes":
+                if not isinstance(value, bool):
+                    problem(line, label, f"'quotes' must be true or false, not {value!r}")
+                    ok = False
+                opts[key] = value
+            else:
+                err = _check_value(key, value)
+                if err:
+                    problem(line, label, err)
+                    ok = False
+                else:
+                    opts[key] = value
+        if not (isinstance(opts.get("query"), str) and opts["query"].strip()):
+            problem(start, label, "a comparison needs a query, e.g. query = \"府院联动\"")
+            ok = False
+        if not ok:
+            continue
+        sections = opts.get("section", ())
+        c = SavedCompare(name=(name or opts["query"]).strip(), query=opts["query"],
+                         sections=tuple([sections] if isinstance(sections, str) else sections), region=opts.get("region"),
+                         year=str(opts["year"]) if "year" in opts else None, rows=opts.get("rows", "region"),
+                         quotes=opts.get("quotes", True), line=start)
+        try:
+            check(c.query, sections=c.sections, region=c.region, year=c.year)
+        except BadQuery as e:
+            problem(lines.key_in(start, "query"), label, str(e))
+            continue
+        out.append(c)
     return out
 
 

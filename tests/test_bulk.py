@@ -87,3 +87,18 @@ def test_item10_by_report_shows_min_n_and_matching_reports(bulk_ix, q):
         res = search(q, index_dir=bulk_ix, limit=n)
         assert len(res.reports) == min(n, len(order)) and len(order) > 1
         assert [r.report_id for r in res.reports] == order[:n]
+
+
+@pytest.mark.parametrize("q, kwargs", [("营商环境", {}), ("就业", {"sections": ("存在问题",)}),
+                                       ("改革 创新", {"year": ">=2015"})])
+@pytest.mark.parametrize("rows", ["region", "issuer", "level"])
+def test_compare_cells_add_up_to_the_search_count(bulk_ix, q, kwargs, rows):
+    """Every cell, the (unknown) row and column included, adds up to `search --by block`'s total."""
+    from reportsearch.facts import compare
+
+    result = compare(q, index_dir=bulk_ix, rows=rows, **kwargs)
+    total = search(q, index_dir=bulk_ix, by="block", **kwargs).total
+    assert total > 0 and result.total == total
+    assert sum(c.blocks for c in result.cells.values()) == total
+    assert sum(t.blocks for t in result.row_totals.values()) == total == sum(t.blocks for t in result.col_totals.values())
+    assert all(0 < c.reports <= c.of and c.reports <= c.blocks for c in result.cells.values())

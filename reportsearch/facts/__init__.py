@@ -19,5 +19,5 @@ from ..lazy import exports
 __getattr__, __dir__ = exports(__name__, {
     "compare": "crosstab", "CompareResult": "crosstab", "Cell": "crosstab",
     "indicators": "tables", "IndicatorResult": "tables", "ReportFigures": "tables", "parse_where": "tables",
-    "recurring": "history", "recurring_bodies": "repeats", "body_key": "repeats", "body_of": "repeats", "Doc": "repeats", "find_duplicates": "repeats",
+    "recurring": "history", "recurring_bodies": "repeats", "Recurrence": "repeats", "body_key": "repeats", "body_of": "repeats", "Doc": "repeats", "find_duplicates": "repeats",
     "problem_units": "repeats"})

@@ -33,6 +33,9 @@ def recurring(*, index_dir: str | None = None, sections: tuple[str, ...] | str =
     keep = report_filter(region, year)
     wanted = {s for s, bit in SECTION_BITS.items() if bit & mask}
 
+    places: dict[str, tuple[str | None, str | None]] = {}
+    ids: dict[str, str] = {}
+
     def run(snap) -> dict[str, list[Doc]]:
         bodies: dict[str, list[Doc]] = defaultdict(list)
         for seg, d, meta in snap.each_report():
@@ -53,12 +56,16 @@ def recurring(*, index_dir: str | None = None, sections: tuple[str, ...] | str =
                     text = data.text[data.starts[b]:data.starts[b + 1] - 1].decode("utf-8")
                 blocks.append((i, text, tuple(_as_problems(labels, wanted))))
             body = body_key(meta.get("region"), meta.get("issuer"), meta.get("title"))
+            places.setdefault(body, (meta.get("region"), meta.get("issuer")))
+            ids[meta["path"]] = meta["id"]
             bodies[body].append(Doc(body=body, year=meta.get("year"), path=meta["path"], blocks=blocks))
         return bodies
 
     bodies = read_index(index_dir or default_index_dir(), run)
     kwargs = {} if threshold is None else {"threshold": threshold}
-    return recurring_bodies(bodies, lookback=lookback, progress=progress, **kwargs)
+    found = recurring_bodies(bodies, lookback=lookback, progress=progress, **kwargs)
+    found.places, found.ids = places, ids
+    return found
 
 
 def _as_problems(labels: list[str], wanted: set[str]) -> list[str]:

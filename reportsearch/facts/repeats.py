@@ -116,6 +116,8 @@ class Recurrence:
     pairs: list[Pair]
     summaries: list[Summary]
     duplicates: list[Duplicate]
+    places: dict[str, tuple[str | None, str | None]] = field(default_factory=dict)  # body → (region, issuer)
+    ids: dict[str, str] = field(default_factory=dict)  # path → report id in the index
 
 
 # --- reading a report ---------------------------------------------------------------------------

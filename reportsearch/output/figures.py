@@ -72,13 +72,6 @@ def cell(r: ReportFigures, name: str) -> str:
     return f"{value}{f.unit}{r.trend.get(name, '')}{flag}"
 
 
-def _md(s) -> str:
-    """Report text in a Markdown table cell or list item: no markup, HTML or links of its own."""
-    text = safe.line("" if s is None else str(s))
-    for ch in "\\`*_{}[]()<>#+!|~":
-        text = text.replace(ch, "\\" + ch)
-    return text.replace("&", "&amp;")
-
 
 def markdown(result: IndicatorResult) -> str:
     """The region × indicator table, then every report's figures with the clause behind each."""
@@ -89,22 +82,22 @@ def markdown(result: IndicatorResult) -> str:
     out.append("| report | year | " + " | ".join(names) + " |")
     out.append("|---|---|" + "---|" * len(names))
     for r in result.reports:
-        label = _md(r.region or r.title or r.path)
-        out.append(f"| {label} | {r.year or ''} | " + " | ".join(_md(cell(r, n)) for n in names) + " |")
+        label = safe.markdown(r.region or r.title or r.path)
+        out.append(f"| {label} | {r.year or ''} | " + " | ".join(safe.markdown(cell(r, n)) for n in names) + " |")
     out.append("")
     for r in result.reports:
-        out.append(f"### {_md(r.title or r.path)}")
+        out.append(f"### {safe.markdown(r.title or r.path)}")
         out.append("")
-        out.append(" · ".join(_md(x) for x in (r.region, r.issuer, r.year, r.published) if x))
+        out.append(" · ".join(safe.markdown(x) for x in (r.region, r.issuer, r.year, r.published) if x))
         out.append("")
         if not r.figures:
             out.append("No figures stated.")
         for f in r.figures:
-            flags = f" *({_md('; '.join(f.flags))})*" if f.flags else ""
-            out.append(f"- **{_md(f.indicator)} {_md(f'{f.value:g}' if isinstance(f.value, float) else f.value)}"
-                       f"{_md(f.unit)}** ({_md(f.scope)}, {_md(f.year)}): {_md(f.quote)}{flags}")
+            flags = f" *({safe.markdown('; '.join(f.flags))})*" if f.flags else ""
+            out.append(f"- **{safe.markdown(f.indicator)} {safe.markdown(f'{f.value:g}' if isinstance(f.value, float) else f.value)}"
+                       f"{safe.markdown(f.unit)}** ({safe.markdown(f.scope)}, {safe.markdown(f.year)}): {safe.markdown(f.quote)}{flags}")
         for c in r.checks:
-            out.append(f"- check: {_md(c.message)}")
+            out.append(f"- check: {safe.markdown(c.message)}")
         out.append("")
     return "\n".join(out)
 

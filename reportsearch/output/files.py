@@ -79,42 +79,66 @@ def run_text(results: list[tuple[str, SearchResult]], fmt: Format, tallies: list
     CSV and text have one set of columns: they take the queries, or one indicator table alone."""
     if not tables:
         return to_text(results, fmt, tallies)
-    from .figures import to_text as figures_text
+    from ..facts import CompareResult
 
     if fmt in (Format.CSV, Format.TEXT):
         if results or len(tables) > 1:
-            raise ExportError(f"a query file's indicator tables do not fit the columns of its {fmt.value} rows — "
-                              f"write .xlsx, .json, .jsonl or .md, or export a table with `reportsearch indicators`")
-        return figures_text(tables[0][1], fmt)
+            raise ExportError(f"a query file's indicator tables and comparisons do not fit the columns of its "
+                              f"{fmt.value} rows — write .xlsx, .json, .jsonl or .md, or export each with "
+                              f"`reportsearch indicators` or `reportsearch compare`")
+        return facts_text(tables[0][1], fmt)
+
+    def kind(r) -> str:
+        return "compare" if isinstance(r, CompareResult) else "indicators"
     if fmt == Format.JSON:
         doc = json.loads(to_text(results, fmt, tallies)) if results else {}
         if not isinstance(doc, dict) or "queries" not in doc:
             doc = {"queries": doc if isinstance(doc, list) else [doc] if doc else []}
-        doc["indicators"] = [{"name": name, **json.loads(figures_text(r, fmt))} for name, r in tables]
+        for name, r in tables:
+            doc.setdefault(kind(r), []).append({"name": name, **json.loads(facts_text(r, fmt))})
         return json.dumps(doc, ensure_ascii=False, indent=1) + "\n"
     parts = [to_text(results, fmt, tallies)] if results else []
     for name, r in tables:
         if fmt == Format.JSONL:
-            parts += [json.dumps({"indicators": name, **json.loads(line)}, ensure_ascii=False) + "\n"
-                      for line in figures_text(r, fmt).splitlines()]
+            parts += [json.dumps({kind(r): name, **json.loads(line)}, ensure_ascii=False) + "\n"
+                      for line in facts_text(r, fmt).splitlines()]
         else:
-            parts.append(figures_text(r, fmt).replace("## Indicators", f"## Indicators: {safe.line(name)}", 1))
+            parts.append(f"## {safe.markdown(name)}\n\n" + facts_text(r, fmt))
     return "".join(parts)
 
 
-def export_indicators(result: IndicatorResult, path: str, fmt: Format | None = None, force: bool = False,
+def export_indicators(result, path: str, fmt: Format | None = None, force: bool = False,
                       why: bool = False) -> Format:
-    """Write an indicator table to a file in the format its extension (or fmt) names."""
-    from .figures import to_text as figures_text
-
+    """Write an indicator table, a comparison (CompareResult) or recurring problems (Recurrence) to a
+    file in the format its extension (or fmt) names."""
     fmt = fmt or Format.from_path(path)
     refuse_overwrite(path, force)
     if fmt == Format.XLSX:
-        from .xlsx import indicators_workbook
-        data = indicators_workbook(result)
+        data = facts_workbook(result)
     elif fmt == Format.CSV:
-        data = "\ufeff".encode("utf-8") + figures_text(result, fmt, why).encode("utf-8")  # BOM: Excel on Chinese Windows
+        data = "\ufeff".encode("utf-8") + facts_text(result, fmt, why).encode("utf-8")  # BOM: Excel on Chinese Windows
     else:
-        data = figures_text(result, fmt, why).encode("utf-8")
+        data = facts_text(result, fmt, why).encode("utf-8")
     write_atomic(path, data, force)
     return fmt
+
+
+def facts_text(result, fmt: Format, why: bool = False) -> str:
+    """An indicator table, a comparison or recurring problems in a text format."""
+    from ..facts import CompareResult, IndicatorResult
+
+    if isinstance(result, IndicatorResult):
+        from .figures import to_text as figures_text
+        return figures_text(result, fmt, why)
+    from .crosstab import compare_text, recurring_text
+    return compare_text(result, fmt) if isinstance(result, CompareResult) else recurring_text(result, fmt)
+
+
+def facts_workbook(result) -> bytes:
+    """An indicator table, a comparison or recurring problems as an XLSX file."""
+    from ..facts import CompareResult, IndicatorResult
+    from .xlsx import compare_workbook, indicators_workbook, recurring_workbook
+
+    if isinstance(result, IndicatorResult):
+        return indicators_workbook(result)
+    return compare_workbook(result) if isinstance(result, CompareResult) else recurring_workbook(result)

@@ -355,3 +355,87 @@ def indicator_table(result, why: bool = False) -> Group:
     parts.append(Text(f"{plural(len(result.reports), 'report')}{where}, {stated} stating figures "
                       f"({sum(len(r.figures) for r in result.reports)} in all)", style="dim"))
     return Group(*parts)
+
+
+def compare_table(result, quotes: bool = False) -> Group:
+    """A comparison: a row per place, a column per year, a total row and column; each cell the matching
+    blocks and, after a dot, the reports with a match out of the place's reports that year; shaded by
+    count. With quotes, each cell's best sentence below."""
+    from rich.table import Table
+
+    top = max((c.blocks for c in result.cells.values()), default=0)
+    t = Table(show_header=True, header_style="bold", pad_edge=False)
+    t.add_column(result.rows_by)
+    for c in result.cols:
+        t.add_column(str(c), justify="right")
+    t.add_column("total", justify="right", style="bold")
+    for row in result.rows:
+        shown = []
+        for col in result.cols:
+            c = result.cell(row, col)
+            shown.append(Text(f"{c.blocks}·{c.reports}/{c.of}", style=_shade(c.blocks, top)) if c else Text(""))
+        t.add_row(safe.line(row), *shown, str(result.row_totals[row].blocks))
+    t.add_row(Text("total", style="bold"), *(Text(str(result.col_totals[c].blocks), style="bold") for c in result.cols),
+              str(result.total))
+    parts: list = [t, Text("cell: matching blocks·reports with a match/the place's reports that year", style="dim")]
+    if quotes:
+        for row in result.rows:
+            for col in result.cols:
+                c = result.cell(row, col)
+                if c and c.quote:
+                    line = Text(f"{safe.line(row)} {col}: ", style="cyan")
+                    line.append_text(_marked_quote(c.quote))
+                    parts.append(Wrapped(line))
+    parts.append(Text(f"{plural(result.total, 'matching block')} in {plural(result.reports, 'report')}", style="dim"))
+    return Group(*parts)
+
+
+def _shade(n: int, top: int) -> str:
+    """A background from pale to deep by a cell's share of the largest count (five steps)."""
+    if not top:
+        return ""
+    step = min(4, int(5 * n / (top + 1)))
+    return ("on grey19", "on dark_red", "on red3", "on red1", "bold on deep_pink2")[step]
+
+
+def _marked_quote(quote: str) -> Text:
+    """A quote whose matches are marked 【…】, with the marks turned into the match style."""
+    out = Text()
+    rest = safe.line(quote)
+    while "【" in rest and "】" in rest.split("【", 1)[1]:
+        before, rest = rest.split("【", 1)
+        match, rest = rest.split("】", 1)
+        out.append(before)
+        out.append(match, style=MATCH_STYLE)
+    out.append(rest)
+    return out
+
+
+def recurring_listing(rec) -> Group:
+    """Recurring problems: per body its summaries, then each later statement with the earlier one it
+    restates; the files that hold one report twice, once each."""
+    parts: list = []
+    by_body: dict[str, list] = {}
+    for p in rec.pairs:
+        by_body.setdefault(p.body, []).append(p)
+    summaries: dict[str, list] = {}
+    for s in rec.summaries:
+        summaries.setdefault(s.body, []).append(s)
+    for body in sorted(set(by_body) | {b for b, ss in summaries.items() if any(s.previous_year for s in ss)}):
+        parts.append(Wrapped(Text(safe.line(body), style="bold")))
+        for s in summaries.get(body, []):
+            if s.previous_year is not None:
+                parts.append(Text(f"  {s.text()}", style="cyan"))
+        for p in by_body.get(body, []):
+            line = Text(f"  {p.later.year} ← {p.earlier.year}  ({p.similarity:.2f})  ", style="dim")
+            line.append(safe.line(p.later.quote))
+            parts.append(Wrapped(line))
+            parts.append(Wrapped(Text(f"      {p.earlier.year}: {safe.line(p.earlier.quote)}", style="dim")))
+        parts.append(Text(""))
+    for d in rec.duplicates:
+        parts.append(Text(f"note: {safe.name(d.dropped)} holds the same report as {safe.name(d.kept)}"
+                          + ("; it is left out" if d.same_body else ""), style="yellow"))
+    bodies = len({s.body for s in rec.summaries})
+    parts.append(Text(f"{plural(len(rec.pairs), 'recurring statement')} in {len(by_body)} of {bodies} "
+                      f"{'body' if bodies == 1 else 'bodies'} with statements in the section", style="dim"))
+    return Group(*parts)

@@ -25,6 +25,15 @@ def line(s: str) -> str:
     return _CONTROL_ANY.sub("", s)
 
 
+def markdown(s) -> str:
+    """Report text for a Markdown table cell or list item: one line, and no markup, HTML or link of its
+    own (every character Markdown or HTML would read is escaped)."""
+    out = line("" if s is None else str(s)).replace("&", "&amp;")
+    for ch in "\\`*_{}[]()<>#+!|~":
+        out = out.replace(ch, "\\" + ch)
+    return out
+
+
 def name(s: str) -> str:
     """A file name or a message that carries one: control characters shown as escapes (\\x1b, \\n),
     so that the name stays recognisable and on one line."""

@@ -12,16 +12,18 @@ from openpyxl import Workbook
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.cell.rich_text import CellRichText, TextBlock
 from openpyxl.cell.text import InlineFont
-from openpyxl.chart import LineChart, Reference
+from openpyxl.chart import BarChart, LineChart, Reference
+from openpyxl.formatting.rule import ColorScaleRule
 from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
 
 from ..searcher import SearchResult, Tally
+from .crosstab import PAIR_COLUMNS, cell_records, pair_records
 from .figures import FIGURE_COLUMNS, figure_rows
 from .rows import COLUMNS, REGION_HEADER, SECTION_HEADER, flat, neutralise, rows, summary_rows
 
 if TYPE_CHECKING:
-    from ..facts import IndicatorResult
+    from ..facts import CompareResult, IndicatorResult, Recurrence
 
 MATCH_FONT = InlineFont(b=True, color="C00000")
 MAX_WIDTH = {"snippet": 80, "title": 40, "heading": 40, "path": 40}
@@ -119,7 +121,10 @@ def workbook_bytes(results: list[tuple[str, SearchResult]], tallies: list[tuple[
             cell.alignment = Alignment(wrap_text=True, vertical="top")
         _fit(ws, COLUMNS)
     for name, result in tables or ():
-        _indicator_sheets(wb, used, result, prefix=f"{name} ")
+        if hasattr(result, "rows_by"):  # a comparison
+            _compare_sheets(wb, used, result, prefix=f"{name} ")
+        else:
+            _indicator_sheets(wb, used, result, prefix=f"{name} ")
     buf = io.BytesIO()
     wb.save(buf)
     return buf.getvalue()
@@ -175,3 +180,77 @@ def _line_chart(sheet, name: str, unit: str, labels: list[str], years: list[int]
         chart.add_data(data, from_rows=True, titles_from_data=True)
     chart.set_categories(Reference(sheet, min_col=2, max_col=len(years) + 1, min_row=1, max_row=1))
     sheet.add_chart(chart, f"{get_column_letter(len(years) + 3)}2")
+
+
+def compare_workbook(result: CompareResult) -> bytes:
+    """A comparison: the table (blocks per place and year, a heat-map fill, totals), a sheet of every
+    cell's counts and best sentence, and a chart of the matching blocks per year."""
+    wb = Workbook()
+    wb.remove(wb.active)
+    _compare_sheets(wb, set(), result)
+    buf = io.BytesIO()
+    wb.save(buf)
+    return buf.getvalue()
+
+
+def _compare_sheets(wb, used: set[str], result: CompareResult, prefix: str = "") -> None:
+    """The table sheet (heat-map fill, totals, chart) and the cells sheet of a comparison, added to wb."""
+    ws = wb.create_sheet(_sheet_name(prefix + "table", used))
+    header = [result.rows_by, *result.cols, "total"]
+    ws.append(header)
+    for row in result.rows:
+        cells = [result.cell(row, c) for c in result.cols]
+        ws.append([_clean(row), *(c.blocks if c else None for c in cells), result.row_totals[row].blocks])
+    ws.append(["total", *(result.col_totals[c].blocks for c in result.cols), result.total])
+    last_row, last_col = len(result.rows) + 1, get_column_letter(len(result.cols) + 1)
+    if result.rows and result.cols:
+        ws.conditional_formatting.add(f"B2:{last_col}{last_row}", ColorScaleRule(
+            start_type="num", start_value=0, start_color="FFFFFF", end_type="max", end_color="F8696B"))
+    _fit(ws, [str(h) for h in header])
+    for c in ws[ws.max_row]:
+        c.font = Font(bold=True)
+    chart = BarChart()
+    chart.title = f"{result.query}: matching blocks per {result.cols_by}"
+    chart.add_data(Reference(ws, min_col=2, max_col=len(result.cols) + 1, min_row=ws.max_row, max_row=ws.max_row),
+                   from_rows=True, titles_from_data=False)
+    chart.set_categories(Reference(ws, min_col=2, max_col=len(result.cols) + 1, min_row=1, max_row=1))
+    chart.legend = None
+    ws.add_chart(chart, f"{get_column_letter(len(result.cols) + 4)}2")
+    cells = wb.create_sheet(_sheet_name(prefix + "cells", used))
+    columns = [result.rows_by, result.cols_by, "blocks", "reports", "of", "share", "quote", "path", "block"]
+    cells.append(columns)
+    for r in cell_records(result):
+        q = r["quotes"][0] if r["quotes"] else {}
+        cells.append([_clean(v) for v in (r[result.rows_by], r[result.cols_by], r["blocks"], r["reports"], r["of"],
+                                          r["share"], q.get("text"), q.get("path"), q.get("block"))])
+        cells.cell(row=cells.max_row, column=7).alignment = Alignment(wrap_text=True, vertical="top")
+    _fit(cells, columns)
+
+
+def recurring_workbook(rec: Recurrence) -> bytes:
+    """Recurring problems: a sheet of pairs (earlier and later quotes), one of per-report summaries,
+    and one of the files that hold a report twice."""
+    wb = Workbook()
+    ws = wb.active
+    ws.title = "pairs"
+    ws.append(PAIR_COLUMNS)
+    for p in pair_records(rec):
+        e, later = p["earlier"], p["later"]
+        ws.append([_clean(v) for v in (p["region"], p["issuer"], p["similarity"], e["year"], e["quote"], later["year"],
+                                       later["quote"], e["path"], e["block"], later["path"], later["block"])])
+    _fit(ws, PAIR_COLUMNS)
+    summary = wb.create_sheet("summaries")
+    columns = ["body", "year", "problems", "previous_year", "in_previous", "in_any_earlier", "path"]
+    summary.append(columns)
+    for s in rec.summaries:
+        summary.append([_clean(v) for v in (s.body, s.year, s.problems, s.previous_year, s.in_previous,
+                                            s.in_any_earlier, s.path)])
+    _fit(summary, columns)
+    dups = wb.create_sheet("duplicates")
+    dups.append(["kept", "dropped", "same_body", "similarity"])
+    for d in rec.duplicates:
+        dups.append([_clean(d.kept), _clean(d.dropped), d.same_body, round(d.similarity, 3)])
+    _fit(dups, ["kept", "dropped", "same_body", "similarity"])
+    buf = io.BytesIO()
+    wb.save(buf)
+    return buf.getvalue()

@@ -1,0 +1,141 @@
+"""Comparison tables and recurring problems written out: JSON Lines (one object per cell, or per pair),
+JSON, CSV, Markdown and tab-separated text; XLSX in xlsx.py, the terminal in render.py."""
+from __future__ import annotations
+
+import csv
+import io
+import json
+from typing import TYPE_CHECKING
+
+from . import safe
+from .formats import Format
+from .rows import neutralise
+
+if TYPE_CHECKING:
+    from ..facts import CompareResult, Recurrence
+
+CELL_COLUMNS = ["place", "year", "blocks", "reports", "of", "share", "quote", "path", "block"]
+PAIR_COLUMNS = ["region", "issuer", "similarity", "earlier_year", "earlier_quote", "later_year", "later_quote",
+                "earlier_path", "earlier_block", "later_path", "later_block"]
+
+
+def cell_records(result: CompareResult) -> list[dict]:
+    """One record per cell with a match, in table order; the place under the name of the rows."""
+    out = []
+    for row in result.rows:
+        for col in result.cols:
+            c = result.cell(row, col)
+            if c is None:
+                continue
+            quotes = [{"text": safe.text(c.quote), "path": c.quote_path, "block": c.quote_block}] if c.quote else []
+            out.append({result.rows_by: row, result.cols_by: col, "blocks": c.blocks, "reports": c.reports,
+                        "of": c.of, "share": round(c.share, 4), "quotes": quotes})
+    return out
+
+
+
+def compare_text(result: CompareResult, fmt: Format) -> str:
+    """A comparison in a text format: JSON Lines (a cell a line), JSON, CSV, Markdown or text."""
+    records = cell_records(result)
+    if fmt == Format.JSONL:
+        return "".join(json.dumps(r, ensure_ascii=False) + "\n" for r in records)
+    if fmt == Format.JSON:
+        doc = {"query": result.query, "rows": result.rows_by, "cols": result.cols_by, "blocks": result.total,
+               "reports": result.reports, "cells": records,
+               "row_totals": {r: {"blocks": t.blocks, "reports": t.reports, "of": t.of}
+                              for r, t in result.row_totals.items()},
+               "col_totals": {str(c): {"blocks": t.blocks, "reports": t.reports, "of": t.of}
+                              for c, t in result.col_totals.items()}}
+        return json.dumps(doc, ensure_ascii=False, indent=1) + "\n"
+    if fmt == Format.MD:
+        head = f"| {result.rows_by} | " + " | ".join(str(c) for c in result.cols) + " | total |"
+        lines = [f"## {safe.markdown(result.query)}: blocks by {result.rows_by} and {result.cols_by}", "", head,
+                 "|---|" + "---:|" * (len(result.cols) + 1)]
+        for row in result.rows:
+            cells = [result.cell(row, c) for c in result.cols]
+            lines.append(f"| {safe.markdown(row)} | " + " | ".join(f"{c.blocks} ({c.reports}/{c.of})" if c else ""
+                                                        for c in cells) + f" | {result.row_totals[row].blocks} |")
+        lines.append("| total | " + " | ".join(str(result.col_totals[c].blocks) for c in result.cols)
+                     + f" | {result.total} |")
+        lines += ["", "Each cell: matching blocks (reports with a match / the place's reports that year).", ""]
+        quoted = [r for r in records if r["quotes"]]
+        if quoted:
+            lines += ["### Best sentence of each cell", ""]
+            lines += [f"- **{safe.markdown(r[result.rows_by])} {safe.markdown(r[result.cols_by])}**: {safe.markdown(r['quotes'][0]['text'])}"
+                      for r in quoted]
+            lines.append("")
+        return "\n".join(lines)
+    rows = [{"place": r[result.rows_by], "year": r[result.cols_by], "blocks": r["blocks"], "reports": r["reports"],
+             "of": r["of"], "share": r["share"], "quote": r["quotes"][0]["text"] if r["quotes"] else "",
+             "path": r["quotes"][0]["path"] if r["quotes"] else "",
+             "block": r["quotes"][0]["block"] if r["quotes"] else ""} for r in records]
+    return _table(rows, CELL_COLUMNS, fmt)
+
+
+def pair_records(rec: Recurrence) -> list[dict]:
+    """One record per pair: the body's region and issuer, the similarity, the earlier and later quote."""
+    out = []
+    for p in rec.pairs:
+        region, issuer = rec.places.get(p.body, (None, None))
+        out.append({"region": region, "issuer": issuer, "body": p.body, "similarity": round(p.similarity, 3),
+                    "earlier": _side(rec, p.earlier), "later": _side(rec, p.later)})
+    return out
+
+
+def _side(rec: Recurrence, q) -> dict:
+    rid = rec.ids.get(q.path)
+    return {"year": q.year, "path": q.path, "block": f"{rid}:{q.block}" if rid else q.block, "quote": safe.text(q.quote)}
+
+
+def recurring_text(rec: Recurrence, fmt: Format) -> str:
+    """Recurring problems in a text format: JSON Lines (a pair a line), JSON (pairs, summaries and
+    duplicate files), CSV, Markdown or text."""
+    pairs = pair_records(rec)
+    if fmt == Format.JSONL:
+        return "".join(json.dumps(p, ensure_ascii=False) + "\n" for p in pairs)
+    summaries = [{"body": s.body, "year": s.year, "path": s.path, "problems": s.problems,
+                  "previous_year": s.previous_year, "in_previous": s.in_previous, "in_any_earlier": s.in_any_earlier,
+                  "text": s.text()} for s in rec.summaries]
+    duplicates = [{"kept": d.kept, "dropped": d.dropped, "same_body": d.same_body, "similarity": round(d.similarity, 3)}
+                  for d in rec.duplicates]
+    if fmt == Format.JSON:
+        return json.dumps({"pairs": pairs, "summaries": summaries, "duplicates": duplicates}, ensure_ascii=False,
+                          indent=1) + "\n"
+    if fmt == Format.MD:
+        lines = ["## Recurring problems", ""]
+        by_body: dict[str, list[dict]] = {}
+        for p in pairs:
+            by_body.setdefault(p["body"], []).append(p)
+        for s in summaries:
+            if s["previous_year"] is not None:
+                lines.append(f"- {safe.markdown(s['body'])}: {safe.markdown(s['text'])}")
+        lines.append("")
+        for body, ps in by_body.items():
+            lines += [f"### {safe.markdown(body)}", ""]
+            for p in ps:
+                lines.append(f"- {p['later']['year']} ← {p['earlier']['year']} ({p['similarity']:.2f}): "
+                             f"{safe.markdown(p['later']['quote'])} ← {safe.markdown(p['earlier']['quote'])}")
+            lines.append("")
+        for d in duplicates:
+            lines.append(f"- duplicate: {safe.markdown(d['dropped'])} holds the same report as {safe.markdown(d['kept'])}")
+        return "\n".join(lines) + "\n"
+    rows = [{"region": p["region"], "issuer": p["issuer"], "similarity": p["similarity"],
+             "earlier_year": p["earlier"]["year"], "earlier_quote": p["earlier"]["quote"],
+             "later_year": p["later"]["year"], "later_quote": p["later"]["quote"],
+             "earlier_path": p["earlier"]["path"], "earlier_block": p["earlier"]["block"],
+             "later_path": p["later"]["path"], "later_block": p["later"]["block"]} for p in pairs]
+    return _table(rows, PAIR_COLUMNS, fmt)
+
+
+def _table(rows: list[dict], columns: list[str], fmt: Format) -> str:
+    buf = io.StringIO()
+    if fmt == Format.CSV:
+        w = csv.DictWriter(buf, fieldnames=columns, lineterminator="\r\n")
+        w.writeheader()
+        for row in rows:
+            w.writerow({k: neutralise(safe.line(v) if isinstance(v, str) else v) for k, v in row.items()})
+        return buf.getvalue()
+    buf.write("\t".join(columns) + "\n")
+    for row in rows:
+        buf.write("\t".join(safe.line("" if row[k] is None else str(row[k])).replace("\t", " ") for k in columns) + "\n")
+    return buf.getvalue()
