@@ -447,11 +447,13 @@ def published_pdf(text: str, lay: Layout, font: str | None = None) -> bytes:
 
 def _table(s: _Setter, rows: list[list[str]], ruled: bool) -> None:
     """A table of figures: a wide first column, rules round every cell when `ruled`."""
-    size = s.lay.size * 0.85
-    height = size * 2.0
-    s.advance(height * (len(rows) + 1))
     left, width = s.column()
     n = len(rows[0])
+    first = width * 0.46
+    size = min(s.lay.size * 0.85, first / (max(len(r[0]) for r in rows) + 1))  # cells fit their text
+    height = size * 2.0
+    s.advance(height * (len(rows) + 1))
+    left, width = s.column()  # the column it lands in
     first = width * 0.46
     xs = [left] + [left + first + k * (width - first) / (n - 1) for k in range(n)]
     top = s.y

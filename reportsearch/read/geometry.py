@@ -79,19 +79,27 @@ def _size(glyphs: list[Glyph]) -> float:
         if any(not g.ch.isspace() for g in glyphs) else glyphs[0].size
 
 
-def _drop_marks(rows: list[list[Glyph]]) -> list[list[Glyph]]:
-    """Rows of small raised characters over a line (footnote marks ① ¹ [1]) left out."""
-    keep = []
-    for k, row in enumerate(rows):
-        size = max(g.size for g in row)
-        below = next((r for r in rows[k + 1:k + 3] if r[0].base > row[0].base), None)
-        if below is not None:
-            bsize = _size(below)
-            if size <= bsize * 0.75 and below[0].base - row[0].base < bsize * 0.9 \
-                    and row[0].x >= below[0].x - bsize and row[-1].x <= below[-1].x + bsize and len(row) <= 4:
-                continue
-        keep.append(row)
-    return keep
+def _drop_marks(glyphs: list[Glyph]) -> list[Glyph]:
+    """Without small raised characters set right after a character of a line (footnote marks
+    ① ¹ [1]); a mark may run to three characters."""
+    ends: dict[int, list[Glyph]] = {}
+    for h in glyphs:
+        ends.setdefault(int((h.x + h.adv) // 4), []).append(h)
+    small = sorted((g for g in glyphs if not g.ch.isspace()), key=lambda g: (round(g.base), g.x))
+    marks: set[int] = set()
+    for g in small:
+        for k in (int(g.x // 4) - 1, int(g.x // 4), int(g.x // 4) + 1):
+            for h in ends.get(k, ()):
+                if g.size <= h.size * 0.75 and abs(h.x + h.adv - g.x) < h.size * 0.3 \
+                        and h.size * 0.1 < h.base - g.base < h.size * 0.8:
+                    marks.add(id(g))
+    # the rest of a mark of two or three characters: small glyphs right after a mark's glyph
+    for g in small:
+        for k in (int(g.x // 4) - 1, int(g.x // 4), int(g.x // 4) + 1):
+            if any(id(h) in marks and abs(h.x + h.adv - g.x) < h.size * 0.5 and abs(h.base - g.base) < 0.5
+                   for h in ends.get(k, ())):
+                marks.add(id(g))
+    return [g for g in glyphs if id(g) not in marks]
 
 
 def _segments(row: list[Glyph]) -> list[list[Glyph]]:
@@ -226,7 +234,7 @@ def columns_and_tables(glyphs: list[Glyph], page_width: float) -> list[LineTuple
     wide gaps that line up from row to row as table rows (cells two spaces apart)."""
     if not glyphs:
         return []
-    rows = [segs for segs in (_segments(r) for r in _drop_marks(_rows(glyphs))) if segs]
+    rows = [segs for segs in (_segments(r) for r in _rows(_drop_marks(glyphs))) if segs]
     g = _gutter(rows)
     out: list[LineTuple] = []
     band: list[list[list[Glyph]]] = []
@@ -244,8 +252,8 @@ def columns_and_tables(glyphs: list[Glyph], page_width: float) -> list[LineTuple
             right = [[s for s in segs if s[0].x > g] for segs in band]
             lf = (min(s[0][0].x for s in left if s), g)
             rf = (g, max(s[-1][-1].x + s[-1][-1].adv for s in right if s)) if any(right) else (g, page_width)
-            out.extend(_line([s], frame=lf) for segs in left for s in segs)
-            out.extend(_line([s], frame=rf) for segs in right for s in segs)
+            out.extend(_plain([segs for segs in left if segs], lf))
+            out.extend(_plain([segs for segs in right if segs], rf))
         else:
             out.extend(_plain(band))
         band.clear()
@@ -260,7 +268,7 @@ def columns_and_tables(glyphs: list[Glyph], page_width: float) -> list[LineTuple
     return out
 
 
-def _plain(rows: list[list[list[Glyph]]]) -> list[LineTuple]:
+def _plain(rows: list[list[list[Glyph]]], frame=None) -> list[LineTuple]:
     """Rows of one column: a run of two or more rows whose cells line up is a table."""
     out: list[LineTuple] = []
     k = 0
@@ -269,9 +277,9 @@ def _plain(rows: list[list[list[Glyph]]]) -> list[LineTuple]:
         while j + 1 < len(rows) and len(rows[j]) > 1 and len(rows[j + 1]) > 1 and _aligned(rows[j], rows[j + 1]):
             j += 1
         if j > k:
-            out.extend(_line(segs, row=True) for segs in rows[k:j + 1])
+            out.extend(_line(segs, row=True, frame=frame) for segs in rows[k:j + 1])
             k = j + 1
         else:
-            out.append(_line(rows[k]))
+            out.append(_line(rows[k], frame=frame))
             k += 1
     return out

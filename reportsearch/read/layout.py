@@ -133,12 +133,14 @@ def red_head(page: list[Line], body_size: float) -> tuple[list[Line], dict[str, 
     签发人 are metadata, not body. The lines left, and what they say."""
     front: dict[str, str] = {}
     keep = []
+    mark = ""
     for k, x in enumerate(page):
         t = re.sub(r"\s+", "", x.text)
         top_part = k < 8
-        if top_part and x.red and x.size >= body_size * 1.3 and not front.get("issuer"):
-            m = _ORGAN_MARK.match(t)
-            front["issuer"] = m.group(1) if m else t
+        if top_part and x.red and x.size >= body_size * 1.3 and not front.get("doc_number"):
+            mark = (mark + t) if k and page[k - 1].red else t  # a long mark may take two lines
+            m = _ORGAN_MARK.match(mark)
+            front["issuer"] = m.group(1) if m else mark
             continue
         wenhao = _WENHAO.search(x.text)
         signer = _SIGNER.search(x.text)
@@ -258,10 +260,16 @@ def join_lines(pages: list[list[Line]], notes: list[list[str]] | None = None) ->
             return False
         return not (nxt is not None and abs(a - indent) < 0.3 * x.size and nxt.x0 < left + 0.5 * x.size)
 
+    def title_like(x: Line, left: float, right: float) -> bool:
+        """A line that may open a title: larger than the text, centred, or filling the measure
+        with the same small margin on either side (centred, nearly full)."""
+        a, b = x.x0 - left, right - x.x1
+        return x.size >= em * 1.15 or centred(x, left, right) or (abs(a - b) < 0.6 * x.size and a > 0.1 * x.size)
+
     out: list[str] = []
     prev: Line | None = None
     prev_frame = (0.0, 0.0)
-    opened = True  # prev opened its paragraph
+    titling = False  # the open paragraph is a title so far
     for k, page in enumerate(pages):
         for i, x in enumerate(page):
             t = x.text.strip()
@@ -270,7 +278,7 @@ def join_lines(pages: list[list[Line]], notes: list[list[str]] | None = None) ->
                 out.extend(pending)
                 pending.clear()
                 out.append(t)
-                prev, prev_frame, opened = x, (left, right), True
+                prev, prev_frame, titling = x, (left, right), not x.row and title_like(x, left, right)
                 continue
             p = prev.text.strip()
             same_page = i > 0
@@ -278,7 +286,7 @@ def join_lines(pages: list[list[Line]], notes: list[list[str]] | None = None) ->
             other_size = abs(x.size - prev.size) > size * 0.12
             full = prev_frame[1] - prev.x1 < _room_needed(x, size) + size * 0.3  # the next start did not fit
             # a title over two lines: a line that filled the measure, then the rest centred
-            title_wrap = opened and full and centred(x, left, right) and prev.x0 < prev_frame[0] + size \
+            title_wrap = titling and full and centred(x, left, right) and not other_size \
                 and not _SENTENCE_END.search(p)
             new = (
                 _starts_heading(t)
@@ -293,11 +301,11 @@ def join_lines(pages: list[list[Line]], notes: list[list[str]] | None = None) ->
                 out.extend(pending)
                 pending.clear()
                 out.append(t)
-                opened = True
+                titling = title_like(x, left, right)
             else:
                 english = re.search(r"[A-Za-z][,.]?$", p) and re.match(r"[A-Za-z]", t)
                 out[-1] += (" " if english else "") + t
-                opened = False
+                titling = titling and (title_wrap or title_like(x, left, right))
             prev, prev_frame = x, (left, right)
         pending.extend(notes[k] if notes else [])
     return out + pending
