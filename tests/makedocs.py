@@ -455,6 +455,7 @@ def _table(s: _Setter, rows: list[list[str]], ruled: bool) -> None:
     s.advance(height * (len(rows) + 1))
     left, width = s.column()  # the column it lands in
     first = width * 0.46
+    size = min(size, first / (max(len(r[0]) for r in rows) + 1))
     xs = [left] + [left + first + k * (width - first) / (n - 1) for k in range(n)]
     top = s.y
     for r, row in enumerate(rows):

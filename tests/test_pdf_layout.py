@@ -157,3 +157,95 @@ def test_reading_does_not_depend_on_installed_fonts(published, text_outlines, tm
         ref = text_outlines[os.path.basename(path).replace(".pdf", ".txt")]
         lines = [_bare(x) for x in got["lines"]]
         assert all(any(_bare(b.text) in x for x in lines) for b in ref.blocks), path
+
+
+# ------------------------------------------------------------------ what each layout feature gives
+
+def test_table_rows_read_as_rows(published, text_outlines):
+    """A ruled table inside a column of a two-column page, and an unruled one whose cells line
+    up, each row one line with its cells two spaces apart, as the DOCX reader gives them."""
+    for layout in ("footnote-table-2col", "perchar-ragged-spaced"):
+        for p in SAMPLES:
+            year = text_outlines[p.name].meta.year
+            lines = read_document(str(published / layout / f"{p.stem}.pdf")).lines
+            assert f"指标  {year - 1}年  {year}年" in lines, (layout, p.name)
+            assert "行政复议案件（件）  312  287" in lines and "行政应诉案件（件）  145  133" in lines, (layout, p.name)
+    got = outline(str(published / "footnote-table-2col" / "ruian-2019.pdf"))
+    assert any("行政复议案件（件） 312 287" in b.text for b in got.blocks)
+
+
+def test_red_head_gives_metadata_not_body(published, text_outlines):
+    for p in SAMPLES:
+        raw = read_document(str(published / "redhead-signer-slash" / f"{p.stem}.pdf"))
+        region = text_outlines[p.name].meta.region
+        assert raw.front_matter["issuer"] == f"{region}人民政府"
+        assert raw.front_matter["doc_number"] == f"{region[0]}政发〔{text_outlines[p.name].meta.year + 1}〕3号"
+        assert raw.front_matter["signer"] == "张三"
+        text = "\n".join(raw.lines)
+        assert "签发人" not in text and "〕3号" not in text and f"{region}人民政府文件" not in text
+
+
+def test_footnotes_stay_out_of_paragraphs(published):
+    note = "①本报告所列数据截至当年12月31日，部分数据为初步统计数。"
+    for p in SAMPLES:
+        lines = read_document(str(published / "footnote-table-2col" / f"{p.stem}.pdf")).lines
+        assert lines.count(note) == 1, p.name
+        assert not any("①" in x for x in lines if x != note), p.name  # the raised mark is gone too
+
+
+@pytest.mark.parametrize("place", ["centre", "outer"])
+def test_every_page_number_style_is_furniture(place, tmp_path):
+    import makedocs
+    text = SAMPLES[1].read_text(encoding="utf-8")
+    for k, folio in enumerate(makedocs._FOLIOS):
+        lay = makedocs.Layout(chars=30 + k, folio=folio, folio_place=place, header="依法行政工作简报")
+        path = tmp_path / f"{k}.pdf"
+        path.write_bytes(makedocs.published_pdf(text, lay))
+        lines = read_document(str(path)).lines
+        assert not any(re.fullmatch(r"[—\-·\s]*(第\s*)?\d+(\s*页)?(\s*共\s*\d+\s*页|/\d+)?[—\-·\s]*", x) for x in lines), folio
+        assert not any("依法行政工作简报" in x or re.search(r"第\s*\d+\s*页", x) for x in lines), folio
+
+
+# ------------------------------------------------------------------ bad PDFs
+
+def _image_only_pdf(width: int, height: int) -> bytes:
+    """A one-page PDF whose page is a single 1-bit image of the given size (no text layer)."""
+    import zlib
+    pixels = zlib.compress(bytes((width + 7) // 8 * height), 9)
+    content = b"q 595 0 0 842 0 0 cm /Im1 Do Q"
+    objs = [b"<</Type/Catalog/Pages 2 0 R>>", b"<</Type/Pages/Kids[3 0 R]/Count 1>>",
+            b"<</Type/Page/Parent 2 0 R/MediaBox[0 0 595 842]/Resources<</XObject<</Im1 5 0 R>>>>/Contents 4 0 R>>",
+            b"<</Length %d>>stream\n%s\nendstream" % (len(content), content),
+            b"<</Type/XObject/Subtype/Image/Width %d/Height %d/BitsPerComponent 1/ColorSpace/DeviceGray"
+            b"/Filter/FlateDecode/Length %d>>stream\n%s\nendstream" % (width, height, len(pixels), pixels)]
+    out = b"%PDF-1.4\n"
+    for i, body in enumerate(objs, 1):
+        out += b"%d 0 obj\n%s\nendobj\n" % (i, body)
+    return out + b"trailer\n<</Root 1 0 R>>\n%%EOF\n"
+
+
+@pytest.mark.slow
+def test_bad_pdfs_each_get_one_line_and_the_folder_is_indexed(published, tmp_path):
+    import makedocs
+    d = tmp_path / "attachments"
+    d.mkdir()
+    good = (published / "w26-header-dash" / "linfen-2021.pdf").read_bytes()
+    (d / "good.pdf").write_bytes(good)
+    (d / "good2.pdf").write_bytes((published / "random-17" / "ruian-2019.pdf").read_bytes())
+    bad = {
+        "truncated.pdf": (good[: len(good) // 2], "damaged PDF"),
+        "no-pages.pdf": (b"%PDF-1.4\n1 0 obj\n<</Type/Catalog/Pages 2 0 R>>\nendobj\n2 0 obj\n<</Type/Pages/Kids[]"
+                         b"/Count 0>>\nendobj\ntrailer\n<</Root 1 0 R>>\n%%EOF\n", "(damaged )?PDF( with no pages)?"),
+        "huge-image.pdf": (_image_only_pdf(40000, 40000), "scanned PDF without a text layer"),
+        "locked.pdf": (makedocs.pdf(SAMPLES[0].read_text(encoding="utf-8"), password="secret"), "encrypted PDF"),
+    }
+    for name, (data, _) in bad.items():
+        (d / name).write_bytes(data)
+    res = CliRunner().invoke(main, ["index", str(d), "--index", str(tmp_path / "ix"), "-j", "1"])
+    assert res.exit_code == 3, res.output
+    assert re.search(r"added\s+2\b", res.output), res.output
+    warnings = [x for x in res.stderr.splitlines() if x.startswith("warning: ")]
+    assert len(warnings) == len(bad), res.stderr
+    for name, (_, reason) in bad.items():
+        assert sum(bool(re.match(rf"warning: {re.escape(str(d / name))}: {reason}", x)) for x in warnings) == 1, \
+            (name, res.stderr)
