@@ -8,6 +8,7 @@ from __future__ import annotations
 import io
 import re
 import zipfile
+from dataclasses import dataclass
 from xml.sax.saxutils import escape
 
 PAGE_W, PAGE_H = 595.0, 842.0  # A4 in points
@@ -119,6 +120,356 @@ def _chart_png() -> io.BytesIO:
     img.save(out, "PNG")
     out.seek(0)
     return out
+
+
+# ------------------------------------------------------------------ PDFs laid out as published
+
+_CLOSING = "，。、；：？！）》」』”’,.;:?!)%"
+_FOLIOS = ["— {n} —", "-{n}-", "- {n} -", "第{n}页 共{total}页", "第 {n} 页 共 {total} 页", "{n}/{total}",
+           "{n}", "第{n}页", "·{n}·"]
+_HEADERS = ["法治政府建设年度报告", "某某市人民政府办公室 公开版", "政务公开", "（此件公开发布）", "内部资料 注意保存",
+            "依法行政工作简报", "二〇二二年第一期"]
+
+
+@dataclass
+class Layout:
+    """How one publisher sets a report as a PDF: what varies between real attachments."""
+
+    chars: int = 28                 # characters in a full body line
+    size: float = 15.0              # body font size, points
+    leading: float = 1.75           # line pitch over font size
+    left: float = 80.0              # margins, points
+    top: float = 90.0
+    bottom: float = 80.0
+    indent: bool = True             # first lines indented two characters; else space between paragraphs
+    justify: bool = True
+    kinsoku: str = "push"           # a line never starts with closing punctuation: push | hang | none
+    per_char: bool = False          # one text object per character, as some print drivers write
+    header: str = "法治政府建设年度报告"  # running header ('' for none)
+    header_align: str = "centre"    # centre | left | right
+    header_rule: bool = True
+    header_on_first: bool = False
+    folio: str = "— {n} —"          # page number, formatted with n and total
+    folio_place: str = "centre"     # centre | outer (odd pages right, even left) | right
+    title_scale: float = 1.45       # the title's size over the body's
+    headings_centred: bool = False  # 一、 headings centred instead of indented
+    wenhao: str = ""                # a 文号 line (临政发〔2022〕3号) under the title
+    red_head: str = ""              # a 红头 first page: the 发文机关标志 in big red type
+    signer: str = ""                # 签发人 beside the 文号 on a 红头 page
+    footnote: bool = False          # a footnote on one page, its mark raised in the text
+    two_columns: int = 0            # this page (1-based) set in two columns
+    table: list[list[str]] | None = None  # a table of figures after the first paragraph on 复议
+    table_ruled: bool = True
+    seed: int = 0
+
+
+def random_layout(seed: int, **fixed) -> Layout:
+    """A layout drawn at random (margins, sizes, spacing, header, page numbers, indents), then `fixed`."""
+    import random
+    r = random.Random(seed)
+    size = r.choice([14.0, 15.0, 15.5, 16.0, 12.0, 10.5])
+    chars = r.randint(24, 40)
+    while chars * size > PAGE_W - 110:
+        chars -= 1
+    left = r.uniform(50, PAGE_W - chars * size - 50)
+    lay = Layout(chars=chars, size=size, leading=r.uniform(1.35, 2.0), left=left, top=r.uniform(60, 120),
+                 bottom=r.uniform(60, 110), indent=r.random() < 0.75, justify=r.random() < 0.7,
+                 kinsoku=r.choice(["push", "hang", "none"]), per_char=r.random() < 0.25,
+                 header=r.choice(_HEADERS + [""]), header_align=r.choice(["centre", "left", "right"]),
+                 header_rule=r.random() < 0.5, header_on_first=r.random() < 0.4, folio=r.choice(_FOLIOS),
+                 folio_place=r.choice(["centre", "outer", "right"]), title_scale=r.choice([1.0, 1.3, 1.45, 1.6]),
+                 headings_centred=r.random() < 0.2, seed=seed)
+    for k, v in fixed.items():
+        setattr(lay, k, v)
+    return lay
+
+
+def _kind_of(lines: list[str]) -> list[str]:
+    """Each line of a sample as a publisher would set it: title, heading, paragraph, head (short
+    lines before the body, set flush left), sign (the closing organ and date, set right)."""
+    from reportsearch.read import marker
+    kinds = []
+    title_done = False
+    first_par = next((i for i, x in enumerate(lines) if len(x) > 60), 0)
+    last_par = max((i for i, x in enumerate(lines) if len(x) > 60), default=len(lines))
+    for i, x in enumerate(lines):
+        if not title_done and i < first_par and "报告" in x and len(x) <= 60:
+            kinds.append("title")
+            title_done = True
+        elif marker(x) and len(x) <= 40 and "。" not in x.rstrip("。"):
+            kinds.append("heading")
+        elif i < first_par and len(x) <= 40:
+            kinds.append("head")
+        elif i > last_par and len(x) <= 30:
+            kinds.append("sign" if re.search(r"(政府|委|局|办公室|\d{4}年\d{1,2}月\d{1,2}日)$", x) else "head")
+        else:
+            kinds.append("par")
+    return kinds
+
+
+class _Setter:
+    """Flows a report's lines into pages and columns, then draws them with reportlab."""
+
+    def __init__(self, lay: Layout, font: str, measure) -> None:
+        self.lay, self.font, self.measure = lay, font, measure
+        self.pages: list[dict] = []
+        self.new_page()
+
+    def new_page(self) -> None:
+        lay = self.lay
+        n = len(self.pages) + 1
+        cols = 2 if lay.two_columns == n else 1
+        self.pages.append({"items": [], "rules": [], "cols": cols, "foot": None})
+        self.col = 0
+        self.y = lay.top
+        self.limit = PAGE_H - lay.bottom
+
+    def column(self) -> tuple[float, float]:
+        lay = self.lay
+        width = lay.chars * lay.size
+        if self.pages[-1]["cols"] == 1:
+            return lay.left, width
+        gutter = 2 * lay.size
+        w = (width - gutter) / 2
+        return lay.left + self.col * (w + gutter), w
+
+    def advance(self, height: float) -> None:
+        if self.y + height > self.limit:
+            if self.pages[-1]["cols"] == 2 and self.col == 0:
+                self.col, self.y = 1, self.lay.top
+            else:
+                self.new_page()
+
+    def glyphs(self, text: str, size: float) -> list[tuple[str, float, float]]:
+        return [(ch, self.measure(ch, size), size) for ch in text]
+
+    def place(self, glyphs, size: float, x: float, width: float | None, colour=None) -> None:
+        """One line at the current y: `width` to justify it to, else set as is."""
+        self.advance(size * self.lay.leading)
+        self.pages[-1]["items"].append((x, self.y + size, glyphs, width, colour))
+        self.y += size * self.lay.leading
+
+    @staticmethod
+    def pieces(glyphs) -> list[list]:
+        """Glyphs in unbreakable pieces: a run of Latin letters and digits is kept whole (as Word does)."""
+        out: list[list] = []
+        for g in glyphs:
+            if out and re.match(r"[A-Za-z0-9.%]", g[0]) and re.match(r"[A-Za-z0-9.%]", out[-1][-1][0]):
+                out[-1].append(g)
+            else:
+                out.append([g])
+        return out
+
+    def take(self, pieces: list[list], limit: float) -> list:
+        """The glyphs of the next line within `limit` points, taken off `pieces`; no line starts
+        with closing punctuation unless the layout allows it (hang: it stays in the margin;
+        push: the character before goes down with it)."""
+        line, used = [], 0.0
+        while pieces:
+            w = sum(g[1] for g in pieces[0])
+            if line and used + w > limit + 0.01:
+                if pieces[0][0][0] in _CLOSING and len(pieces[0]) == 1:
+                    if self.lay.kinsoku == "hang":
+                        line += pieces.pop(0)
+                    elif self.lay.kinsoku == "push" and len(line) > 1:
+                        pieces.insert(0, [line.pop()])
+                break
+            p = pieces.pop(0)
+            line += p
+            used += w
+        return line
+
+    def wrap(self, glyphs, width: float) -> list[list]:
+        pieces = self.pieces(glyphs)
+        lines = []
+        while pieces:
+            lines.append(self.take(pieces, width))
+        return lines
+
+    def paragraph(self, text: str, size: float, align: str = "left", indent: bool = False,
+                  colour=None, mark_after: int = -1) -> None:
+        """A paragraph wrapped line by line in whatever column each line falls in."""
+        glyphs = self.glyphs(text, size)
+        if mark_after >= 0:  # a footnote mark, raised and smaller, after that character
+            glyphs.insert(mark_after + 1, ("①", size * 0.55, -size * 0.6))
+        pieces = self.pieces(glyphs)
+        first = True
+        while pieces:
+            self.advance(size * self.lay.leading)
+            left, width = self.column()
+            ind = 2 * size if indent and first else 0.0
+            line = self.take(pieces, width - ind)
+            w = sum(g[1] for g in line)
+            x = left + ind
+            if align == "centre":
+                x = left + (width - w) / 2
+            elif align == "right":
+                x = left + width - w - 2 * size
+            justify = self.lay.justify and pieces and align == "left"
+            self.place(line, size, x, (left + width - x) if justify else None, colour)
+            first = False
+
+    def draw(self, c, total: int) -> None:
+        lay = self.lay
+        for n, page in enumerate(self.pages, 1):
+            for x, y, glyphs, width, colour in page["items"]:
+                self.draw_line(c, x, PAGE_H - y, glyphs, width, colour)
+            for (x0, y0, x1, y1, w, colour) in page["rules"]:
+                c.setLineWidth(w)
+                c.setStrokeColorRGB(*(colour or (0, 0, 0)))
+                c.line(x0, PAGE_H - y0, x1, PAGE_H - y1)
+            c.setStrokeColorRGB(0, 0, 0)
+            c.setLineWidth(1)
+            if lay.header and (n > 1 or lay.header_on_first):
+                hs = max(9.0, lay.size * 0.7)
+                w = sum(self.measure(ch, hs) for ch in lay.header)
+                x = {"centre": (PAGE_W - w) / 2, "left": lay.left,
+                     "right": lay.left + lay.chars * lay.size - w}[lay.header_align]
+                self.draw_line(c, x, PAGE_H - lay.top * 0.5, self.glyphs(lay.header, hs), None, None)
+                if lay.header_rule:
+                    c.line(lay.left, PAGE_H - lay.top * 0.5 - 6, lay.left + lay.chars * lay.size, PAGE_H - lay.top * 0.5 - 6)
+            if page["foot"]:
+                fs = lay.size * 0.7
+                fy = PAGE_H - lay.bottom + fs
+                c.line(lay.left, PAGE_H - fy + fs * 1.2, lay.left + lay.chars * lay.size * 0.3, PAGE_H - fy + fs * 1.2)
+                for k, line in enumerate(self.wrap(self.glyphs(page["foot"], fs), lay.chars * lay.size)):
+                    self.draw_line(c, lay.left, PAGE_H - fy - k * fs * 1.4, line, None, None)
+            folio = lay.folio.format(n=n, total=total)
+            fs = max(9.0, lay.size * 0.75)
+            w = sum(self.measure(ch, fs) for ch in folio)
+            right = lay.left + lay.chars * lay.size
+            place = lay.folio_place if lay.folio_place != "outer" else ("right" if n % 2 else "left")
+            x = {"centre": (PAGE_W - w) / 2, "left": lay.left + fs, "right": right - w - fs}[place]
+            self.draw_line(c, x, lay.bottom * 0.45, self.glyphs(folio, fs), None, None)
+            c.showPage()
+
+    def draw_line(self, c, x: float, y: float, glyphs, width: float | None, colour) -> None:
+        natural = sum(g[1] for g in glyphs)
+        space = (width - natural) / (len(glyphs) - 1) if width and len(glyphs) > 1 and width > natural else 0.0
+        if colour:
+            c.setFillColorRGB(*colour)
+        plain = all(g[2] > 0 for g in glyphs) and len({g[2] for g in glyphs}) == 1
+        if plain and not self.lay.per_char:
+            t = c.beginText(x, y)
+            t.setFont(self.font, glyphs[0][2])
+            t.setCharSpace(space)
+            t.textOut("".join(g[0] for g in glyphs))
+            c.drawText(t)
+        else:
+            for ch, w, size in glyphs:
+                c.setFont(self.font, abs(size))
+                c.drawString(x, y + (abs(size) * 0.9 if size < 0 else 0), ch)
+                x += w + space
+        c.setFillColorRGB(0, 0, 0)
+
+
+def published_pdf(text: str, lay: Layout, font: str | None = None) -> bytes:
+    """The report set as `lay` says: title, headings, paragraphs over pages and columns, running
+    header and page numbers, and the optional 红头, 文号, footnote, table and two-column page."""
+    from reportlab.pdfbase import pdfmetrics
+    from reportlab.pdfgen import canvas
+
+    if font:
+        from reportlab.pdfbase.ttfonts import TTFont
+        pdfmetrics.registerFont(TTFont("Body", font))
+        name = "Body"
+    else:
+        from reportlab.pdfbase.cidfonts import UnicodeCIDFont
+        pdfmetrics.registerFont(UnicodeCIDFont("STSong-Light"))
+        name = "STSong-Light"
+
+    def measure(ch: str, size: float) -> float:
+        return pdfmetrics.stringWidth(ch, name, size)
+
+    s = _Setter(lay, name, measure)
+    size = lay.size
+    if lay.red_head:
+        big = min(size * 2.2, lay.chars * size / max(len(lay.red_head), 1))
+        s.y += size
+        s.paragraph(lay.red_head, big, "centre", colour=(0.85, 0.05, 0.05))
+        s.y += size
+    if lay.red_head and lay.signer:
+        left, width = s.column()
+        sig = s.glyphs(f"签发人：{lay.signer}", size)
+        s.pages[-1]["items"].append((left + width - sum(g[1] for g in sig) - size, s.y + size, sig, None, None))
+        s.paragraph(lay.wenhao, size, "left", indent=True)
+    elif lay.red_head and lay.wenhao:
+        s.paragraph(lay.wenhao, size, "centre")
+    if lay.red_head:
+        left, width = s.column()
+        s.pages[-1]["rules"].append((left, s.y, left + width, s.y, 2.0, (0.85, 0.05, 0.05)))
+        s.y += size * 1.5
+    lines = paragraphs(text)
+    kinds = _kind_of(lines)
+    table_done = lay.table is None
+    foot_done = not lay.footnote
+    title_done = "title" not in kinds
+    for line, kind in zip(lines, kinds):
+        if kind == "title":
+            title_done = True
+            s.y += size * 0.5
+            s.paragraph(line, size * lay.title_scale, "centre")
+            if lay.wenhao and not lay.red_head:
+                s.paragraph(lay.wenhao, size, "centre")
+            s.y += size * 0.5
+        elif kind == "heading":
+            if not lay.indent:
+                s.y += size * 0.6
+            s.paragraph(line, size, "centre" if lay.headings_centred and line[1:2] == "、" else "left",
+                        indent=lay.indent and not lay.headings_centred)
+        elif kind == "head":  # flush left before the title; after it, a paragraph like any other
+            s.y += size * 0.6 if not lay.indent and title_done else 0.0
+            s.paragraph(line, size, indent=lay.indent and title_done)
+        elif kind == "sign":
+            s.y += size * 0.6 if not lay.indent else 0.0
+            s.paragraph(line, size, "right")
+        else:
+            if not lay.indent:
+                s.y += size * 0.6
+            mark = -1
+            if not foot_done and len(s.pages) >= 2 and "。" in line[:-1]:
+                mark = line.index("。") - 1
+                s.advance(size * 6)
+                s.limit -= size * 3.5
+                s.pages[-1]["foot"] = "①本报告所列数据截至当年12月31日，部分数据为初步统计数。"
+                foot_done = True
+            s.paragraph(line, size, indent=lay.indent, mark_after=mark)
+            if not table_done and "复议" in line:
+                _table(s, lay.table, lay.table_ruled)
+                table_done = True
+    import io as _io
+    buf = _io.BytesIO()
+    c = canvas.Canvas(buf, pagesize=(PAGE_W, PAGE_H))
+    s.draw(c, len(s.pages))
+    c.save()
+    return buf.getvalue()
+
+
+def _table(s: _Setter, rows: list[list[str]], ruled: bool) -> None:
+    """A table of figures: a wide first column, rules round every cell when `ruled`."""
+    left, width = s.column()
+    n = len(rows[0])
+    first = width * 0.46
+    size = min(s.lay.size * 0.85, first / (max(len(r[0]) for r in rows) + 1))  # cells fit their text
+    height = size * 2.0
+    s.advance(height * (len(rows) + 1))
+    left, width = s.column()  # the column it lands in
+    first = width * 0.46
+    size = min(size, first / (max(len(r[0]) for r in rows) + 1))
+    xs = [left] + [left + first + k * (width - first) / (n - 1) for k in range(n)]
+    top = s.y
+    for r, row in enumerate(rows):
+        y = top + r * height
+        for k, cell in enumerate(row):
+            w = sum(s.measure(ch, size) for ch in cell)
+            x = xs[k] + size * 0.5 if k == 0 else (xs[k] + xs[k + 1] - w) / 2
+            s.pages[-1]["items"].append((x, y + size * 1.4, s.glyphs(cell, size), None, None))
+    if ruled:
+        for r in range(len(rows) + 1):
+            s.pages[-1]["rules"].append((left, top + r * height, left + width, top + r * height, 0.75, None))
+        for x in xs:
+            s.pages[-1]["rules"].append((x, top, x, top + len(rows) * height, 0.75, None))
+    s.y = top + len(rows) * height + s.lay.size
 
 
 # ------------------------------------------------------------------ DOCX
