@@ -12,12 +12,12 @@
 Public: indicators(paths | index_dir, region, year, where, why) -> IndicatorResult (ReportFigures per
 report); parse_where; compare(q, …) -> CompareResult (a Cell per place and year); recurring(index_dir,
 sections, region, year, …) -> Recurrence (pairs, summaries, duplicates); recurring_bodies(bodies, …)
-for reports outside an index; body_of(report), body_key; Doc; find_duplicates; problem_units.
+for reports outside an index; body_of(report) (model.body_key: a report's body); Doc; find_duplicates; problem_units.
 """
 from ..lazy import exports
 
 __getattr__, __dir__ = exports(__name__, {
     "compare": "crosstab", "CompareResult": "crosstab", "Cell": "crosstab",
     "indicators": "tables", "IndicatorResult": "tables", "ReportFigures": "tables", "parse_where": "tables",
-    "recurring": "history", "recurring_bodies": "repeats", "Recurrence": "repeats", "body_key": "repeats", "body_of": "repeats", "Doc": "repeats", "find_duplicates": "repeats",
+    "recurring": "history", "recurring_bodies": "repeats", "Recurrence": "repeats", "body_of": "repeats", "Doc": "repeats", "find_duplicates": "repeats",
     "problem_units": "repeats"})

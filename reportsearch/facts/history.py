@@ -7,9 +7,9 @@ from typing import Callable
 
 from ..errors import BadArgument
 from ..indexer import SECTION_BITS, default_index_dir, labels_of, read_index
-from ..model import Section
+from ..model import Section, body_key
 from ..searcher import check_filters, report_filter, section_filter
-from .repeats import Doc, Recurrence, body_key, recurring_bodies
+from .repeats import Doc, Recurrence, recurring_bodies
 
 
 def recurring(*, index_dir: str | None = None, sections: tuple[str, ...] | str = (Section.PROBLEMS.value,),

@@ -16,7 +16,7 @@ from itertools import chain
 from typing import Callable, Mapping, Sequence
 
 from ..errors import BadArgument
-from ..model import Report, Section
+from ..model import Report, Section, body_key
 
 THRESHOLD = 0.35  # core-wording Jaccard from which a later unit restates an earlier one (tuned on half)
 MIN_UNIT = 5  # characters (punctuation aside): a shorter clause joins the next one
@@ -135,14 +135,6 @@ def body_of(report: Report) -> str:
     """A report's body: its region and genre (the 法治政府 report of a named issuer is its own body)."""
     m = report.meta
     return body_key(m.region, m.issuer, m.title)
-
-
-def body_key(region: str | None, issuer: str | None, title: str | None) -> str:
-    """The body of a report with this region, issuer and title (see body_of)."""
-    region = region or "(unknown)"
-    if title and "法治政府" in title:
-        return f"{region} {issuer or region} 法治政府建设年度报告"
-    return f"{region} 政府工作报告"
 
 
 # --- problem units ------------------------------------------------------------------------------

@@ -12,10 +12,9 @@ from typing import Callable, Iterable
 
 from ..errors import BadArgument, BadQuery, UnreadableReport
 from ..indexer import default_index_dir, read_index
-from ..read import display_path, expand_paths
-from ..report import INDICATORS, Check, Figure, Skipped, check_figures, choose_figures, explain_figures_in
+from ..model import INDICATORS, Check, Figure, Skipped, body_key
+from ..report import choose_figures
 from ..searcher import report_doc, report_filter
-from .repeats import body_key
 
 UP, DOWN, SAME = "↑", "↓", "→"
 _OPS = {">=": operator.ge, "<=": operator.le, "!=": operator.ne, ">": operator.gt, "<": operator.lt,
@@ -147,6 +146,10 @@ def indicators(paths: Iterable[str] | None = None, *, index_dir: str | None = No
 
 
 def _from_files(paths: list[str], keep, why: bool, progress) -> IndicatorResult:
+    # reading and the extraction rules load here: the index's figures need neither
+    from ..read import display_path, expand_paths
+    from ..report import check_figures, explain_figures_in
+
     files, problems = expand_paths(paths)
     out = IndicatorResult(reports=[], failed=[(display_path(p), reason) for p, reason in problems])
     if progress:

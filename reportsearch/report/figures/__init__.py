@@ -11,9 +11,10 @@
   `scope` (whose figure), `rates` (percentages), `reading` (the state of reading a report),
   `tables` (header rows over value rows).
 """
-from .checks import Check, check, choose
-from .figure import INDICATORS, Extraction, Figure, Skipped
-from .indicators import explain, explain_blocks, explain_path, extract, extract_texts, skipped_json, to_json
+from ...lazy import exports
 
-__all__ = ["INDICATORS", "Check", "Extraction", "Figure", "Skipped", "check", "choose", "explain", "explain_blocks",
-           "explain_path", "extract", "extract_texts", "skipped_json", "to_json"]
+__getattr__, __dir__ = exports(__name__, {
+    "INDICATORS": "figure", "Figure": "figure", "Skipped": "figure", "Extraction": "figure",
+    "Check": "checks", "check": "checks", "choose": "checks",
+    "explain": "indicators", "explain_blocks": "indicators", "explain_path": "indicators", "extract": "indicators",
+    "extract_texts": "indicators", "skipped_json": "indicators", "to_json": "indicators"})

@@ -9,9 +9,8 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from dataclasses import dataclass, field
 
-from .figure import Figure
+from ...model import Check, Figure
 
 # rate → (its count, the counts that can be its denominator, in the order reports use them)
 RATES = {
@@ -22,15 +21,6 @@ RATES = {
 }
 # part ≤ whole
 BOUNDS = (("复议受理", "复议收案"), ("复议纠错", "复议审结"), ("诉讼败诉", "诉讼案件"), ("复议调解和解", "复议审结"))
-
-
-@dataclass
-class Check:
-    """What comparing figures of one report found."""
-
-    kind: str  # denominator, mismatch, contradiction, exceeds
-    message: str
-    figures: list[int] = field(default_factory=list)  # indexes into the list checked
 
 
 def _base(scope: str) -> str:
