@@ -320,6 +320,23 @@ def _json_format(as_json: bool, fmt: str | None) -> str | None:
     return fmt or "jsonl"
 
 
+def _query_options(f):
+    """QUERY and the usual filters: --index, -s/--section, -r/--region, -y/--year."""
+    for option in (_year_option, _region_option,
+                   click.option("-s", "--section", "sections", multiple=True,
+                                help="Only blocks in this section (repeatable)."),
+                   _index_option, click.argument("query", nargs=-1)):
+        f = option(f)
+    return f
+
+
+def _no_unknown_long_options(query: tuple[str, ...]) -> None:
+    """Unknown options are query words (-应诉, a NOT term); but --limt is a typo, not a word."""
+    for word in query:
+        if word.startswith("--") and len(word) > 2:
+            raise click.NoSuchOption(word.split("=", 1)[0], ctx=click.get_current_context())
+
+
 def _output_options(f):
     f = click.option("--force", is_flag=True, help="Overwrite an existing output file.")(f)
     f = click.option("-o", "--output", type=click.Path(dir_okay=False), default=None,
@@ -329,11 +346,7 @@ def _output_options(f):
 
 
 @main.command(context_settings={"ignore_unknown_options": True})
-@click.argument("query", nargs=-1)
-@_index_option
-@click.option("-s", "--section", "sections", multiple=True, help="Only blocks in this section (repeatable).")
-@_region_option
-@_year_option
+@_query_options
 @click.option("-n", "--limit", type=click.IntRange(1, 10000), default=10, show_default=True,
               help="Reports (or blocks, with --by block) to show.")
 @click.option("--by", type=click.Choice(["report", "block"]), default="report", show_default=True,
@@ -355,9 +368,7 @@ def search(query: tuple[str, ...], index_dir, sections, region, year, limit, by,
     """
     from .searcher import search as run_search
 
-    for word in query:  # unknown options are query words (-应诉); but --limt is a typo, not a word
-        if word.startswith("--") and len(word) > 2:
-            raise click.NoSuchOption(word.split("=", 1)[0], ctx=click.get_current_context())
+    _no_unknown_long_options(query)
     chosen = _output_format(output, fmt, force)
     q = " ".join(query)
     result = run_search(q, index_dir=index_dir, sections=sections, region=region, year=year,
@@ -514,11 +525,7 @@ def indicators(paths: tuple[str, ...], index_dir, region, year, where, as_json, 
 
 
 @main.command(context_settings={"ignore_unknown_options": True})
-@click.argument("query", nargs=-1)
-@_index_option
-@click.option("-s", "--section", "sections", multiple=True, help="Only blocks in this section (repeatable).")
-@_region_option
-@_year_option
+@_query_options
 @click.option("--rows", type=click.Choice(["region", "issuer", "level"]), default="region", show_default=True,
               help="One row per region, per issuing body, or per administrative level.")
 @click.option("--cols", type=click.Choice(["year"]), default="year", show_default=True, help="One column per year.")
@@ -540,9 +547,7 @@ def compare(query, index_dir, sections, region, year, rows, cols, quotes, as_jso
     """
     from .facts import compare as run_compare
 
-    for word in query:
-        if word.startswith("--") and len(word) > 2:
-            raise click.NoSuchOption(word.split("=", 1)[0], ctx=click.get_current_context())
+    _no_unknown_long_options(query)
     chosen = _output_format(output, _json_format(as_json, fmt), force)
     result = run_compare(" ".join(query), index_dir=index_dir, sections=sections, region=region, year=year,
                          rows=rows, cols=cols, quotes=quotes or chosen is not None)

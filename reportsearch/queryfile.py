@@ -249,50 +249,62 @@ def loads(text: str, path: str = "<query file>") -> QueryFile:
     return QueryFile(path=path, queries=queries, index_dir=index_dir, tables=tables)
 
 
-def _tables(data: dict, base: dict, lines: "_Lines", problem) -> list[SavedTable]:
-    """The [[indicators]] tables, checked (their region and year default to [defaults]')."""
-    entries = data.get("indicators", [])
+def _table_entries(data: dict, table: str, keys: tuple[str, ...], inherit: tuple[str, ...], base: dict,
+                   lines: "_Lines", problem, special: dict) -> list[tuple[int | None, str | None, str, dict, bool]]:
+    """Each [[table]] entry with its keys checked: (line, name, message label, options, ok). Options
+    start from [defaults]' `inherit` keys; `special` checks its keys itself: key → fn(value) ->
+    (the value to keep, [what is wrong])."""
+    entries = data.get(table, [])
     if not isinstance(entries, list) or not all(isinstance(e, dict) for e in entries):
-        problem(lines.top_key("indicators"), "", "indicator tables are written as [[indicators]] tables")
+        problem(lines.top_key(table), "", f"write them as [[{table}]] tables")
         return []
     out = []
     for i, entry in enumerate(entries):
-        start = lines.array_table("indicators", i)
+        start = lines.array_table(table, i)
         name = entry.get("name")
-        label = f"indicators {name!r}: " if isinstance(name, str) and name.strip() else f"indicators #{i + 1}: "
-        opts = {k: v for k, v in base.items() if k in ("region", "year")}
+        label = f"{table} {name!r}: " if isinstance(name, str) and name.strip() else f"{table} #{i + 1}: "
+        opts = {k: v for k, v in base.items() if k in inherit}
         ok = True
         for key, value in entry.items():
             line = lines.key_in(start, key)
-            if key not in TABLE_KEYS:
-                problem(line, label, _unknown(key, TABLE_KEYS, "key"))
-                ok = False
+            if key not in keys:
+                errors = [_unknown(key, keys, "key")]
             elif key == "name":
-                if not isinstance(value, str) or not value.strip():
-                    problem(line, label, "'name' must be a non-empty string")
-                    ok = False
-            elif key == "where":
-                values = [value] if isinstance(value, str) else value
-                if not isinstance(values, list) or not all(isinstance(v, str) for v in values):
-                    problem(line, label, "'where' must be a condition such as \"复议纠错率>20\" or a list of them")
-                    ok = False
-                    continue
-                for v in values:
-                    try:
-                        parse_where(v)
-                    except BadQuery as e:
-                        problem(line, label, str(e))
-                        ok = False
-                opts["where"] = tuple(values)
+                errors = [] if isinstance(value, str) and value.strip() else ["'name' must be a non-empty string"]
+            elif key in special:
+                value, errors = special[key](value)
             else:
                 err = _check_value(key, value)
-                if err:
-                    problem(line, label, err)
-                    ok = False
-                else:
-                    opts[key] = value
+                errors = [err] if err else []
+            for err in errors:
+                problem(line, label, err)
+            ok = ok and not errors
+            if not errors and key != "name":
+                opts[key] = value
+        out.append((start, name, label, opts, ok))
+    return out
+
+
+def _where(value) -> tuple[tuple[str, ...], list[str]]:
+    values = [value] if isinstance(value, str) else value
+    if not isinstance(values, list) or not all(isinstance(v, str) for v in values):
+        return (), ["'where' must be a condition such as \"复议纠错率>20\" or a list of them"]
+    errors = []
+    for v in values:
+        try:
+            parse_where(v)
+        except BadQuery as e:
+            errors.append(str(e))
+    return tuple(values), errors
+
+
+def _tables(data: dict, base: dict, lines: "_Lines", problem) -> list[SavedTable]:
+    """The [[indicators]] tables, checked (their region and year default to [defaults]')."""
+    out = []
+    for start, name, _, opts, ok in _table_entries(data, "indicators", TABLE_KEYS, ("region", "year"), base, lines,
+                                                   problem, {"where": _where}):
         if ok:
-            out.append(SavedTable(name=(name or f"indicators {i + 1}").strip(), region=opts.get("region"),
+            out.append(SavedTable(name=(name or f"indicators {len(out) + 1}").strip(), region=opts.get("region"),
                                   year=str(opts["year"]) if "year" in opts else None, where=opts.get("where", ()),
                                   line=start))
     return out
@@ -300,43 +312,11 @@ def _tables(data: dict, base: dict, lines: "_Lines", problem) -> list[SavedTable
 
 def _compares(data: dict, base: dict, lines: "_Lines", problem) -> list[SavedCompare]:
     """The [[compare]] tables, checked (their section, region and year default to [defaults]')."""
-    entries = data.get("compare", [])
-    if not isinstance(entries, list) or not all(isinstance(e, dict) for e in entries):
-        problem(lines.top_key("compare"), "", "comparisons are written as [[compare]] tables")
-        return []
+    special = {"rows": lambda v: (v, [] if v in ROWS else [f"'rows' must be one of {', '.join(ROWS)}, not {v!r}"]),
+               "quotes": lambda v: (v, [] if isinstance(v, bool) else [f"'quotes' must be true or false, not {v!r}"])}
     out = []
-    for i, entry in enumerate(entries):
-        start = lines.array_table("compare", i)
-        name = entry.get("name")
-        label = f"compare {name!r}: " if isinstance(name, str) and name.strip() else f"compare #{i + 1}: "
-        opts = {k: v for k, v in base.items() if k in ("section", "region", "year")}
-        ok = True
-        for key, value in entry.items():
-            line = lines.key_in(start, key)
-            if key not in COMPARE_KEYS:
-                problem(line, label, _unknown(key, COMPARE_KEYS, "key"))
-                ok = False
-            elif key == "name":
-                if not isinstance(value, str) or not value.strip():
-                    problem(line, label, "'name' must be a non-empty string")
-                    ok = False
-            elif key == "rows":
-                if value not in ROWS:
-                    problem(line, label, f"'rows' must be one of {', '.join(ROWS)}, not {value!r}")
-                    ok = False
-                opts[key] = value
-            elif key == "quotes":
-                if not isinstance(value, bool):
-                    problem(line, label, f"'quotes' must be true or false, not {value!r}")
-                    ok = False
-                opts[key] = value
-            else:
-                err = _check_value(key, value)
-                if err:
-                    problem(line, label, err)
-                    ok = False
-                else:
-                    opts[key] = value
+    for start, name, label, opts, ok in _table_entries(data, "compare", COMPARE_KEYS, ("section", "region", "year"),
+                                                       base, lines, problem, special):
         if not (isinstance(opts.get("query"), str) and opts["query"].strip()):
             problem(start, label, "a comparison needs a query, e.g. query = \"府院联动\"")
             ok = False

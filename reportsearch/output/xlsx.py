@@ -136,9 +136,14 @@ CHART_SERIES = 12  # lines in one chart: the rows with the most years (a chart o
 def indicators_workbook(result: IndicatorResult) -> bytes:
     """The XLSX file of an indicator table: a sheet of every figure with its quote, then one region ×
     year sheet per indicator with a line chart of its rows over the years."""
+    return _book(_indicator_sheets, result)
+
+
+def _book(add_sheets, result) -> bytes:
+    """A workbook of the sheets add_sheets(wb, used names, result) makes."""
     wb = Workbook()
     wb.remove(wb.active)
-    _indicator_sheets(wb, set(), result)
+    add_sheets(wb, set(), result)
     buf = io.BytesIO()
     wb.save(buf)
     return buf.getvalue()
@@ -185,12 +190,7 @@ def _line_chart(sheet, name: str, unit: str, labels: list[str], years: list[int]
 def compare_workbook(result: CompareResult) -> bytes:
     """A comparison: the table (blocks per place and year, a heat-map fill, totals), a sheet of every
     cell's counts and best sentence, and a chart of the matching blocks per year."""
-    wb = Workbook()
-    wb.remove(wb.active)
-    _compare_sheets(wb, set(), result)
-    buf = io.BytesIO()
-    wb.save(buf)
-    return buf.getvalue()
+    return _book(_compare_sheets, result)
 
 
 def _compare_sheets(wb, used: set[str], result: CompareResult, prefix: str = "") -> None:
