@@ -1,9 +1,9 @@
 #!/usr/bin/env python3
-"""Benchmark of indicators: what extracting figures adds to indexing, and how fast `indicators
---index` answers.
+"""Benchmark of the facts drawn across reports: what extracting figures adds to indexing, and how
+fast `indicators --index`, `compare` and `recurring` answer.
 
-    python bench/indicators.py                      # the whole bulk corpus (../shared/bulk), ~20 min
-    python bench/indicators.py --corpus DIR --index IX   # a directory of reports and its index (built if missing)
+    python bench/facts.py                           # the whole bulk corpus (../shared/bulk), ~20 min
+    python bench/facts.py --corpus DIR --index IX   # a directory of reports and its index (built if missing)
 
 Measured in one run, CPU time of this process where the work runs here:
 - extraction share: on a sample of the corpus (--sample files, spread evenly), an index is built
@@ -11,7 +11,10 @@ Measured in one run, CPU time of this process where the work runs here:
   alone; the share is extraction's CPU time over the whole build's (the target: at most 10%);
 - `reportsearch indicators --index IX --json` as a new process over the whole corpus, wall time,
   median of --runs, and `reportsearch.indicators(index_dir=IX)` in this process, warm (the
-  target: under a second).
+  target: under a second);
+- `reportsearch.compare(Q, index_dir=IX, quotes=True)` in this process, warm, for the queries of
+  COMPARE, median of --runs (the target: at most 1 s), and `reportsearch compare` as a new process;
+- `reportsearch.recurring(index_dir=IX)` over every body, once, wall and CPU (the target: 60 s).
 """
 from __future__ import annotations
 
@@ -98,6 +101,45 @@ def query_speed(ix: str, runs: int) -> dict:
             "figures": sum(len(r.figures) for r in result.reports)}
 
 
+COMPARE = [("府院联动", {}), ("营商环境", {}), ("改革", {}), ("就业", {"sections": ("存在问题",)}),
+           ("乡村振兴", {"year": "2018-2024", "rows": "level"})]
+
+
+def compare_speed(ix: str, runs: int) -> list[tuple[str, float, float, int]]:
+    """(query, warm median s, cold s, blocks) for each query of COMPARE."""
+    import reportsearch
+
+    out = []
+    for q, kwargs in COMPARE:
+        reportsearch.compare(q, index_dir=ix, quotes=True, **kwargs)
+        times = []
+        for _ in range(runs):
+            t0 = time.perf_counter()
+            result = reportsearch.compare(q, index_dir=ix, quotes=True, **kwargs)
+            times.append(time.perf_counter() - t0)
+        args = [sys.executable, "-m", "reportsearch", "compare", q, "--index", ix, "--quotes", "--json"]
+        for section in kwargs.get("sections", ()):
+            args += ["-s", section]
+        if "year" in kwargs:
+            args += ["-y", kwargs["year"]]
+        if "rows" in kwargs:
+            args += ["--rows", kwargs["rows"]]
+        t0 = time.perf_counter()
+        subprocess.run(args, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        out.append((q + (f" {kwargs}" if kwargs else ""), statistics.median(times), time.perf_counter() - t0,
+                    result.total))
+    return out
+
+
+def recurring_speed(ix: str) -> dict:
+    import reportsearch
+
+    t0, c0 = time.perf_counter(), time.process_time()
+    found = reportsearch.recurring(index_dir=ix)
+    return {"wall": time.perf_counter() - t0, "cpu": time.process_time() - c0, "pairs": len(found.pairs),
+            "bodies": len({s.body for s in found.summaries}), "duplicates": len(found.duplicates)}
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--bulk", default=BULK, help="gov-work-reports.tar.xz or its extracted directory")
@@ -122,6 +164,8 @@ def main() -> None:
             reportsearch.index([root], ix, jobs=args.jobs)
             built = time.perf_counter() - t0
         speed = query_speed(ix, args.runs)
+        compares = compare_speed(ix, args.runs)
+        recurs = recurring_speed(ix)
         load = os.getloadavg()[0]
     pct = 100 * share["extract"] / share["build"] if share["build"] else 0.0
     print(f"corpus: {root} ({len(files)} files); load average {load:.1f} on {os.cpu_count()} cores\n")
@@ -136,6 +180,12 @@ def main() -> None:
           f"{speed['cold']:.2f} s (max {speed['cold_max']:.2f} s) | < 1 s | {'met' if speed['cold'] < 1 else '**not met**'} |")
     print(f"| `reportsearch.indicators(index_dir=IX)`, warm, median of {args.runs} | {1000 * speed['warm']:.0f} ms | — | — |")
     print(f"| reports / stating figures / figures | {speed['reports']} / {speed['stating']} / {speed['figures']} | — | — |")
+    for q, warm, cold, blocks in compares:
+        print(f"| `compare {q}` ({blocks} blocks), warm median / new process | {1000 * warm:.0f} ms / {cold:.2f} s | "
+              f"≤ 1 s warm | {'met' if warm <= 1 else '**not met**'} |")
+    print(f"| `recurring` over every body ({recurs['bodies']} bodies, {recurs['pairs']} pairs, "
+          f"{recurs['duplicates']} duplicate files) | {recurs['wall']:.1f} s wall, {recurs['cpu']:.1f} s CPU | ≤ 60 s | "
+          f"{'met' if recurs['wall'] <= 60 else '**not met**'} |")
     if built is not None:
         print(f"| index build, {args.jobs} jobs (wall) | {built:.0f} s | — | — |")
 
