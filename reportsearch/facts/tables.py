@@ -77,6 +77,8 @@ class ReportFigures:
     def chosen(self) -> dict[str, Figure]:
         """The figure of each indicator the tables show: the report's own year's if it gives one,
         the body's own total, the 直接 rate (report/figures/checks.py: choose)."""
+        if self._chosen is None and not self.figures:
+            self._chosen = {}
         if self._chosen is None:
             years = {f.year for f in self.figures}
             self._chosen = choose_figures(self.figures, self.year if self.year in years else None)
@@ -196,7 +198,7 @@ def _trends(reports: list[ReportFigures]) -> None:
     """Each report's mark per indicator against the same body's latest earlier year."""
     by_body: dict[str, list[ReportFigures]] = defaultdict(list)
     for r in reports:
-        if r.year is not None:
+        if r.year is not None and r.figures:
             by_body[r.body].append(r)
     for rows in by_body.values():
         rows.sort(key=lambda r: r.year)

@@ -105,7 +105,8 @@ def markdown(result: IndicatorResult) -> str:
 def to_text(result: IndicatorResult, fmt: Format, why: bool = False) -> str:
     """The result in a text format: JSON Lines, JSON, CSV, Markdown or tab-separated text."""
     if fmt == Format.JSONL:
-        return "".join(json.dumps(report_json(r, why), ensure_ascii=False) + "\n" for r in result.reports)
+        encode = json.JSONEncoder(ensure_ascii=False).encode  # one encoder: a corpus has thousands of reports
+        return "".join(encode(report_json(r, why)) + "\n" for r in result.reports)
     if fmt == Format.JSON:
         return json.dumps({"reports": [report_json(r, why) for r in result.reports],
                            "where": [str(c) for c in result.where]}, ensure_ascii=False, indent=1) + "\n"

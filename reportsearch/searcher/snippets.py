@@ -36,8 +36,12 @@ def find_matches(text: str, terms: list[str]) -> list[tuple[int, int]]:
     """Non-overlapping (start, end) spans of the terms in text, longest term first, in text order.
     White space inside the text is skipped the way the index skips it."""
     folded = fold(text)
-    positions = [i for i, c in enumerate(folded) if c != " "]
-    compact = "".join(folded[i] for i in positions)
+    if " " in folded:
+        positions = [i for i, c in enumerate(folded) if c != " "]
+        compact = "".join(folded[i] for i in positions)
+    else:  # the usual block: no white space, offsets are the folded text's own
+        positions = range(len(folded))
+        compact = folded
     taken: list[tuple[int, int]] = []
     for term in sorted({fold(t).replace(" ", "") for t in terms if t}, key=len, reverse=True):
         if not term:
