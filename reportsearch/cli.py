@@ -55,6 +55,33 @@ def _console(stderr: bool = False) -> Console:
                    color_system=None if plain else "auto", force_terminal=False if plain else None)
 
 
+class _OcrBar:
+    """A progress bar for the pages of each scanned PDF read by OCR (read/ocr.py), on a terminal
+    only; transient, and shown only while a scan is being read."""
+
+    def __init__(self, err: Console) -> None:
+        self.err, self.bar = err, None
+
+    def __call__(self, done: int, total: int) -> None:
+        if not self.err.is_terminal:
+            return
+        if self.bar is None:
+            from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
+            self.bar = Progress(TextColumn("OCR, pages"), BarColumn(), MofNCompleteColumn(),
+                                TimeRemainingColumn(), console=self.err, transient=True,
+                                redirect_stdout=False, redirect_stderr=False)
+            self.task = self.bar.add_task("ocr", total=total)
+            self.bar.start()
+        self.bar.update(self.task, completed=done, total=total)
+        if done >= total:
+            self.close()
+
+    def close(self) -> None:
+        if self.bar is not None:
+            self.bar.stop()
+            self.bar = None
+
+
 def _say(line: str) -> None:
     """One message line on stderr, with any control character from a path or report escaped."""
     _console(stderr=True).print(safe.name(line), markup=False, highlight=False)
@@ -179,17 +206,23 @@ def outline(paths: tuple[str, ...], as_json: bool, why: bool) -> None:
     from .outline import outline as outline_report
     from .read import display_path, expand_paths
 
+    from .read import ocr
+
     out, err = _console(), _console(stderr=True)
     files, missing = expand_paths(list(paths))
     read = 0
     for path, reason in missing:
         _say(f"warning: {display_path(path)}: {reason}")
     for path in files:
+        bar = _OcrBar(err)
         try:
-            report = outline_report(path)
+            with ocr.reporting(bar):
+                report = outline_report(path)
         except UnreadableReport as e:
             _say(f"warning: {display_path(e.path)}: {e.reason}")
             continue
+        finally:
+            bar.close()
         for warning in report.warnings:
             err.print(f"warning: {display_path(path)}: {warning}", markup=False)
         read += 1
@@ -236,11 +269,19 @@ def index(paths: tuple[str, ...], index_dir: str | None, rebuild: bool, jobs: in
 
     err = _console(stderr=True)
     index_dir = index_dir or default_index_dir()
-    with Progress(TextColumn("indexing"), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn(),
+    from .read import ocr
+
+    with Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn(),
                   console=err, transient=True, disable=not err.is_terminal) as bar:
-        task = bar.add_task("index", total=None)
-        summary = build(list(paths) or ["corpus"], index_dir, rebuild=rebuild, jobs=jobs, wait=wait,
-                        batch=commit_every, progress=lambda done, total: bar.update(task, completed=done, total=total))
+        task = bar.add_task("indexing", total=None)
+        pages = bar.add_task("OCR, pages", total=None, visible=False)  # a scan read in this process
+
+        def ocr_pages(done: int, total: int) -> None:
+            bar.update(pages, completed=done, total=total, visible=done < total)
+        with ocr.reporting(ocr_pages):
+            summary = build(list(paths) or ["corpus"], index_dir, rebuild=rebuild, jobs=jobs, wait=wait,
+                            batch=commit_every,
+                            progress=lambda done, total: bar.update(task, completed=done, total=total))
     _say(f"index at {index_dir}:")
     err.print(render.index_summary(summary), soft_wrap=True)
     if summary.failed:

@@ -8,9 +8,8 @@ from __future__ import annotations
 
 from ..errors import UnreadableReport
 from ..model import RawDocument
+from . import ocr
 from .layout import Line, Page, page_lines
-
-SCANNED = "scanned PDF without a text layer — run OCR first"
 
 
 def _is_wide(ch: str) -> bool:
@@ -89,8 +88,8 @@ def pdf_pages(path: str, data: bytes) -> tuple[list[Page], dict[str, str]]:
 def read_pdf(path: str, data: bytes) -> RawDocument:
     """A PDF's text in reading order, wrapped lines joined, running heads and folios dropped."""
     pages, meta = pdf_pages(path, data)
-    if not any(line.text.strip() for p in pages for line in p.lines):
-        raise UnreadableReport(path, SCANNED)
+    if ocr.needs_ocr(pages):  # a scan: the page images are read by OCR (the ocr extra)
+        return ocr.read_scanned(path, data)
     front = {}
     title = (meta.get("Title") or "").strip()
     if title and any("\u4e00" <= c <= "\u9fff" for c in title):  # not "Microsoft Word - 1.docx"
