@@ -13,10 +13,12 @@ SAMPLES = sorted(CORPUS.glob("*.txt"))
 
 @pytest.fixture(autouse=True)
 def _isolated(tmp_path, monkeypatch):
-    """Tests never touch ./index or the user's home: both point into the temp dir."""
+    """Tests never touch ./index or the user's home (nor its OCR cache): both point into the temp dir."""
     monkeypatch.setenv("REPORTSEARCH_INDEX", str(tmp_path / "env-index"))
     monkeypatch.setenv("HOME", str(tmp_path / "home"))
     monkeypatch.setenv("NO_COLOR", "1")
+    for name in ("XDG_CACHE_HOME", "REPORTSEARCH_OCR_CACHE", "REPORTSEARCH_OCR_MAX_PAGES"):  # OCR's cache: in HOME
+        monkeypatch.delenv(name, raising=False)
 
 
 @pytest.fixture

@@ -153,10 +153,21 @@ def test_pdf_layout_furniture_and_wrapping(pdfs):
     assert "一、聚焦“一把手”工程,切实履行法治建设第一责任人职责" in lines  # headings kept, alone
 
 
-def test_scanned_pdf_is_named_with_what_to_do(pdfs):
+NO_OCR = "scanned PDF without a text layer — to read it by OCR: pip install 'reportsearch[ocr]'"
+
+
+@pytest.fixture
+def no_ocr(monkeypatch):
+    """As without the ocr extra (test_ocr.py reads scans with it)."""
+    from reportsearch.read import ocr
+    monkeypatch.setitem(sys.modules, "rapidocr", None)
+    monkeypatch.setattr(ocr, "_engine", None)
+
+
+def test_scanned_pdf_is_named_with_what_to_do(pdfs, no_ocr):
     res = CliRunner().invoke(main, ["outline", str(pdfs / "scanned.pdf")])
     assert res.exit_code == 2
-    assert f"warning: {pdfs / 'scanned.pdf'}: scanned PDF without a text layer — run OCR first" in res.stderr
+    assert f"warning: {pdfs / 'scanned.pdf'}: {NO_OCR}" in res.stderr
 
 
 # ------------------------------------------------------------------ DOCX
@@ -321,7 +332,7 @@ def test_every_format_scores_like_the_text(pdfs, docxs, ofds, text_outlines, tmp
 
 
 @pytest.mark.slow
-def test_index_a_mixed_directory_names_each_unreadable_file(pdfs, docxs, ofds, traditional, tmp_path):
+def test_index_a_mixed_directory_names_each_unreadable_file(pdfs, docxs, ofds, traditional, tmp_path, no_ocr):
     import shutil as sh
 
     import makedocs
@@ -339,7 +350,7 @@ def test_index_a_mixed_directory_names_each_unreadable_file(pdfs, docxs, ofds, t
         "g-繁體.txt": (traditional / "ruian-2019.txt").read_bytes(),
     }
     bad = {
-        "scan.pdf": ((pdfs / "scanned.pdf").read_bytes(), "scanned PDF without a text layer — run OCR first"),
+        "scan.pdf": ((pdfs / "scanned.pdf").read_bytes(), NO_OCR),
         "locked.pdf": (makedocs.pdf(sample, password="secret"), "encrypted PDF (needs a password) — save it without one"),
         "broken.docx": (b"PK\x03\x04" + bytes(100), "damaged Word file"),
         "broken.ofd": (b"PK\x03\x04" + bytes(100), "damaged OFD file"),

@@ -18,9 +18,9 @@ import ctypes
 
 from ..errors import UnreadableReport
 from ..model import RawDocument
+from . import ocr
 from .layout import Glyph, Page, Rule, build_page, read_pages
 
-SCANNED = "scanned PDF without a text layer — run OCR first"
 MAX_PAGES = 5000  # a report runs to tens of pages; beyond this the file is not one
 _MAX_OBJECTS = 20000  # page objects looked at for empty text and table rules, per page
 _MAX_SEGMENTS = 64  # path segments read from one path object (a cell border, a table grid)
@@ -177,18 +177,13 @@ def pdf_pages(path: str, data: bytes) -> tuple[list[Page], dict[str, str]]:
     return pages, meta
 
 
-def no_text_layer(path: str, data: bytes) -> RawDocument:
-    """A PDF without a text layer (a scan). The hook for OCR (read/ocr.py): its reader of scanned
-    PDFs is called here with the same arguments. Without it, the file is named with what to do."""
-    raise UnreadableReport(path, SCANNED)
-
 
 def read_pdf(path: str, data: bytes) -> RawDocument:
     """A PDF's text in reading order: wrapped lines joined into paragraphs, tables as rows, page
     furniture and footnotes apart, a 红头's 发文机关 and 文号 as metadata."""
     pages, meta = pdf_pages(path, data)
-    if not any(line.text.strip() for p in pages for line in p.lines):
-        return no_text_layer(path, data)
+    if ocr.needs_ocr(pages):  # a scan: the page images are read by OCR (the ocr extra)
+        return ocr.read_scanned(path, data)
     lines, front = read_pages(pages)
     title = (meta.get("Title") or "").strip()
     if title and any("\u4e00" <= c <= "\u9fff" for c in title):  # not "Microsoft Word - 1.docx"
