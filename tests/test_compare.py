@@ -65,7 +65,7 @@ def test_cells_add_up_to_the_search_count(ix, q, kwargs, rows):
 
 
 def test_json_lines_one_object_per_cell_with_its_best_sentence(ix):
-    res = CliRunner().invoke(main, ["compare", "复议", "--index", ix, "--json"])
+    res = CliRunner().invoke(main, ["compare", "复议", "--index", ix, "--json", "--quotes"])
     assert res.exit_code == 0, res.output
     cells = _lines(res.stdout)
     assert cells and all(set(c) >= {"region", "year", "blocks", "reports", "quotes"} for c in cells)
@@ -90,11 +90,13 @@ def test_shares_count_the_places_reports_that_year(years_ix):
 
 def test_csv_markdown_and_xlsx(ix, tmp_path):
     out = tmp_path / "c.csv"
-    assert CliRunner().invoke(main, ["compare", "复议", "--index", ix, "-o", str(out)]).exit_code == 0
+    assert CliRunner().invoke(main, ["compare", "复议", "--index", ix, "-o", str(out), "--quotes"]).exit_code == 0
     rows = list(csv.DictReader(io.StringIO(out.read_text(encoding="utf-8-sig"))))
     assert sum(int(r["blocks"]) for r in rows) == 9 and all(r["quote"] for r in rows)
-    md = CliRunner().invoke(main, ["compare", "复议", "--index", ix, "-o", "-", "--format", "md"]).stdout
+    md = CliRunner().invoke(main, ["compare", "复议", "--index", ix, "-o", "-", "--format", "md", "--quotes"]).stdout
     assert "| total |" in md and "Best sentence" in md
+    plain = CliRunner().invoke(main, ["compare", "复议", "--index", ix, "--json"]).stdout
+    assert all(json.loads(x)["quotes"] == [] for x in plain.splitlines())  # quotes cost a read each: asked for
     book = tmp_path / "c.xlsx"
     assert CliRunner().invoke(main, ["compare", "复议", "--index", ix, "-o", str(book)]).exit_code == 0
     wb = openpyxl.load_workbook(book)

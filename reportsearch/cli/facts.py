@@ -86,7 +86,7 @@ def indicators(paths: tuple[str, ...], index_dir, region, year, where, as_json, 
 @click.option("--rows", type=click.Choice(["region", "issuer", "level"]), default="region", show_default=True,
               help="One row per region, per issuing body, or per administrative level.")
 @click.option("--cols", type=click.Choice(["year"]), default="year", show_default=True, help="One column per year.")
-@click.option("--quotes", is_flag=True, help="Also the best sentence of each cell.")
+@click.option("--quotes", is_flag=True, help="Also the best sentence of each cell (in every format; XLSX always).")
 @click.option("--json", "as_json", is_flag=True, help="One JSON object per cell (JSON Lines); as --format jsonl.")
 @output_options
 def compare(query, index_dir, sections, region, year, rows, cols, quotes, as_json, fmt, output, force) -> None:
@@ -103,11 +103,12 @@ def compare(query, index_dir, sections, region, year, rows, cols, quotes, as_jso
       reportsearch compare 行政复议 -o compare.xlsx
     """
     from ..facts import compare as run_compare
+    from ..output import Format
 
     no_unknown_long_options(query)
     chosen = output_format(output, json_format(as_json, fmt), force)
     result = run_compare(" ".join(query), index_dir=index_dir, sections=sections, region=region, year=year,
-                         rows=rows, cols=cols, quotes=quotes or chosen is not None)
+                         rows=rows, cols=cols, quotes=quotes or chosen == Format.XLSX)
     emit_facts(result, chosen, output, force, lambda con: con.print(render.compare_table(result, quotes=quotes)))
     sys.exit(Exit.OK if result.total else Exit.NO_HITS)
 
