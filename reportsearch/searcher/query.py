@@ -2,10 +2,11 @@
 that engine.py runs over the index (strings each block must contain, filters, and the words to rank by).
 
     section:存在问题 执法 人员        "行政复议" year:2021-2023        复议 -应诉
-    (复议 OR 应诉) region:临汾 year:>=2021        section:problems 执法人员素质
+    (复议 OR 应诉) region:临汾 year:>=2021        section:problems 执法人员
 
-Words are all required. An unquoted word is cut by jieba into words, each of which must occur
-in the block (as a string, also inside longer words); a quoted phrase must occur exactly.
+Words are all required. A word, like a quoted phrase, must occur in the block as one contiguous
+string (also inside longer words: 复议 finds 行政复议); jieba's words of it only rank. Quotes are
+for phrases that hold spaces, operators or field names.
 Chinese punctuation (“ ” ： （ ） ，) is accepted everywhere.
 """
 from __future__ import annotations
@@ -14,7 +15,7 @@ import re
 from dataclasses import dataclass, field
 
 from ..errors import BadQuery
-from ..indexer import fold, query_words, search_words
+from ..indexer import fold, search_words
 from ..model import OTHER, Section
 
 FIELDS = ("section", "region", "year")
@@ -28,7 +29,7 @@ MAX_TERMS = 64  # more is a paste accident, not a query
 
 @dataclass
 class Term:
-    """A word (cut by jieba) or an exact phrase that a block's text must contain."""
+    """A word or a quoted phrase that a block's text must contain as one string."""
 
     text: str
     phrase: bool = False
@@ -321,39 +322,23 @@ def _compact(s: str) -> str:
     return fold(s).replace(" ", "")
 
 
-def _join_single_characters(text: str, words: list[str]) -> list[str]:
-    """jieba's words of an unquoted term, with one-character words (和, 的, 一) joined to the word
-    next to them in the text: 困难和问题 → 困难和, 问题. The joined piece is still a substring of
-    the term, so every block containing the term matches; a lone character would have to match
-    every bigram it starts (slow) and would light up everywhere in the snippets."""
-    folded = fold(text)
-    out: list[tuple[int, int]] = []  # spans in the text
-    cursor = 0
-    for w in words:
-        start = folded.find(w, cursor)
-        if start < 0:  # not found as such (should not happen): keep the word as jieba gave it
-            return words
-        end = start + len(w)
-        cursor = end
-        if out and out[-1][1] == start and (len(w) == 1 or out[-1][1] - out[-1][0] == 1):
-            out[-1] = (out[-1][0], end)
-        else:
-            out.append((start, end))
-    return [text[a:b] for a, b in out]
+def nothing_to_search(text: str) -> str:
+    """The message for a term without a letter, digit or character to look for."""
+    return f"'{text}' has nothing to search for (only punctuation) — use words"
 
 
 def _text_query(term: Term, index_dir: str | None, highlights: list[str] | None,
                 words: list[str] | None) -> Has:
-    pieces = [term.text] if term.phrase else _join_single_characters(
-        term.text, query_words(term.text, index_dir))
-    pieces = [p for p in pieces if _compact(p)]
-    if not pieces:
-        raise BadQuery(f"'{term.text}' has nothing to search for (only punctuation) — use words")
+    """A word or a phrase: blocks whose folded text holds it as one contiguous string (also inside
+    longer words). jieba's search-mode words of it are what ranking counts."""
+    text = _compact(term.text)
+    if not any(c.isalnum() for c in text):  # as check() decides
+        raise BadQuery(nothing_to_search(term.text))
     if highlights is not None:
-        highlights.extend(pieces)
+        highlights.append(term.text)
     if words is not None:
         words.extend(w for w in (_compact(x) for x in search_words(term.text, index_dir)) if w)
-    return Has(list(dict.fromkeys(_compact(p) for p in pieces)))
+    return Has([text])
 
 
 def _filter_query(f: Filter):
@@ -401,7 +386,7 @@ def check(q: str, *, sections: tuple[str, ...] = (), region: str | None = None, 
     def walk(node) -> None:
         if isinstance(node, Term):
             if not any(c.isalnum() for c in fold(node.text)):
-                raise BadQuery(f"'{node.text}' has nothing to search for (only punctuation) — use words")
+                raise BadQuery(nothing_to_search(node.text))
         elif isinstance(node, Filter):
             _filter_query(node)
         elif isinstance(node, Not):
