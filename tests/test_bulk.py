@@ -80,6 +80,25 @@ def test_item6_counts_are_the_blocks_that_hold_the_words(bulk_ix, q, words):
     assert tally(q, index_dir=bulk_ix).blocks == len(want)
 
 
+GUANGDONG = {"广东省", "广州市", "深圳市", "珠海市", "汕头市", "佛山市", "韶关市", "湛江市", "肇庆市", "江门市",
+             "茂名市", "惠州市", "梅州市", "汕尾市", "河源市", "阳江市", "清远市", "东莞市", "中山市", "潮州市",
+             "揭阳市", "云浮市"}  # the province and its 21 prefecture-level cities
+
+
+def test_item7_a_province_finds_its_cities_reports(bulk_ix):
+    """Issue 23 item 7: `--region 广东` found the province's own reports only. Each report's folder
+    in the archive names its place: every report of 广东 or one of its cities whose region was read
+    is found, and nothing else; `=广东` is the province's own."""
+    listed = {r["id"]: r for r in reports(bulk_ix)}
+    folder = {i: os.path.basename(os.path.dirname(r["path"])) for i, r in listed.items()}
+    want = {i for i, r in listed.items() if folder[i] in GUANGDONG and r["region"]}
+    got = {h.report_id for h in search("政府", index_dir=bulk_ix, region="广东", limit=1000).reports}
+    assert want and got == want
+    assert {folder[i] for i in want} - {"广东省"}, "no city of 广东 in the subset"
+    own = {h.report_id for h in search("政府", index_dir=bulk_ix, region="=广东", limit=1000).reports}
+    assert own == {i for i in want if listed[i]["region"] == "广东省"}
+
+
 def test_filters_agree_with_the_stored_metadata(bulk_ix):
     res = search("政务服务 year:2019-2020", index_dir=bulk_ix, by="block", limit=100000)
     assert res.blocks and all(2019 <= h.year <= 2020 for h in res.blocks)

@@ -78,3 +78,43 @@ def test_item6_jiebas_pieces_still_rank(ix):
     compiled = compile_query("法治建设", index_dir=ix)
     assert {"法治", "建设"} <= set(compiled.words)
     assert compiled.highlights == ["法治建设"]
+
+
+# ------------------------------------------------------------------ 7. a region and the places under it
+
+
+def _regions(res) -> set[str]:
+    return {h.region for h in res.hits()}
+
+
+@pytest.mark.parametrize("region, want", [
+    ("广东", {"肇庆市"}), ("广东省", {"肇庆市"}), ("河南", {"禹王台区"}), ("开封", {"禹王台区"}),
+    ("开封市", {"禹王台区"}), ("浙江", {"瑞安市"}), ("温州", {"瑞安市"}), ("山西", {"临汾市"}),
+    ("山东", {"枣庄市"}), ("临汾", {"临汾市"}), ("禹王台", {"禹王台区"}), ("江苏", set()),
+    # =: the place alone, by its name with or without its unit
+    ("=广东", set()), ("=开封", set()), ("=禹王台区", {"禹王台区"}), ("=禹王台", {"禹王台区"}),
+    ("=肇庆", {"肇庆市"}), ("=肇庆市", {"肇庆市"}), ("=瑞安", {"瑞安市"}), ("=温州", set()),
+])
+def test_item7_a_region_matches_the_places_under_it(ix, region, want):
+    """--region 广东 found only the province's own reports, none of 广州's or 深圳's: a region is
+    now the place and every place under it (GB/T 2260's parents, kept in the index); `=` asks for
+    the place alone."""
+    res = search("政府", index_dir=ix, region=region, limit=100)
+    assert _regions(res) == want, region
+    assert search(f"政府 region:{region}", index_dir=ix, limit=100).total == res.total
+    assert tally("政府", index_dir=ix, region=region).blocks == res.total
+    cli = CliRunner().invoke(main, ["search", "政府", "--region", region, "--index", ix, "--format", "json"])
+    assert cli.exit_code == (0 if want else 1), cli.output
+    assert json.loads(cli.stdout)["total_blocks"] == res.total
+
+
+def test_item7_an_index_without_the_hierarchy_asks_for_a_rebuild(ix, tmp_path):
+    import shutil
+
+    from reportsearch.indexer import SCHEMA_VERSION
+    old = tmp_path / "old"
+    shutil.copytree(ix, old)
+    (old / "reportsearch.json").write_text(json.dumps({"schema": 5}), encoding="utf-8")
+    res = CliRunner().invoke(main, ["search", "政府", "--region", "广东", "--index", str(old)])
+    assert SCHEMA_VERSION >= 6
+    assert res.exit_code == 2 and res.stderr.count("\n") == 1 and "--rebuild" in res.stderr, res.stderr
