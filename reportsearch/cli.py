@@ -299,7 +299,8 @@ def _output_options(f):
 @click.argument("query", nargs=-1)
 @_index_option
 @click.option("-s", "--section", "sections", multiple=True, help="Only blocks in this section (repeatable).")
-@click.option("--region", default=None, help="Only reports from this place (part of the name: 临汾).")
+@click.option("--region", default=None,
+              help="Only reports from this place and the places under it (广东: also 广州's); =广东: the place alone.")
 @click.option("--year", default=None, help="Year reported on: 2021, 2019-2022, >=2021.")
 @click.option("-n", "--limit", type=click.IntRange(1, 10000), default=10, show_default=True,
               help="Reports (or blocks, with --by block) to show.")
@@ -310,8 +311,9 @@ def search(query: tuple[str, ...], index_dir, sections, region, year, limit, by,
     """Search the index: ranked reports with highlighted, section-tagged snippets.
 
     Words are all required; OR, NOT, -word (a word after a minus sign: 复议 -应诉), (parentheses),
-    "exact phrases", section:存在问题 (or problems, 问题), region:临汾, year:2021, year:2019-2022,
-    year:>=2021. OR, AND and NOT work in any case (or, and, not); quote them to search for them.
+    "exact phrases", section:存在问题 (or problems, 问题), region:广东 (and the places under it;
+    region:=广东 the province alone), year:2021, year:2019-2022, year:>=2021. OR, AND and NOT work
+    in any case (or, and, not); quote them to search for them.
     Exit code 0: hits; 1: no hits; 2: error.
 
     \b

@@ -7,6 +7,7 @@
     store.py      the side files' formats: folded texts, block metadata, display data, signature
     snapshot.py   one commit opened for reading, kept open between queries in a process
     tokens.py     folding for matching, jieba words for ranking, the dictionary copy queries read
+    places.py     the places above a report's region (GB/T 2260's table, divisions.tsv), for region filters
 
 Public: build(paths, index_dir, …) -> IndexSummary; read_index(index_dir, fn); reports(index_dir);
 open_index; default_index_dir; index_command; SCHEMA_VERSION; DICT_FILE; SECTION_BITS;

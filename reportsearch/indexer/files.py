@@ -10,7 +10,8 @@ from ..errors import IndexDamaged, IndexIncompatible, IndexMissing
 DICT_FILE = "jieba-dict.sqlite"  # the copy of jieba's dictionary that queries read (tokens.py)
 
 
-SCHEMA_VERSION = 5  # 3: one document per report, bigram sets; block texts and display data in side files;
+SCHEMA_VERSION = 6  # 3: one document per report, bigram sets; block texts and display data in side files;
+#                    6: per report the places above its region (GB/T 2260) and the place's own names
 
 
 META_FILE = "reportsearch.json"

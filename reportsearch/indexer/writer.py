@@ -14,7 +14,7 @@ from typing import Callable
 from ..errors import UnreadableReport
 from ..read import display_path
 from ..report import outline, sentences
-from . import store
+from . import places, store
 from .files import INDEX_NAME
 from .store import bucket
 
@@ -45,7 +45,10 @@ def prepare(path: str, digest: str) -> tuple[store.ReportRecord | None, str | No
     except (RecursionError, MemoryError, ValueError, LookupError) as e:  # a file no rule foresaw
         return None, f"could not be parsed ({type(e).__name__})"
     m = report.meta
-    meta = {"title": m.title, "region": m.region, "issuer": m.issuer, "year": m.year, "published": m.published}
+    meta = {"title": m.title, "region": m.region, "issuer": m.issuer, "year": m.year, "published": m.published,
+            # for region filters: the places above the region (GB/T 2260), and the place's own names
+            "fu": [store.compact(n) for n in places.ancestors(m.region, m.year)],
+            "fo": [store.compact(n) for n in places.own_names(m.region, m.year)]}
     heading_cache: dict[tuple[str, ...], str] = {}
     texts, masks, headings, shown = [], [], [], []
     for b in report.blocks:

@@ -18,7 +18,9 @@ from .query import And, Has, InRegion, InSection, InYears, Not, Or
 def _doc_level(node, doc: dict) -> bool | None:
     """True/False for a filter on the report's metadata; None for anything that looks at blocks."""
     if isinstance(node, InRegion):
-        return node.text in doc["fr"]
+        if node.exact:
+            return node.text in doc["fo"]
+        return node.text in doc["fr"] or any(node.text in up for up in doc["fu"])
     if isinstance(node, InYears):
         y = doc.get("year")
         return y is not None and (node.start is None or y >= node.start) and (node.end is None or y <= node.end)

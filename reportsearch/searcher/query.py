@@ -295,9 +295,11 @@ class InSection:
 
 @dataclass
 class InRegion:
-    """Blocks of reports whose folded region name contains this string."""
+    """Blocks of reports whose place, or a place above it, has this string in its folded name; exact
+    (region:=广东): reports whose place alone is named so, with or without its unit."""
 
     text: str
+    exact: bool = False
 
 
 @dataclass
@@ -347,9 +349,11 @@ def _filter_query(f: Filter):
         sec = section_filter(f.value)
         return InSection(0 if sec is None else SECTION_BITS[sec.value])  # 0: a block in none of the five
     if f.name == "region":
-        if not _compact(f.value):
-            raise BadQuery("region: needs a place name — e.g. region:临汾")
-        return InRegion(_compact(f.value))
+        value = _compact(f.value)
+        exact = value.startswith("=")
+        if not value.lstrip("="):
+            raise BadQuery("region: needs a place name — e.g. region:临汾, or region:=广东 for the place alone")
+        return InRegion(value.lstrip("="), exact)
     start, end = parse_years(f.value)
     return InYears(start, end)
 
