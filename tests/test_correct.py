@@ -118,3 +118,43 @@ def test_item7_an_index_without_the_hierarchy_asks_for_a_rebuild(ix, tmp_path):
     res = CliRunner().invoke(main, ["search", "政府", "--region", "广东", "--index", str(old)])
     assert SCHEMA_VERSION >= 6
     assert res.exit_code == 2 and res.stderr.count("\n") == 1 and "--rebuild" in res.stderr, res.stderr
+
+
+# ------------------------------------------------------------------ 8. the shipped examples
+
+
+def test_item8_the_python_example_prints_the_librarys_counts(ix):
+    """examples/enforcement.py summed a region's section counters: a block labelled 行政执法 and
+    存在问题 counted twice (临汾市 4 for its 2 blocks). Its output must be the library's counts."""
+    import os
+    import re
+    import subprocess
+    import sys
+
+    from conftest import ROOT
+    from reportsearch import load_queries
+
+    p = subprocess.run([sys.executable, str(ROOT / "examples" / "enforcement.py")], capture_output=True,
+                       text=True, timeout=120, env=dict(os.environ, REPORTSEARCH_INDEX=ix))
+    assert p.returncode == 0, p.stderr
+    totals = dict(re.findall(r"^== (.+): (\d+) matching blocks?$", p.stdout, re.M))
+    queries = load_queries(str(ROOT / "examples" / "enforcement.toml"))
+    assert totals == {q.name: str(r.total) for q, r in queries.run(ix)}
+    assert any(int(n) for n in totals.values())
+    counts = tally("执法 人员", sections=("存在问题",), index_dir=ix)
+    by_region = p.stdout.split("blocks by region:\n", 1)[1]
+    printed = dict(re.findall(r"^  (\S+): (\d+)\b", by_region, re.M))
+    assert printed == {(r or "—"): str(n) for r, n in counts.region_blocks.items()} and printed
+    assert sum(map(int, printed.values())) == counts.blocks
+
+
+def test_item8_the_query_file_example_sums_to_its_totals(ix):
+    from conftest import ROOT
+
+    res = CliRunner().invoke(main, ["run", str(ROOT / "examples" / "enforcement.toml"), "--index", ix,
+                                    "--format", "json"])
+    assert res.exit_code == 0, res.output
+    doc = json.loads(res.stdout)
+    for q, row in zip(doc["queries"], doc["summary"]["sections"]):
+        regions = [r for r in doc["summary"]["regions"] if r["query"] == row["query"]]
+        assert row["blocks"] == q["total_blocks"] == sum(r["blocks"] for r in regions)
