@@ -158,3 +158,89 @@ def test_item8_the_query_file_example_sums_to_its_totals(ix):
     for q, row in zip(doc["queries"], doc["summary"]["sections"]):
         regions = [r for r in doc["summary"]["regions"] if r["query"] == row["query"]]
         assert row["blocks"] == q["total_blocks"] == sum(r["blocks"] for r in regions)
+
+
+# ------------------------------------------------------------------ 10. Markdown that is safe to paste
+
+EVIL = ["[官网](javascript:alert(1))", "<img src=x onerror=alert(1)>", "<script>alert(2)</script>",
+        "![x](https://evil.example/t.png)", "**粗**", "`代码`", "&lt;b&gt;", "<https://evil.example/>"]
+
+
+def _evil_result():
+    from reportsearch.searcher import Hit, ReportHit, SearchResult
+    from reportsearch.searcher.snippets import Snippet
+
+    evil = "".join(EVIL)
+    text = f"一是加强行政复议工作{evil}。二是做好行政应诉。"
+    first_end = text.index("。") + 1
+    spans = [(text.index("行政复议"), text.index("行政复议") + 4)]
+    hit = Hit(rank=1, score=1.0, report_id="r1", block_id="r1:0", path=f"/tmp/{evil}.txt",
+              title=f"# 报告{evil}", region=f"- 临汾{evil}", issuer=f"政府{evil}", year=2021,
+              published=f"> {evil}", labels=["复议应诉"], heading=[f"一、{evil}"], text=text,
+              matches=spans, snippets=[Snippet(text[:first_end], 0, spans)], terms=["行政复议"])
+    block = SearchResult(query=f"复议 `x` {evil}", by="block", total=1, blocks=[hit])
+    report = SearchResult(query=f"复议 `x` {evil}", by="report", total=1,
+                          reports=[ReportHit(rank=1, score=1.0, hits=[hit])])
+    return block, report
+
+
+def _markdown_is_inert(md: str) -> str:
+    """The HTML a CommonMark renderer (raw HTML allowed, as GitHub's is) makes of md, after checking
+    that md makes no HTML, link or image of its own."""
+    from markdown_it import MarkdownIt
+
+    parser = MarkdownIt("commonmark").enable("table")
+    kinds = set()
+    stack = parser.parse(md)
+    while stack:
+        tok = stack.pop()
+        kinds.add(tok.type)
+        stack.extend(tok.children or [])
+    assert not kinds & {"html_inline", "html_block", "link_open", "image", "code_block", "fence"}, kinds
+    html = parser.render(md)
+    assert "<img" not in html and "<script" not in html and "href=" not in html, html
+    return html
+
+
+@pytest.mark.parametrize("by", ["block", "report"])
+def test_item10_markdown_escapes_html_and_markdown_in_every_field(by, tmp_path):
+    import html as htmllib
+
+    from reportsearch.output import export
+
+    result = dict(zip(("block", "report"), _evil_result()))[by]
+    tallies = [("复议 `x` " + "".join(EVIL), tally_like(result))]
+    md = to_text([("", result)], Format.MD, tallies)
+    rendered = htmllib.unescape(_markdown_is_inert(md))
+    for s in EVIL:  # shown as typed, not interpreted
+        assert s in rendered, (s, rendered)
+    assert "<strong>行政复议</strong>" in _markdown_is_inert(md)  # the tool's own bold stays
+    named = to_text([("名字" + EVIL[0], result)], Format.MD)
+    assert EVIL[0] in htmllib.unescape(_markdown_is_inert(named))
+    export([("", result)], str(tmp_path / "a.md"))
+    _markdown_is_inert((tmp_path / "a.md").read_text(encoding="utf-8"))
+
+
+def tally_like(result):
+    from collections import Counter
+
+    from reportsearch.searcher import Tally
+
+    h = result.hits()[0]
+    return Tally(query=result.query, blocks=1, reports=1, sections=Counter({"复议应诉": 1}),
+                 regions={h.region: Counter({"复议应诉": 1})}, region_blocks=Counter({h.region: 1}))
+
+
+def test_item10_markdown_of_a_hostile_report(tmp_path):
+    """A scraped page whose text holds a link to javascript: and an <img onerror>, indexed and
+    exported as Markdown: the snippet shows them as text."""
+    text = (CORPUS / "linfen-2021.txt").read_text(encoding="utf-8")
+    text = text.replace("一是深化行政复议制度改革。", "一是深化行政复议制度改革。详见[官网](javascript:alert(1))"
+                        "与<img src=x onerror=alert(1)>所载行政复议方案。", 1)
+    src = tmp_path / "src"
+    src.mkdir()
+    (src / "linfen.txt").write_text(text, encoding="utf-8")
+    build([str(src)], str(tmp_path / "ix"), jobs=1)
+    res = CliRunner().invoke(main, ["search", "行政复议方案", "--index", str(tmp_path / "ix"), "--format", "md"])
+    assert res.exit_code == 0, res.output
+    assert "javascript:alert(1)" in _markdown_is_inert(res.stdout)
