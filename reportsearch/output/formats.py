@@ -7,6 +7,7 @@ import enum
 import io
 import json
 import os
+import re
 import tempfile
 
 from ..errors import ExportError
@@ -110,29 +111,60 @@ def cleaned(results: list[tuple[str, SearchResult]]) -> list[tuple[str, SearchRe
     return [(safe.line(n), safe.result(r)) for n, r in results]
 
 
+_MD_INLINE = re.compile(r"([\\`*_\[\]|~])")  # emphasis, code, links, tables, strikethrough
+_MD_LINE_START = re.compile(r"^(\s*)([#>+=-]|\d+[.)])")  # headings, quotes, lists, setext lines
+
+
+def md_text(value) -> str:
+    """A text field as Markdown that shows it as it is: no HTML (< > & as entities), no link, image,
+    emphasis, code or table cell of its own, no heading, list or quote at the start of a line, and
+    one line."""
+    s = " ".join(str(value).splitlines())
+    s = s.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    return _MD_LINE_START.sub(r"\1\\\2", _MD_INLINE.sub(r"\\\1", s))
+
+
+def md_code(value: str) -> str:
+    """A code span holding the value as typed (a fence longer than any run of backticks in it)."""
+    value = " ".join(value.splitlines())
+    fence = "`" * (max((len(r) for r in re.findall("`+", value)), default=0) + 1)
+    pad = " " if value.startswith("`") or value.endswith("`") else ""
+    return f"{fence}{pad}{value}{pad}{fence}"
+
+
+def _md_snippet(sn) -> str:
+    """A snippet with its matches in bold and everything else escaped."""
+    out, pos = ["…" if sn.cut_left else ""], 0
+    for a, b in sn.spans:
+        out += [md_text(sn.text[pos:a]), "**", md_text(sn.text[a:b]), "**"]
+        pos = b
+    out += [md_text(sn.text[pos:]), "…" if sn.cut_right else ""]
+    return "".join(out)
+
+
 def _md_table(header: list, rows: list[list]) -> list[str]:
-    cell = lambda v: str(v).replace("|", "\\|")  # noqa: E731
-    return ["| " + " | ".join(map(cell, header)) + " |", "|" + "---|" * len(header),
-            *["| " + " | ".join(map(cell, r)) + " |" for r in rows]]
+    return ["| " + " | ".join(map(md_text, header)) + " |", "|" + "---|" * len(header),
+            *["| " + " | ".join(map(md_text, r)) + " |" for r in rows]]
 
 
 def markdown(results: list[tuple[str, SearchResult]], tallies: list[tuple[str, Tally]] | None = None) -> str:
-    """Grouped by query, then report, matches in bold: ready to paste into a write-up."""
+    """Grouped by query, then report, matches in bold: ready to paste into a write-up. Every text from
+    a report, a file name or a query is escaped (md_text): it shows as text, whatever it holds."""
     out = []
     for n, r in results:
-        out.append(f"## {n or r.query}\n")
+        out.append(f"## {md_text(n or r.query)}\n")
         if n and n != r.query:
-            out.append(f"Query: `{r.query}`\n")
+            out.append(f"Query: {md_code(r.query)}\n")
         current = None
         for rank, h in ranked(r):
             if h.report_id != current:
                 current = h.report_id
-                meta = " · ".join(str(x) for x in (h.region, h.year, h.published) if x)
-                out.append(f"\n### {rank}. {h.title or h.path}\n\n{meta}\n")
-            tags = "、".join(h.labels) or "其他"
-            where = " > ".join(h.heading)
+                meta = " · ".join(md_text(x) for x in (h.region, h.year, h.published) if x)
+                out.append(f"\n### {rank}. {md_text(h.title or h.path)}\n\n{meta}\n")
+            tags = md_text("、".join(h.labels) or "其他")
+            where = " &gt; ".join(md_text(x) for x in h.heading)
             for sn in h.snippets:
-                out.append(f"- **[{tags}]** {sn.marked('**', '**')}" + (f" *（{where}）*" if where else ""))
+                out.append(f"- **\\[{tags}\\]** {_md_snippet(sn)}" + (f" *（{where}）*" if where else ""))
         if not r.hits():
             out.append("No matches.")
         out.append("")
