@@ -244,3 +244,73 @@ def test_item10_markdown_of_a_hostile_report(tmp_path):
     res = CliRunner().invoke(main, ["search", "行政复议方案", "--index", str(tmp_path / "ix"), "--format", "md"])
     assert res.exit_code == 0, res.output
     assert "javascript:alert(1)" in _markdown_is_inert(res.stdout)
+
+
+# ------------------------------------------------------------------ 11. binary output and -o ''
+
+
+def _tty(args: list[str], columns: int = 80) -> tuple[int, bytes, str]:
+    """Run the command with stdout on a pseudo-terminal: (exit code, what reached it, stderr)."""
+    import os
+    import pty
+    import subprocess
+    import sys
+
+    master, slave = pty.openpty()
+    env = dict(os.environ, COLUMNS=str(columns), LINES="50", TERM="xterm-256color")
+    p = subprocess.Popen([sys.executable, "-m", "reportsearch", *args], stdout=slave, stderr=subprocess.PIPE,
+                         env=env)
+    os.close(slave)
+    chunks = []
+    while True:
+        try:
+            data = os.read(master, 65536)
+        except OSError:
+            break
+        if not data:
+            break
+        chunks.append(data)
+    err = p.stderr.read().decode("utf-8")
+    p.wait(120)
+    os.close(master)
+    return p.returncode, b"".join(chunks), err
+
+
+def _piped(args: list[str], out_path) -> tuple[int, str]:
+    import subprocess
+    import sys
+
+    with open(out_path, "wb") as f:
+        p = subprocess.run([sys.executable, "-m", "reportsearch", *args], stdout=f, stderr=subprocess.PIPE,
+                           text=False, timeout=120)
+    return p.returncode, p.stderr.decode("utf-8")
+
+
+@pytest.mark.parametrize("args", [["--format", "xlsx"], ["-o", "-", "--format", "xlsx"]])
+def test_item11_binary_formats_go_to_a_pipe_but_never_to_a_terminal(ix, tmp_path, args):
+    """Like curl: a workbook on stdout is refused when stdout is a terminal (ZIP bytes would garble
+    it), and written when stdout is a pipe or a file."""
+    import openpyxl
+
+    rc, shown, err = _tty(["search", "复议", "--index", ix, *args])
+    assert rc == 2 and b"PK" not in shown and len(shown) < 200, shown
+    assert err.count("\n") == 1 and err.startswith("error: ") and "-o" in err, err
+    out = tmp_path / "piped.xlsx"
+    rc, err = _piped(["search", "复议", "--index", ix, *args], out)
+    assert rc == 0, err
+    wb = openpyxl.load_workbook(out)
+    assert wb.sheetnames[0] == "summary" and wb.worksheets[1].max_row > 1
+    q = tmp_path / "q.toml"
+    q.write_text('[[query]]\nname = "a"\nquery = "复议"\n', encoding="utf-8")
+    rc, err = _piped(["run", str(q), "--index", ix, *args], tmp_path / "run.xlsx")
+    assert rc == 0 and openpyxl.load_workbook(tmp_path / "run.xlsx").sheetnames == ["summary", "a"], err
+
+
+def test_item11_an_empty_output_name_is_an_error(ix, tmp_path):
+    q = tmp_path / "q.toml"
+    q.write_text('[[query]]\nname = "a"\nquery = "复议"\n', encoding="utf-8")
+    for args in (["search", "复议"], ["search", "复议", "--format", "csv"], ["run", str(q)]):
+        res = CliRunner().invoke(main, [*args, "--index", ix, "-o", ""])
+        assert res.exit_code == 2, (args, res.output)
+        assert res.stderr.count("\n") == 1 and res.stderr.startswith("error: ") and "-o" in res.stderr, res.stderr
+        assert not res.stdout
