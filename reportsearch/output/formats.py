@@ -26,6 +26,11 @@ class Format(str, enum.Enum):
     MD = "md"
     XLSX = "xlsx"
 
+    @property
+    def binary(self) -> bool:
+        """Bytes that would garble a terminal (written to a file or a pipe only)."""
+        return self is Format.XLSX
+
     @classmethod
     def from_path(cls, path: str) -> "Format":
         ext = os.path.splitext(path)[1].lower().lstrip(".")
@@ -57,7 +62,8 @@ def json_record(result: SearchResult, name: str = "") -> dict:
     return rec
 
 
-XLSX_TO_FILE = "xlsx is a binary format — write it to a file with -o answers.xlsx"
+XLSX_TO_FILE = ("xlsx is a binary format and would garble the terminal — write it to a file with -o answers.xlsx "
+                "(or redirect: > answers.xlsx)")
 
 
 def _summary_json(tallies: list[tuple[str, Tally]]) -> dict:
