@@ -314,3 +314,65 @@ def test_item11_an_empty_output_name_is_an_error(ix, tmp_path):
         assert res.exit_code == 2, (args, res.output)
         assert res.stderr.count("\n") == 1 and res.stderr.startswith("error: ") and "-o" in res.stderr, res.stderr
         assert not res.stdout
+
+
+# ------------------------------------------------------------------ 12. exact paths
+
+
+def _odd_names(tmp_path):
+    """A corpus whose file names are not UTF-8, hold an escape code, or a newline."""
+    import os
+
+    src = tmp_path / "src"
+    src.mkdir()
+    texts = {b"bad\xff\xfe.txt": "linfen-2021.txt", "evil\x1b[2J.txt".encode(): "ruian-2019.txt",
+             b"one\nx.txt": "zhaoqing-2023.txt", b"two\nx.txt": "zaozhuang-2021.txt"}
+    for name, sample in texts.items():
+        with open(os.path.join(os.fsencode(src), name), "wb") as f:
+            f.write((CORPUS / sample).read_bytes())
+    ixd = str(tmp_path / "ix")
+    build([str(src)], ixd, jobs=1)
+    return src, ixd
+
+
+def test_item12_json_paths_open_the_file_and_path_display_is_for_people(tmp_path):
+    """JSON's `path` was a display string (bad\\xff\\xfe.txt) that no script could open. Now it is
+    the exact path, with Python's surrogateescape for bytes that are not UTF-8 ("\\udcff" in the
+    JSON text), and `path_display` is the printable form."""
+    import os
+    import re
+
+    src, ixd = _odd_names(tmp_path)
+    raw = CliRunner().invoke(main, ["search", "法治政府", "--index", ixd, "--format", "json", "-n", "10"])
+    assert raw.exit_code == 0, raw.output
+    assert "\\udcff\\udcfe" in raw.stdout and not re.search(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]", raw.stdout)
+    doc = json.loads(raw.stdout)
+    paths = {r["path"] for r in doc["reports"]} | {h["path"] for r in doc["reports"] for h in r["hits"]}
+    assert len(paths) == 4 and all(os.path.isfile(p) for p in paths)  # a script opens them as given
+    assert os.path.join(str(src), "bad\udcff\udcfe.txt") in paths
+    shown = {r["path_display"] for r in doc["reports"]}
+    assert os.path.join(str(src), "bad\\xff\\xfe.txt") in shown and os.path.join(str(src), "evil\\x1b[2J.txt") in shown
+    assert os.path.join(str(src), "one\\nx.txt") in shown
+    lines = CliRunner().invoke(main, ["search", "法治政府", "--index", ixd, "--format", "jsonl"]).stdout.splitlines()
+    recs = [json.loads(x) for x in lines]
+    assert {r["path"] for r in recs} == paths and {r["path_display"] for r in recs} == shown
+    csv_text = CliRunner().invoke(main, ["search", "法治政府", "--index", ixd, "--format", "csv"]).stdout
+    assert "bad\\xff\\xfe.txt" in csv_text  # CSV, text, Markdown and XLSX are for people
+
+
+def test_item12_show_takes_the_path_as_search_prints_it(tmp_path):
+    import os
+    import subprocess
+    import sys
+
+    src, ixd = _odd_names(tmp_path)
+    res = CliRunner().invoke(main, ["show", "x.txt", "--index", ixd])  # one\nx.txt and two\nx.txt
+    assert res.exit_code == 2 and res.stderr.count("\n") == 1 and res.stderr.startswith("error: "), res.stderr
+    assert "one\\nx.txt" in res.stderr and "two\\nx.txt" in res.stderr
+    doc = json.loads(CliRunner().invoke(main, ["search", "法治政府", "--index", ixd, "--format", "json"]).stdout)
+    for r in doc["reports"]:
+        for ref in (r["path_display"], r["path"]):  # as printed, and the exact path a script has
+            p = subprocess.run([sys.executable, "-m", "reportsearch", "show", ref, "--index", ixd],
+                               capture_output=True, timeout=120, env=dict(os.environ, NO_COLOR="1"))
+            assert p.returncode == 0, (ref, p.stderr)
+            assert (r["title"] or "").encode() in p.stdout
