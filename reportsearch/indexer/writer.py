@@ -62,6 +62,8 @@ def prepare(path: str, digest: str) -> tuple[store.ReportRecord | None, str | No
         shown.append({"heading": b.heading, "text": b.text, "labels": labels, "kind": b.kind,
                       "ends": _sentence_ends(b.text)})
     apath = os.path.abspath(path)
+    if display_path(apath) != apath:  # bytes that are not UTF-8: keep the exact name too, for scripts
+        meta["xp"] = os.fsencode(apath).hex()
     return store.ReportRecord(id=report_id(path, digest), path=display_path(apath),
                               real=display_path(os.path.realpath(path)), hash=digest, meta=meta, texts=texts,
                               masks=masks, headings=headings, display=store.display_blob(shown),

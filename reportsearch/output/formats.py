@@ -46,6 +46,7 @@ def json_record(result: SearchResult, name: str = "") -> dict:
     def hit(h: Hit) -> dict:
         return {
             "rank": h.rank, "score": h.score, "block": h.block_id, "report": h.report_id, "path": h.path,
+            "path_display": h.path_display,
             "title": h.title, "region": h.region, "issuer": h.issuer, "year": h.year,
             "published": h.published, "sections": h.labels, "heading": h.heading, "text": h.text,
             "matches": [[a, b] for a, b in h.matches], "terms": h.matched_terms,
@@ -57,9 +58,21 @@ def json_record(result: SearchResult, name: str = "") -> dict:
         rec["blocks"] = [hit(h) for h in result.blocks]
     else:
         rec["reports"] = [{"rank": r.rank, "score": r.score, "report": r.report_id, "path": r.path,
+                           "path_display": r.path_display,
                            "title": r.title, "region": r.region, "year": r.year, "hits": [hit(h) for h in r.hits]}
                           for r in result.reports]
     return rec
+
+
+_ESCAPE_IN_JSON = re.compile("[\x7f-\x9f\ud800-\udfff]")  # json escapes only the C0 controls itself
+
+
+def json_text(doc, indent: int | None = None) -> str:
+    """JSON with Chinese as it is; DEL and the C1 controls (an exact path may hold them) as escapes,
+    and a lone surrogate (a path's byte that is not UTF-8, kept by Python's surrogateescape) as its
+    \\udcff escape: valid UTF-8, and json.loads gives back a str that opens the file."""
+    text = json.dumps(doc, ensure_ascii=False, indent=indent)
+    return _ESCAPE_IN_JSON.sub(lambda m: f"\\u{ord(m.group(0)):04x}", text)
 
 
 XLSX_TO_FILE = ("xlsx is a binary format and would garble the terminal — write it to a file with -o answers.xlsx "
@@ -86,8 +99,7 @@ def to_text(results: list[tuple[str, SearchResult]], fmt: Format,
             doc = {"queries": recs, "summary": _summary_json(tallies)}
         else:
             doc = recs[0] if len(recs) == 1 else recs
-        json.dump(doc, buf, ensure_ascii=False, indent=1)
-        buf.write("\n")
+        buf.write(json_text(doc, indent=1) + "\n")
     elif fmt == Format.JSONL:
         for n, r in results:
             for row in rows(r, n):
@@ -95,7 +107,8 @@ def to_text(results: list[tuple[str, SearchResult]], fmt: Format,
                 rec = {k: row[k] for k in COLUMNS}
                 rec.update({"text": h.text, "matches": [[a, b] for a, b in h.matches],
                             "snippet_start": sn.start, "snippet_matches": [[a, b] for a, b in sn.spans]})
-                buf.write(json.dumps(rec, ensure_ascii=False) + "\n")
+                rec["path_display"] = h.path_display
+                buf.write(json_text(rec) + "\n")
     elif fmt == Format.CSV:
         w = csv.DictWriter(buf, fieldnames=COLUMNS, lineterminator="\r\n")
         w.writeheader()
@@ -166,7 +179,7 @@ def markdown(results: list[tuple[str, SearchResult]], tallies: list[tuple[str, T
             if h.report_id != current:
                 current = h.report_id
                 meta = " · ".join(md_text(x) for x in (h.region, h.year, h.published) if x)
-                out.append(f"\n### {rank}. {md_text(h.title or h.path)}\n\n{meta}\n")
+                out.append(f"\n### {rank}. {md_text(h.title or h.path_display)}\n\n{meta}\n")
             tags = md_text("、".join(h.labels) or "其他")
             where = " &gt; ".join(md_text(x) for x in h.heading)
             for sn in h.snippets:

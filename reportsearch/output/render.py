@@ -180,13 +180,13 @@ def search_results(result) -> Group:
     if result.by == "block":
         for h in result.blocks:
             t = Text(f"{h.rank:>2}. ", style="bold")
-            t.append(h.title or h.path, style="bold")
+            t.append(h.title or h.path_display, style="bold")
             t.append(f"  {h.region or '—'} · {h.year or '—'}  ({h.score:.2f})", style="cyan")
             parts += [Wrapped(t), *_hit_lines(h), Text("")]
     else:
         for r in result.reports:
             t = Text(f"{r.rank:>2}. ", style="bold")
-            t.append(r.title or r.path, style="bold")
+            t.append(r.title or r.path_display, style="bold")
             t.append(f"  {r.region or '—'} · {r.year or '—'}  ({r.score:.2f})", style="cyan")
             parts.append(Wrapped(t))
             for h in r.hits:

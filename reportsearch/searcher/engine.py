@@ -18,7 +18,7 @@ from ..model import OTHER
 from .match import matches
 from .query import compile_query
 from .rank import scored
-from .results import BY_VALUES, Hit, ReportHit, SearchResult, Tally
+from .results import BY_VALUES, Hit, ReportHit, SearchResult, Tally, exact_path, printable_path
 from .snippets import find_matches, make_snippets
 
 
@@ -52,10 +52,10 @@ def _hit(seg, doc: int, b: int, score: float, rank: int, terms: list[str], snipp
     d = seg.display(doc, b - meta["b0"])
     spans = find_matches(d["text"], terms)
     return Hit(rank=rank, score=round(float(score), 4), report_id=meta["id"], block_id=f"{meta['id']}:{b - meta['b0']}",
-               path=meta["path"], title=meta["title"], region=meta["region"], issuer=meta["issuer"],
-               year=meta["year"], published=meta["published"], labels=d["labels"], heading=d["heading"],
-               text=d["text"], matches=spans, snippets=make_snippets(d["text"], d["ends"], spans, snippet_count),
-               terms=terms)
+               path=exact_path(meta), path_display=printable_path(meta["path"]), title=meta["title"],
+               region=meta["region"], issuer=meta["issuer"], year=meta["year"], published=meta["published"],
+               labels=d["labels"], heading=d["heading"], text=d["text"], matches=spans,
+               snippets=make_snippets(d["text"], d["ends"], spans, snippet_count), terms=terms)
 
 
 def search(q: str, *, index_dir: str | None = None, sections: tuple[str, ...] | str = (), region: str | None = None,
