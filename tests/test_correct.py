@@ -376,3 +376,92 @@ def test_item12_show_takes_the_path_as_search_prints_it(tmp_path):
                                capture_output=True, timeout=120, env=dict(os.environ, NO_COLOR="1"))
             assert p.returncode == 0, (ref, p.stderr)
             assert (r["title"] or "").encode() in p.stdout
+
+
+# ------------------------------------------------------------------ rough edges
+
+
+@pytest.mark.parametrize("q", ["复议|应诉", "复议 | 应诉", "复议｜应诉", "(复议|应诉) -行政"])
+def test_rough_edges_a_bar_is_or(ix, q):
+    """`复议|应诉` was silently 复议 AND 应诉 (the bar was part of a word jieba cut away)."""
+    want = search(q.replace("｜", "|").replace("|", " OR "), index_dir=ix, by="block", limit=1000)
+    got = search(q, index_dir=ix, by="block", limit=1000)
+    assert [h.block_id for h in got.blocks] == [h.block_id for h in want.blocks] and got.total
+    assert got.total > search(q.replace("｜", " ").replace("|", " "), index_dir=ix).total  # not an AND
+    assert CliRunner().invoke(main, ["search", q, "--index", ix]).exit_code == 0
+
+
+@pytest.mark.parametrize("q", ["|复议", "复议|", "复议||应诉"])
+def test_rough_edges_a_lone_bar_is_a_one_line_error(ix, q):
+    res = CliRunner().invoke(main, ["search", q, "--index", ix])
+    assert res.exit_code == 2 and res.stderr.startswith("error: ") and res.stderr.count("\n") == 1, res.stderr
+
+
+@pytest.mark.parametrize("q, option", [("营商环境 -s plans", "-s"), ("复议 --limit 5", "--limit"),
+                                       ("复议 -n 3", "-n"), ("复议 --by block", "--by")])
+def test_rough_edges_an_option_inside_the_query_warns(ix, q, option):
+    """Options typed inside the quoted query (`'营商环境 -s plans'`) silently became NOT terms."""
+    res = CliRunner().invoke(main, ["search", q, "--index", ix])
+    warnings = [ln for ln in res.stderr.splitlines() if ln.startswith("warning: ")]
+    assert len(warnings) == 1 and f"`{option}`" in warnings[0] and "option" in warnings[0], res.stderr
+    assert search(q, index_dir=ix).warnings == [warnings[0][len("warning: "):]]
+    for fine in (["复议 -应诉"], ["复议", "-应诉"], ["营商环境", "-s", "plans"], ["复议 -2021"]):
+        ok = CliRunner().invoke(main, ["search", *fine, "--index", ix])
+        assert "warning" not in ok.stderr, (fine, ok.stderr)
+
+
+def test_rough_edges_text_export_has_the_csv_columns_and_a_header(ix, tmp_path):
+    """The README promises CSV's columns in the .txt export; it had 6 and no header."""
+    import csv
+    import io
+
+    from reportsearch.output.rows import COLUMNS
+    res = search("复议", index_dir=ix, limit=5)
+    text = to_text([("", res)], Format.TEXT)
+    rows = [ln.split("\t") for ln in text.splitlines()]
+    assert rows[0] == COLUMNS
+    by_csv = list(csv.reader(io.StringIO(to_text([("", res)], Format.CSV))))
+    assert len(rows) == len(by_csv) and all(len(r) == len(COLUMNS) for r in rows)
+    assert [r[COLUMNS.index("snippet")] for r in rows[1:]] == [r[COLUMNS.index("snippet")] for r in by_csv[1:]]
+    out = tmp_path / "a.txt"
+    assert CliRunner().invoke(main, ["search", "复议", "--index", ix, "-o", str(out)]).exit_code == 0
+    assert out.read_text(encoding="utf-8").split("\n", 1)[0] == "\t".join(COLUMNS)
+
+
+def test_rough_edges_the_score_stays_whole_in_a_narrow_terminal(ix):
+    import re
+
+    for by in ("report", "block"):
+        rc, shown, _ = _tty(["search", "执法", "-n", "10", "--by", by, "--index", ix], columns=60)
+        lines = re.sub(r"\x1b\[[0-9;]*m", "", shown.decode("utf-8")).replace("\r\n", "\n").splitlines()
+        res = search("执法", index_dir=ix, limit=10, by=by)
+        entries = res.reports if by == "report" else res.blocks
+        assert rc == 0 and entries
+        for e in entries:
+            assert any(f"({e.score:.2f})" in ln for ln in lines), (e.score, lines)
+        assert not [ln for ln in lines if re.search(r"\(\d*\.?\d*$", ln.rstrip())], lines
+
+
+@pytest.mark.parametrize("q, words", [("😀", ["emoji"]), ("🚀🚀", ["emoji"]), ("，。！", ["punctuation"]),
+                                      ("！😀", ["punctuation", "emoji"])])
+def test_rough_edges_a_query_without_words_says_what_it_holds(ix, q, words):
+    """A single emoji was 'only punctuation'."""
+    res = CliRunner().invoke(main, ["search", q, "--index", ix])
+    assert res.exit_code == 2 and res.stderr.count("\n") == 1 and "nothing to search for" in res.stderr
+    assert all(w in res.stderr for w in words), res.stderr
+    if "punctuation" not in words:
+        assert "punctuation" not in res.stderr, res.stderr
+
+
+def test_rough_edges_index_counts_go_to_stdout(tmp_path):
+    """The summary of an index run is its result: stdout; warnings and progress stay on stderr."""
+    import shutil
+
+    src = tmp_path / "src"
+    src.mkdir()
+    shutil.copy(CORPUS / "linfen-2021.txt", src / "a.txt")
+    (src / "empty.txt").write_bytes(b"")
+    res = CliRunner().invoke(main, ["index", str(src), "--index", str(tmp_path / "i"), "-j", "1"])
+    assert res.exit_code == 3
+    assert "added" in res.stdout and "blocks indexed" in res.stdout and "warning" not in res.stdout, res.stdout
+    assert "added" not in res.stderr and "empty.txt: " in res.stderr and "1 file could not be read" in res.stderr
