@@ -309,7 +309,7 @@ def _output_options(f):
 def search(query: tuple[str, ...], index_dir, sections, region, year, limit, by, fmt, output, force) -> None:
     """Search the index: ranked reports with highlighted, section-tagged snippets.
 
-    Words are all required; OR, NOT, -word (a word after a minus sign: 复议 -应诉), (parentheses),
+    Words are all required; OR (or |), NOT, -word (a word after a minus sign: 复议 -应诉), (parentheses),
     "exact phrases", section:存在问题 (or problems, 问题), region:广东 (and the places under it;
     region:=广东 the province alone), year:2021, year:2019-2022, year:>=2021. OR, AND and NOT work
     in any case (or, and, not); quote them to search for them.

@@ -1,4 +1,4 @@
-"""The query language: words, "phrases", OR, NOT/-, parentheses and field filters, compiled to a plan
+"""The query language: words, "phrases", OR (|), NOT/-, parentheses and field filters, compiled to a plan
 that engine.py runs over the index (strings each block must contain, filters, and the words to rank by).
 
     section:存在问题 执法 人员        "行政复议" year:2021-2023        复议 -应诉
@@ -19,10 +19,10 @@ from ..indexer import fold, search_words
 from ..model import OTHER, Section
 
 FIELDS = ("section", "region", "year")
-_PUNCT = str.maketrans({"（": "(", "）": ")", "：": ":", "，": " ", "、": " ", "\u3000": " ", "＂": '"',
+_PUNCT = str.maketrans({"（": "(", "）": ")", "：": ":", "，": " ", "、": " ", "\u3000": " ", "＂": '"', "｜": "|",
                         "＝": "=", "＞": ">", "＜": "<", "－": "-", "—": "-", "～": "-", "~": "-"})
 _QUOTES = {'"': '"', "“": "”", "”": "”", "「": "」", "『": "』", "‘": "’", "'": "'"}
-_TOKEN = re.compile(r'\s+|\(|\)|[^\s()"“”「」『』]+')
+_TOKEN = re.compile(r'\s+|\(|\)|\||[^\s()|"“”「」『』]+')
 MAX_QUERY_CHARS = 2000
 MAX_TERMS = 64  # more is a paste accident, not a query
 
@@ -59,7 +59,7 @@ class Or:
 
 
 def _lex(q: str) -> list[tuple[str, str]]:
-    """(kind, text) tokens: 'phrase', 'word', '(' and ')'."""
+    """(kind, text) tokens: 'phrase', 'word', '(', ')' and '|' (OR)."""
     out: list[tuple[str, str]] = []
     i = 0
     while i < len(q):
@@ -90,7 +90,7 @@ def _lex(q: str) -> list[tuple[str, str]]:
             t = m.group(0)
             if t.isspace():
                 continue
-            out.append((t, t) if t in "()" else ("word", t))
+            out.append((t, t) if t in ("(", ")", "|") else ("word", t))
         i = segment_end
     return out
 
@@ -104,6 +104,8 @@ def _op(tok) -> str | None:
         return None
     if tok[0] == "-" or tok == ("word", "-"):
         return "NOT"
+    if tok[0] == "|":  # 复议|应诉, as in most search boxes
+        return "OR"
     return _OPERATORS.get(tok[1].lower()) if tok[0] == "word" else None
 
 
