@@ -330,6 +330,8 @@ def search(query: tuple[str, ...], index_dir, sections, region, year, limit, by,
     q = " ".join(query)
     result = run_search(q, index_dir=index_dir, sections=sections, region=region, year=year,
                         limit=limit, by=by)
+    for warning in result.warnings:
+        _say(f"warning: {warning}")
     _emit([("", result)], chosen, output, force, lambda con: con.print(render.search_results(result)))
     sys.exit(Exit.OK if result.total else Exit.NO_HITS)
 
@@ -360,6 +362,8 @@ def run(query_file: str, index_dir, fmt, output, force) -> None:
     results, tallies = [], []
     for q, result in qf.run(ix):
         results.append((q.name, result))
+        for warning in result.warnings:
+            _say(f"warning: query '{q.name}': {warning}")
         tallies.append((q.name, q.tally(ix)))
 
     def pretty(con) -> None:

@@ -74,7 +74,7 @@ def search(q: str, *, index_dir: str | None = None, sections: tuple[str, ...] | 
     def run(snap) -> SearchResult:
         # compiled here: a missing or foreign index is reported (by read_index) before a bad query
         compiled = compile_query(q, sections=sections, region=region, year=year, index_dir=index_dir)
-        out = SearchResult(query=q, by=by, total=0)
+        out = SearchResult(query=q, by=by, total=0, warnings=compiled.warnings)
         # by block: each segment's best blocks; by report: each report's best block. An entry starts
         # (-score, segment index, block): unique, so the order never compares what follows
         tops = []

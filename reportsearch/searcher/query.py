@@ -315,11 +315,28 @@ class InYears:
 @dataclass
 class Compiled:
     """The plan (Has/InSection/InRegion/InYears under And/Or/Not), the strings to highlight (positive
-    terms only), and the jieba words to rank by."""
+    terms only), the jieba words to rank by, and warnings about the query (read, but maybe not meant)."""
 
     plan: object
     highlights: list[str]
     words: list[str]
+    warnings: list[str] = field(default_factory=list)
+
+
+_OPTION_LIKE = re.compile(r"^(-[A-Za-z]|--[A-Za-z][A-Za-z-]*)$")  # -s, -n, --limit; not -应诉, -2021, -PPP
+
+
+def option_warnings(q: str) -> list[str]:
+    """A warning for each word of the query that looks like a command-line option (`'营商环境 -s plans'`:
+    options typed inside the quotes), which the query reads as a NOT term (or, after two dashes, a word)."""
+    out = []
+    for kind, text in _lex(q):
+        if kind == "word" and _OPTION_LIKE.match(text):
+            name = text.lstrip("-")
+            read = f"NOT {name}" if text.count("-") % 2 else f"the word {name}"
+            out.append(f"`{text}` in the query looks like an option but is read as {read} — put options "
+                       f"outside the query's quotes, e.g. reportsearch search '营商环境' -s plans")
+    return out
 
 
 def _compact(s: str) -> str:
@@ -413,4 +430,5 @@ def compile_query(q: str, *, sections: tuple[str, ...] = (), region: str | None 
     compiled = [_compile(p, index_dir, highlights, words) for p in parts]
     seen: set[str] = set()
     uniq = [h for h in highlights if not (_compact(h) in seen or seen.add(_compact(h)))]
-    return Compiled(And(compiled) if len(compiled) > 1 else compiled[0], uniq, list(dict.fromkeys(words)))
+    return Compiled(And(compiled) if len(compiled) > 1 else compiled[0], uniq, list(dict.fromkeys(words)),
+                    option_warnings(q) if q else [])

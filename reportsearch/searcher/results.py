@@ -89,6 +89,7 @@ class SearchResult:
     total: int
     reports: list[ReportHit] = field(default_factory=list)
     blocks: list[Hit] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)  # about the query: read, but maybe not as meant
 
     def hits(self) -> list[Hit]:
         """Every hit shown, in rank order (blocks grouped under their report for --by report)."""
