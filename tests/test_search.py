@@ -180,7 +180,8 @@ def test_cli_exit_codes_and_formats(ix):
     md = r.invoke(main, ["search", "--index", ix, "复议", "--format", "md"]).stdout
     assert md.startswith("## 复议") and "**复议**" in md
     txt = r.invoke(main, ["search", "--index", ix, "复议", "--format", "text"]).stdout
-    assert txt.split("\t")[0] == "1"
+    header, first = txt.splitlines()[:2]  # CSV's columns, tab-separated
+    assert header.split("\t")[:2] == ["query", "rank"] and first.split("\t")[1] == "1"
     pretty = r.invoke(main, ["search", "--index", ix, "section:存在问题 执法 人员"])
     assert pretty.exit_code == 0 and "存在问题" in pretty.stdout and "\x1b[" not in pretty.stdout
 

@@ -117,11 +117,12 @@ def to_text(results: list[tuple[str, SearchResult]], fmt: Format,
                 w.writerow({k: neutralise(v) for k, v in flat(row).items()})
     elif fmt == Format.MD:
         buf.write(markdown(results, tallies))
-    elif fmt == Format.TEXT:
+    elif fmt == Format.TEXT:  # tab-separated: CSV's columns and header, one line per row
+        buf.write("\t".join(COLUMNS) + "\n")
         for n, r in results:
             for row in rows(r, n):
-                f = flat(row)
-                buf.write(f"{f['rank']}\t{f['title']}\t{f['region']}\t{f['year']}\t{f['sections']}\t{f['snippet']}\n")
+                cells = (" ".join(str(neutralise(v)).split("\t")) for v in flat(row).values())
+                buf.write("\t".join(" ".join(c.splitlines()) for c in cells) + "\n")
     return buf.getvalue()
 
 
