@@ -344,8 +344,12 @@ def _compact(s: str) -> str:
 
 
 def nothing_to_search(text: str) -> str:
-    """The message for a term without a letter, digit or character to look for."""
-    return f"'{text}' has nothing to search for (only punctuation) — use words"
+    """The message for a term without a letter, digit or character to look for, saying what it holds."""
+    import unicodedata
+
+    kinds = {unicodedata.category(c)[0] for c in text if not c.isspace()}
+    what = " and ".join(name for k, name in (("P", "punctuation"), ("S", "symbols or emoji")) if k in kinds)
+    return f"'{text}' has nothing to search for (only {what or 'marks'}) — use words"
 
 
 def _text_query(term: Term, index_dir: str | None, highlights: list[str] | None,
