@@ -218,7 +218,7 @@ def test_index_cli_warns_on_bad_files_and_exits_3(tmp_path):
     (src / "broken.txt").write_bytes(b"%PDF-1.4 junk")
     res = CliRunner().invoke(main, ["index", str(src), "--index", str(tmp_path / "i"), "-j", "1"])
     assert res.exit_code == 3
-    assert "broken.txt" in res.stderr and "PDF" in res.stderr and "added" in res.stderr
+    assert "broken.txt" in res.stderr and "PDF" in res.stderr and "added" in res.stdout
 
 
 def test_query_dictionary_segments_like_jieba(ix):

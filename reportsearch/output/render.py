@@ -211,8 +211,8 @@ def search_results(result) -> Group:
     return Group(*parts)
 
 
-def index_summary(summary) -> Group:
-    """What an index run did: counts, blocks per section, unreadable files."""
+def index_summary(summary, index_dir: str) -> Group:
+    """What an index run did (its result, for stdout): where, the counts, blocks per section."""
     from rich.table import Table
     t = Table(show_header=False, box=None)
     for label, n in (("added", summary.added), ("updated", summary.updated), ("removed", summary.removed),
@@ -221,7 +221,12 @@ def index_summary(summary) -> Group:
     for s in Section:
         if summary.per_section.get(s.value):
             t.add_row(Text.assemble("  ", tags([s])), str(summary.per_section[s.value]))
-    parts: list = [t]
+    return Group(Text(f"index at {safe.name(index_dir)}:"), t)
+
+
+def index_warnings(summary) -> Group:
+    """The files an index run could not read, or read with repairs (for stderr)."""
+    parts: list = []
     for path, what in summary.warnings:  # indexed, but reading repaired something
         parts.append(Text(f"warning: {safe.name(path)}: {safe.name(what)}", style="yellow"))
     for path, reason in summary.failed:  # one line each, whole path: easy to grep and to fix
