@@ -3,7 +3,6 @@
 
     python examples/enforcement.py                 # uses ./index (or $REPORTSEARCH_INDEX)
 """
-import collections
 import os
 
 import reportsearch
@@ -19,7 +18,10 @@ for query, result in queries.run():
 
 # One query built in code, counted over every matching block, not only the ten shown.
 counts = reportsearch.tally("执法 人员", sections=("存在问题",))
-print("== 执法 人员 in 存在问题, blocks by region:")
-for region, by_section in sorted(counts.regions.items(), key=lambda kv: -sum(kv[1].values())):
-    print(f"  {region or '—'}: {sum(by_section.values())}")
-print(collections.Counter(counts.sections))
+print(f"== 执法 人员 in 存在问题: {counts.blocks} blocks in {counts.reports} reports, blocks by region:")
+# region_blocks counts each block once; counts.regions[region] counts a block under each of its
+# labels (a block about 行政执法 in 存在问题 is in both), so its values do not add up to blocks.
+for region, n in sorted(counts.region_blocks.items(), key=lambda kv: (-kv[1], kv[0])):
+    labels = "、".join(f"{label} {k}" for label, k in counts.regions[region].most_common())
+    print(f"  {region or '—'}: {n}    ({labels})")
+print("blocks per label:", dict(counts.sections.most_common()))

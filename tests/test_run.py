@@ -281,9 +281,12 @@ def test_existing_output_is_kept_without_force(qfile, ix, tmp_path):
     assert not [p for p in os.listdir(tmp_path) if p.endswith(".part")]
 
 
-def test_xlsx_to_stdout_is_a_clear_error(ix):
+def test_xlsx_to_stdout_is_a_workbook_when_piped(ix):
+    """Not a terminal (a pipe, a file): the workbook's bytes. On a terminal, a clear error
+    (tests/test_correct.py, test_item11_binary_formats_go_to_a_pipe_but_never_to_a_terminal)."""
     res = _run(["search", "复议", "--format", "xlsx"], ix)
-    assert res.exit_code == 2 and "-o" in res.output
+    assert res.exit_code == 0 and res.stdout_bytes.startswith(b"PK")
+    assert openpyxl.load_workbook(io.BytesIO(res.stdout_bytes)).sheetnames[0] == "summary"
 
 
 def test_format_from_extension():

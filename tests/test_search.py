@@ -180,7 +180,8 @@ def test_cli_exit_codes_and_formats(ix):
     md = r.invoke(main, ["search", "--index", ix, "复议", "--format", "md"]).stdout
     assert md.startswith("## 复议") and "**复议**" in md
     txt = r.invoke(main, ["search", "--index", ix, "复议", "--format", "text"]).stdout
-    assert txt.split("\t")[0] == "1"
+    header, first = txt.splitlines()[:2]  # CSV's columns, tab-separated
+    assert header.split("\t")[:2] == ["query", "rank"] and first.split("\t")[1] == "1"
     pretty = r.invoke(main, ["search", "--index", ix, "section:存在问题 执法 人员"])
     assert pretty.exit_code == 0 and "存在问题" in pretty.stdout and "\x1b[" not in pretty.stdout
 
@@ -217,7 +218,7 @@ def test_index_cli_warns_on_bad_files_and_exits_3(tmp_path):
     (src / "broken.txt").write_bytes(b"%PDF-1.4 junk")
     res = CliRunner().invoke(main, ["index", str(src), "--index", str(tmp_path / "i"), "-j", "1"])
     assert res.exit_code == 3
-    assert "broken.txt" in res.stderr and "PDF" in res.stderr and "added" in res.stderr
+    assert "broken.txt" in res.stderr and "PDF" in res.stderr and "added" in res.stdout
 
 
 def test_query_dictionary_segments_like_jieba(ix):

@@ -195,7 +195,9 @@ def index_option(f):
 
 
 def region_option(f):
-    return click.option("-r", "--region", default=None, help="Only reports from this place (part of the name: 临汾).")(f)
+    return click.option("-r", "--region", default=None,
+                        help="Only reports from this place and the places under it (广东: also 广州's); =广东: the "
+                             "place alone.")(f)
 
 
 def year_option(f):
@@ -209,20 +211,19 @@ def output_format(output: str | None, fmt: str | None, force: bool):
     """Check -o/--format before any query runs: the format to write, or None for the terminal view."""
     from ..output import XLSX_TO_FILE, Format, refuse_overwrite
 
-    if output == "-":  # stdout, like a text format without -o
-        if not fmt:
-            raise ExportError("-o - writes to stdout and has no extension to tell the format — add "
-                              "--format csv (or json, jsonl, md, text, xlsx)")
-        if fmt == Format.XLSX.value and sys.stdout.isatty():
-            raise ExportError(XLSX_TO_FILE)
-        return Format(fmt)
-    if output:
+    if output == "":
+        raise ExportError("-o needs a file name, or - for stdout — e.g. -o answers.csv")
+    if output and output != "-":
         chosen = Format(fmt) if fmt else Format.from_path(output)
         refuse_overwrite(output, force)
         return chosen
-    if fmt == Format.XLSX.value:
+    if output == "-" and not fmt:
+        raise ExportError("-o - writes to stdout and has no extension to tell the format — add "
+                          "--format csv (or json, jsonl, md, text, xlsx)")
+    chosen = Format(fmt) if fmt else None
+    if chosen is not None and chosen.binary and sys.stdout.isatty():  # as curl does: not on a terminal
         raise ExportError(XLSX_TO_FILE)
-    return Format(fmt) if fmt else None
+    return chosen
 
 
 def emit(results, fmt, output: str | None, force: bool, pretty, tallies=None, tables=None) -> None:

@@ -97,8 +97,8 @@ def index(paths: tuple[str, ...], index_dir: str | None, rebuild: bool, jobs: in
             summary = build(list(paths) or ["corpus"], index_dir, rebuild=rebuild, jobs=jobs, wait=wait,
                             batch=commit_every,
                             progress=lambda done, total: bar.update(task, completed=done, total=total))
-    say(f"index at {index_dir}:")
-    err.print(render.index_summary(summary), soft_wrap=True)
+    console().print(render.index_summary(summary, index_dir), soft_wrap=True)  # the result: stdout
+    err.print(render.index_warnings(summary), soft_wrap=True)
     if summary.failed:
         sys.exit(Exit.WARNINGS)
 

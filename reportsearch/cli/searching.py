@@ -6,7 +6,17 @@ import sys
 import click
 
 from ..output import render
-from .app import Exit, emit, index_option, main, no_unknown_long_options, output_format, output_options, query_options
+from .app import (
+    Exit,
+    emit,
+    index_option,
+    main,
+    no_unknown_long_options,
+    output_format,
+    output_options,
+    query_options,
+    say,
+)
 
 
 @main.command(context_settings={"ignore_unknown_options": True})
@@ -19,9 +29,10 @@ from .app import Exit, emit, index_option, main, no_unknown_long_options, output
 def search(query: tuple[str, ...], index_dir, sections, region, year, limit, by, fmt, output, force) -> None:
     """Search the index: ranked reports with highlighted, section-tagged snippets.
 
-    Words are all required; OR, NOT, -word (a word after a minus sign: 复议 -应诉), (parentheses),
-    "exact phrases", section:存在问题 (or problems, 问题), region:临汾, year:2021, year:2019-2022,
-    year:>=2021. OR, AND and NOT work in any case (or, and, not); quote them to search for them.
+    Words are all required; OR (or |), NOT, -word (a word after a minus sign: 复议 -应诉), (parentheses),
+    "exact phrases", section:存在问题 (or problems, 问题), region:广东 (and the places under it;
+    region:=广东 the province alone), year:2021, year:2019-2022, year:>=2021. OR, AND and NOT work
+    in any case (or, and, not); quote them to search for them.
     Exit code 0: hits; 1: no hits; 2: error.
 
     \b
@@ -37,6 +48,8 @@ def search(query: tuple[str, ...], index_dir, sections, region, year, limit, by,
     q = " ".join(query)
     result = run_search(q, index_dir=index_dir, sections=sections, region=region, year=year,
                         limit=limit, by=by)
+    for warning in result.warnings:
+        say(f"warning: {warning}")
     emit([("", result)], chosen, output, force, lambda con: con.print(render.search_results(result)))
     sys.exit(Exit.OK if result.total else Exit.NO_HITS)
 
@@ -76,6 +89,8 @@ def run(query_file: str, index_dir, fmt, output, force) -> None:
     results, tallies = [], []
     for q, result in qf.run(ix):
         results.append((q.name, result))
+        for warning in result.warnings:
+            say(f"warning: query '{q.name}': {warning}")
         tallies.append((q.name, q.tally(ix)))
     tables = [(t.name, result) for t, result in qf.run_tables(ix)]
 

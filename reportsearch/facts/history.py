@@ -8,7 +8,7 @@ from typing import Callable
 from ..errors import BadArgument
 from ..indexer import SECTION_BITS, default_index_dir, labels_of, read_index
 from ..model import Section, body_key
-from ..searcher import check_filters, report_filter, section_filter
+from ..searcher import check_filters, exact_path, report_filter, section_filter
 from .repeats import Doc, Recurrence, recurring_bodies
 
 
@@ -57,8 +57,9 @@ def recurring(*, index_dir: str | None = None, sections: tuple[str, ...] | str =
                 blocks.append((i, text, tuple(_as_problems(labels, wanted))))
             body = body_key(meta.get("region"), meta.get("issuer"), meta.get("title"))
             places.setdefault(body, (meta.get("region"), meta.get("issuer")))
-            ids[meta["path"]] = meta["id"]
-            bodies[body].append(Doc(body=body, year=meta.get("year"), path=meta["path"], blocks=blocks))
+            path = exact_path(meta)
+            ids[path] = meta["id"]
+            bodies[body].append(Doc(body=body, year=meta.get("year"), path=path, blocks=blocks))
         return bodies
 
     bodies = read_index(index_dir or default_index_dir(), run)

@@ -14,7 +14,7 @@ from ..errors import BadArgument, BadQuery, UnreadableReport
 from ..indexer import default_index_dir, read_index
 from ..model import INDICATORS, Check, Figure, Skipped, body_key
 from ..report import choose_figures
-from ..searcher import report_doc, report_filter
+from ..searcher import exact_path, report_doc, report_filter
 
 UP, DOWN, SAME = "↑", "↓", "→"
 _OPS = {">=": operator.ge, "<=": operator.le, "!=": operator.ne, ">": operator.gt, "<": operator.lt,
@@ -186,7 +186,7 @@ def _from_index(index_dir: str, keep) -> IndicatorResult:
                 continue
             stored = seg.data.figures(d)
             out.reports.append(ReportFigures(
-                path=meta["path"], title=meta.get("title"), region=meta.get("region"), issuer=meta.get("issuer"),
+                path=exact_path(meta), title=meta.get("title"), region=meta.get("region"), issuer=meta.get("issuer"),
                 year=meta.get("year"), published=meta.get("published"), report_year=meta.get("report_year"),
                 figures=[Figure(**f) for f in stored.get("figures", ())],
                 checks=[Check(**c) for c in stored.get("checks", ())]))

@@ -7,10 +7,11 @@
     store.py      the side files' formats: folded texts, block metadata, display data, signature
     snapshot.py   one commit opened for reading, kept open between queries in a process
     tokens.py     folding for matching, jieba words for ranking, the dictionary copy queries read
+    places.py     the places above a report's region (GB/T 2260's table, divisions.tsv), for region filters
 
 Public: build(paths, index_dir, …) -> IndexSummary; read_index(index_dir, fn); reports(index_dir);
 open_index; default_index_dir; index_command; SCHEMA_VERSION; DICT_FILE; SECTION_BITS;
-SECTION_ORDER; labels_of(mask); fold(text), compact(text) (folded, white space removed); query_words / search_words (a query's jieba words).
+SECTION_ORDER; region_fields(region, year) (what region filters read); labels_of(mask); fold(text), compact(text) (folded, white space removed); query_words / search_words (a query's jieba words).
 """
 from ..lazy import exports
 
@@ -19,5 +20,6 @@ __getattr__, __dir__ = exports(__name__, {
     "read_index": "snapshot", "reports": "snapshot", "Snapshot": "snapshot",
     "open_index": "files", "default_index_dir": "files", "index_command": "files", "SCHEMA_VERSION": "files",
     "DICT_FILE": "files",
+    "region_fields": "places",
     "SECTION_BITS": "store", "SECTION_ORDER": "store", "labels_of": "store", "compact": "store",
     "fold": "tokens", "query_words": "tokens", "search_words": "tokens"})

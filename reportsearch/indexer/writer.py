@@ -15,7 +15,7 @@ from typing import Callable
 from ..errors import UnreadableReport
 from ..read import display_path
 from ..report import check_figures, extract_figures, outline, sentences
-from . import store
+from . import places, store
 from .files import INDEX_NAME
 from .store import bucket
 
@@ -48,6 +48,8 @@ def prepare(path: str, digest: str) -> tuple[store.ReportRecord | None, str | No
     m = report.meta
     meta = {"title": m.title, "region": m.region, "issuer": m.issuer, "year": m.year, "report_year": m.report_year,
             "published": m.published}
+    # for region filters: the places above the region (GB/T 2260), and the place's own names
+    meta.update((k, v) for k, v in places.region_fields(m.region, m.year).items() if k != "fr")
     heading_cache: dict[tuple[str, ...], str] = {}
     texts, masks, headings, shown = [], [], [], []
     for b in report.blocks:
@@ -61,6 +63,8 @@ def prepare(path: str, digest: str) -> tuple[store.ReportRecord | None, str | No
         shown.append({"heading": b.heading, "text": b.text, "labels": labels, "kind": b.kind,
                       "ends": _sentence_ends(b.text)})
     apath = os.path.abspath(path)
+    if display_path(apath) != apath:  # bytes that are not UTF-8: keep the exact name too, for scripts
+        meta["xp"] = os.fsencode(apath).hex()
     return store.ReportRecord(id=report_id(path, digest), path=display_path(apath),
                               real=display_path(os.path.realpath(path)), hash=digest, meta=meta, texts=texts,
                               masks=masks, headings=headings, display=store.display_blob(shown),

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import csv
 import io
-import json
 from typing import TYPE_CHECKING
 
+from ..searcher import printable_path
 from . import safe
-from .formats import Format
+from .formats import Format, json_text, md_text
 from .rows import neutralise
 
 if TYPE_CHECKING:
@@ -27,7 +27,8 @@ def cell_records(result: CompareResult) -> list[dict]:
             c = result.cell(row, col)
             if c is None:
                 continue
-            quotes = [{"text": safe.text(c.quote), "path": c.quote_path, "block": c.quote_block}] if c.quote else []
+            quotes = [{"text": safe.text(c.quote), "path": c.quote_path, "path_display": printable_path(c.quote_path),
+                       "block": c.quote_block}] if c.quote else []
             out.append({result.rows_by: row, result.cols_by: col, "blocks": c.blocks, "reports": c.reports,
                         "of": c.of, "share": round(c.share, 4), "quotes": quotes})
     return out
@@ -38,7 +39,7 @@ def compare_text(result: CompareResult, fmt: Format) -> str:
     """A comparison in a text format: JSON Lines (a cell a line), JSON, CSV, Markdown or text."""
     records = cell_records(result)
     if fmt == Format.JSONL:
-        return "".join(json.dumps(r, ensure_ascii=False) + "\n" for r in records)
+        return "".join(json_text(r) + "\n" for r in records)
     if fmt == Format.JSON:
         doc = {"query": result.query, "rows": result.rows_by, "cols": result.cols_by, "blocks": result.total,
                "reports": result.reports, "cells": records,
@@ -46,14 +47,14 @@ def compare_text(result: CompareResult, fmt: Format) -> str:
                               for r, t in result.row_totals.items()},
                "col_totals": {str(c): {"blocks": t.blocks, "reports": t.reports, "of": t.of}
                               for c, t in result.col_totals.items()}}
-        return json.dumps(doc, ensure_ascii=False, indent=1) + "\n"
+        return json_text(doc, indent=1) + "\n"
     if fmt == Format.MD:
         head = f"| {result.rows_by} | " + " | ".join(str(c) for c in result.cols) + " | total |"
-        lines = [f"## {safe.markdown(result.query)}: blocks by {result.rows_by} and {result.cols_by}", "", head,
+        lines = [f"## {md_text(result.query)}: blocks by {result.rows_by} and {result.cols_by}", "", head,
                  "|---|" + "---:|" * (len(result.cols) + 1)]
         for row in result.rows:
             cells = [result.cell(row, c) for c in result.cols]
-            lines.append(f"| {safe.markdown(row)} | " + " | ".join(f"{c.blocks} ({c.reports}/{c.of})" if c else ""
+            lines.append(f"| {md_text(row)} | " + " | ".join(f"{c.blocks} ({c.reports}/{c.of})" if c else ""
                                                         for c in cells) + f" | {result.row_totals[row].blocks} |")
         lines.append("| total | " + " | ".join(str(result.col_totals[c].blocks) for c in result.cols)
                      + f" | {result.total} |")
@@ -61,13 +62,13 @@ def compare_text(result: CompareResult, fmt: Format) -> str:
         quoted = [r for r in records if r["quotes"]]
         if quoted:
             lines += ["### Best sentence of each cell", ""]
-            lines += [f"- **{safe.markdown(r[result.rows_by])} {safe.markdown(r[result.cols_by])}**: {safe.markdown(r['quotes'][0]['text'])}"
+            lines += [f"- **{md_text(r[result.rows_by])} {md_text(r[result.cols_by])}**: {md_text(r['quotes'][0]['text'])}"
                       for r in quoted]
             lines.append("")
         return "\n".join(lines)
     rows = [{"place": r[result.rows_by], "year": r[result.cols_by], "blocks": r["blocks"], "reports": r["reports"],
              "of": r["of"], "share": r["share"], "quote": r["quotes"][0]["text"] if r["quotes"] else "",
-             "path": r["quotes"][0]["path"] if r["quotes"] else "",
+             "path": r["quotes"][0]["path_display"] if r["quotes"] else "",
              "block": r["quotes"][0]["block"] if r["quotes"] else ""} for r in records]
     return _table(rows, CELL_COLUMNS, fmt)
 
@@ -84,7 +85,8 @@ def pair_records(rec: Recurrence) -> list[dict]:
 
 def _side(rec: Recurrence, q) -> dict:
     rid = rec.ids.get(q.path)
-    return {"year": q.year, "path": q.path, "block": f"{rid}:{q.block}" if rid else q.block, "quote": safe.text(q.quote)}
+    return {"year": q.year, "path": q.path, "path_display": printable_path(q.path),
+            "block": f"{rid}:{q.block}" if rid else q.block, "quote": safe.text(q.quote)}
 
 
 def recurring_text(rec: Recurrence, fmt: Format) -> str:
@@ -92,15 +94,14 @@ def recurring_text(rec: Recurrence, fmt: Format) -> str:
     duplicate files), CSV, Markdown or text."""
     pairs = pair_records(rec)
     if fmt == Format.JSONL:
-        return "".join(json.dumps(p, ensure_ascii=False) + "\n" for p in pairs)
+        return "".join(json_text(p) + "\n" for p in pairs)
     summaries = [{"body": s.body, "year": s.year, "path": s.path, "problems": s.problems,
                   "previous_year": s.previous_year, "in_previous": s.in_previous, "in_any_earlier": s.in_any_earlier,
                   "text": s.text()} for s in rec.summaries]
     duplicates = [{"kept": d.kept, "dropped": d.dropped, "same_body": d.same_body, "similarity": round(d.similarity, 3)}
                   for d in rec.duplicates]
     if fmt == Format.JSON:
-        return json.dumps({"pairs": pairs, "summaries": summaries, "duplicates": duplicates}, ensure_ascii=False,
-                          indent=1) + "\n"
+        return json_text({"pairs": pairs, "summaries": summaries, "duplicates": duplicates}, indent=1) + "\n"
     if fmt == Format.MD:
         lines = ["## Recurring problems", ""]
         by_body: dict[str, list[dict]] = {}
@@ -108,22 +109,22 @@ def recurring_text(rec: Recurrence, fmt: Format) -> str:
             by_body.setdefault(p["body"], []).append(p)
         for s in summaries:
             if s["previous_year"] is not None:
-                lines.append(f"- {safe.markdown(s['body'])}: {safe.markdown(s['text'])}")
+                lines.append(f"- {md_text(s['body'])}: {md_text(s['text'])}")
         lines.append("")
         for body, ps in by_body.items():
-            lines += [f"### {safe.markdown(body)}", ""]
+            lines += [f"### {md_text(body)}", ""]
             for p in ps:
                 lines.append(f"- {p['later']['year']} ← {p['earlier']['year']} ({p['similarity']:.2f}): "
-                             f"{safe.markdown(p['later']['quote'])} ← {safe.markdown(p['earlier']['quote'])}")
+                             f"{md_text(p['later']['quote'])} ← {md_text(p['earlier']['quote'])}")
             lines.append("")
         for d in duplicates:
-            lines.append(f"- duplicate: {safe.markdown(d['dropped'])} holds the same report as {safe.markdown(d['kept'])}")
+            lines.append(f"- duplicate: {md_text(d['dropped'])} holds the same report as {md_text(d['kept'])}")
         return "\n".join(lines) + "\n"
     rows = [{"region": p["region"], "issuer": p["issuer"], "similarity": p["similarity"],
              "earlier_year": p["earlier"]["year"], "earlier_quote": p["earlier"]["quote"],
              "later_year": p["later"]["year"], "later_quote": p["later"]["quote"],
-             "earlier_path": p["earlier"]["path"], "earlier_block": p["earlier"]["block"],
-             "later_path": p["later"]["path"], "later_block": p["later"]["block"]} for p in pairs]
+             "earlier_path": p["earlier"]["path_display"], "earlier_block": p["earlier"]["block"],
+             "later_path": p["later"]["path_display"], "later_block": p["later"]["block"]} for p in pairs]
     return _table(rows, PAIR_COLUMNS, fmt)
 
 

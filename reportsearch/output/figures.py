@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import csv
 import io
-import json
 from typing import TYPE_CHECKING
 
+from ..searcher import printable_path
 from . import safe
-from .formats import Format
+from .formats import Format, json_text, md_text
 from .rows import neutralise
 
 if TYPE_CHECKING:
@@ -36,7 +36,7 @@ def figure_json(f: Figure, why: bool = False) -> dict:
 
 def report_json(r: ReportFigures, why: bool = False) -> dict:
     """A report's figures as one JSON object (what `--json` writes, one per line)."""
-    out = {"path": r.path, "title": safe.text(r.title), "region": r.region, "issuer": r.issuer, "year": r.year,
+    out = {"path": r.path, "path_display": printable_path(r.path), "title": safe.text(r.title), "region": r.region, "issuer": r.issuer, "year": r.year,
            "report_year": r.report_year, "published": r.published, "indicators": [figure_json(f, why) for f in r.figures],
            "table": {name: {"value": f.value, "unit": f.unit, "trend": r.trend.get(name)}
                      for name, f in r.chosen().items()},
@@ -54,7 +54,7 @@ def figure_rows(result: IndicatorResult) -> list[dict]:
     for r in result.reports:
         table = r.chosen()
         for f in r.figures:
-            rows.append({"path": r.path, "title": r.title, "region": r.region, "issuer": r.issuer, "year": r.year,
+            rows.append({"path": printable_path(r.path), "title": r.title, "region": r.region, "issuer": r.issuer, "year": r.year,
                          "indicator": f.indicator, "value": f.value, "unit": f.unit, "figure_year": f.year,
                          "scope": f.scope, "note": f.note, "quote": safe.line(f.quote), "block": f.block,
                          "flags": "; ".join(f.flags),
@@ -82,22 +82,22 @@ def markdown(result: IndicatorResult) -> str:
     out.append("| report | year | " + " | ".join(names) + " |")
     out.append("|---|---|" + "---|" * len(names))
     for r in result.reports:
-        label = safe.markdown(r.region or r.title or r.path)
-        out.append(f"| {label} | {r.year or ''} | " + " | ".join(safe.markdown(cell(r, n)) for n in names) + " |")
+        label = md_text(r.region or r.title or printable_path(r.path))
+        out.append(f"| {label} | {r.year or ''} | " + " | ".join(md_text(cell(r, n)) for n in names) + " |")
     out.append("")
     for r in result.reports:
-        out.append(f"### {safe.markdown(r.title or r.path)}")
+        out.append(f"### {md_text(r.title or printable_path(r.path))}")
         out.append("")
-        out.append(" · ".join(safe.markdown(x) for x in (r.region, r.issuer, r.year, r.published) if x))
+        out.append(" · ".join(md_text(x) for x in (r.region, r.issuer, r.year, r.published) if x))
         out.append("")
         if not r.figures:
             out.append("No figures stated.")
         for f in r.figures:
-            flags = f" *({safe.markdown('; '.join(f.flags))})*" if f.flags else ""
-            out.append(f"- **{safe.markdown(f.indicator)} {safe.markdown(f'{f.value:g}' if isinstance(f.value, float) else f.value)}"
-                       f"{safe.markdown(f.unit)}** ({safe.markdown(f.scope)}, {safe.markdown(f.year)}): {safe.markdown(f.quote)}{flags}")
+            flags = f" *({md_text('; '.join(f.flags))})*" if f.flags else ""
+            out.append(f"- **{md_text(f.indicator)} {md_text(f'{f.value:g}' if isinstance(f.value, float) else f.value)}"
+                       f"{md_text(f.unit)}** ({md_text(f.scope)}, {md_text(f.year)}): {md_text(f.quote)}{flags}")
         for c in r.checks:
-            out.append(f"- check: {safe.markdown(c.message)}")
+            out.append(f"- check: {md_text(c.message)}")
         out.append("")
     return "\n".join(out)
 
@@ -105,11 +105,10 @@ def markdown(result: IndicatorResult) -> str:
 def to_text(result: IndicatorResult, fmt: Format, why: bool = False) -> str:
     """The result in a text format: JSON Lines, JSON, CSV, Markdown or tab-separated text."""
     if fmt == Format.JSONL:
-        encode = json.JSONEncoder(ensure_ascii=False).encode  # one encoder: a corpus has thousands of reports
-        return "".join(encode(report_json(r, why)) + "\n" for r in result.reports)
+        return "".join(json_text(report_json(r, why)) + "\n" for r in result.reports)
     if fmt == Format.JSON:
-        return json.dumps({"reports": [report_json(r, why) for r in result.reports],
-                           "where": [str(c) for c in result.where]}, ensure_ascii=False, indent=1) + "\n"
+        return json_text({"reports": [report_json(r, why) for r in result.reports],
+                          "where": [str(c) for c in result.where]}, indent=1) + "\n"
     if fmt == Format.MD:
         return markdown(result)
     buf = io.StringIO()

@@ -9,8 +9,7 @@ import tempfile
 from typing import TYPE_CHECKING
 
 from ..errors import ExportError
-from . import safe
-from .formats import Format, cleaned, to_text
+from .formats import Format, cleaned, json_text, md_text, to_text
 
 if TYPE_CHECKING:  # a search writes no indicator table: the facts stage stays unloaded
     from ..facts import IndicatorResult
@@ -96,14 +95,14 @@ def run_text(results: list[tuple[str, SearchResult]], fmt: Format, tallies: list
             doc = {"queries": doc if isinstance(doc, list) else [doc] if doc else []}
         for name, r in tables:
             doc.setdefault(kind(r), []).append({"name": name, **json.loads(facts_text(r, fmt))})
-        return json.dumps(doc, ensure_ascii=False, indent=1) + "\n"
+        return json_text(doc, indent=1) + "\n"
     parts = [to_text(results, fmt, tallies)] if results else []
     for name, r in tables:
         if fmt == Format.JSONL:
-            parts += [json.dumps({kind(r): name, **json.loads(line)}, ensure_ascii=False) + "\n"
+            parts += [json_text({kind(r): name, **json.loads(line)}) + "\n"
                       for line in facts_text(r, fmt).splitlines()]
         else:
-            parts.append(f"## {safe.markdown(name)}\n\n" + facts_text(r, fmt))
+            parts.append(f"## {md_text(name)}\n\n" + facts_text(r, fmt))
     return "".join(parts)
 
 

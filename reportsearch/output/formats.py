@@ -7,6 +7,7 @@ import enum
 import io
 import json
 import os
+import re
 
 from ..errors import ExportError
 from ..searcher import Hit, SearchResult, Tally
@@ -24,6 +25,11 @@ class Format(str, enum.Enum):
     MD = "md"
     XLSX = "xlsx"
 
+    @property
+    def binary(self) -> bool:
+        """Bytes that would garble a terminal (written to a file or a pipe only)."""
+        return self is Format.XLSX
+
     @classmethod
     def from_path(cls, path: str) -> "Format":
         ext = os.path.splitext(path)[1].lower().lstrip(".")
@@ -39,6 +45,7 @@ def json_record(result: SearchResult, name: str = "") -> dict:
     def hit(h: Hit) -> dict:
         return {
             "rank": h.rank, "score": h.score, "block": h.block_id, "report": h.report_id, "path": h.path,
+            "path_display": h.path_display,
             "title": h.title, "region": h.region, "issuer": h.issuer, "year": h.year, "report_year": h.report_year,
             "published": h.published, "sections": h.labels, "heading": h.heading, "text": h.text,
             "matches": [[a, b] for a, b in h.matches], "terms": h.matched_terms,
@@ -50,13 +57,26 @@ def json_record(result: SearchResult, name: str = "") -> dict:
         rec["blocks"] = [hit(h) for h in result.blocks]
     else:
         rec["reports"] = [{"rank": r.rank, "score": r.score, "report": r.report_id, "path": r.path,
-                           "title": r.title, "region": r.region, "year": r.year,
-                           "report_year": r.report_year, "hits": [hit(h) for h in r.hits]}
+                           "path_display": r.path_display,
+                           "title": r.title, "region": r.region, "year": r.year, "report_year": r.report_year,
+                           "hits": [hit(h) for h in r.hits]}
                           for r in result.reports]
     return rec
 
 
-XLSX_TO_FILE = "xlsx is a binary format — write it to a file with -o answers.xlsx"
+_ESCAPE_IN_JSON = re.compile("[\x7f-\x9f\ud800-\udfff]")  # json escapes only the C0 controls itself
+
+
+def json_text(doc, indent: int | None = None) -> str:
+    """JSON with Chinese as it is; DEL and the C1 controls (an exact path may hold them) as escapes,
+    and a lone surrogate (a path's byte that is not UTF-8, kept by Python's surrogateescape) as its
+    \\udcff escape: valid UTF-8, and json.loads gives back a str that opens the file."""
+    text = json.dumps(doc, ensure_ascii=False, indent=indent)
+    return _ESCAPE_IN_JSON.sub(lambda m: f"\\u{ord(m.group(0)):04x}", text)
+
+
+XLSX_TO_FILE = ("xlsx is a binary format and would garble the terminal — write it to a file with -o answers.xlsx "
+                "(or redirect: > answers.xlsx)")
 
 
 def _summary_json(tallies: list[tuple[str, Tally]]) -> dict:
@@ -79,8 +99,7 @@ def to_text(results: list[tuple[str, SearchResult]], fmt: Format,
             doc = {"queries": recs, "summary": _summary_json(tallies)}
         else:
             doc = recs[0] if len(recs) == 1 else recs
-        json.dump(doc, buf, ensure_ascii=False, indent=1)
-        buf.write("\n")
+        buf.write(json_text(doc, indent=1) + "\n")
     elif fmt == Format.JSONL:
         for n, r in results:
             for row in rows(r, n):
@@ -88,7 +107,8 @@ def to_text(results: list[tuple[str, SearchResult]], fmt: Format,
                 rec = {k: row[k] for k in COLUMNS}
                 rec.update({"text": h.text, "matches": [[a, b] for a, b in h.matches],
                             "snippet_start": sn.start, "snippet_matches": [[a, b] for a, b in sn.spans]})
-                buf.write(json.dumps(rec, ensure_ascii=False) + "\n")
+                rec["path_display"] = h.path_display
+                buf.write(json_text(rec) + "\n")
     elif fmt == Format.CSV:
         w = csv.DictWriter(buf, fieldnames=COLUMNS, lineterminator="\r\n")
         w.writeheader()
@@ -97,11 +117,12 @@ def to_text(results: list[tuple[str, SearchResult]], fmt: Format,
                 w.writerow({k: neutralise(v) for k, v in flat(row).items()})
     elif fmt == Format.MD:
         buf.write(markdown(results, tallies))
-    elif fmt == Format.TEXT:
+    elif fmt == Format.TEXT:  # tab-separated: CSV's columns and header, one line per row
+        buf.write("\t".join(COLUMNS) + "\n")
         for n, r in results:
             for row in rows(r, n):
-                f = flat(row)
-                buf.write(f"{f['rank']}\t{f['title']}\t{f['region']}\t{f['year']}\t{f['sections']}\t{f['snippet']}\n")
+                cells = (" ".join(str(neutralise(v)).split("\t")) for v in flat(row).values())
+                buf.write("\t".join(" ".join(c.splitlines()) for c in cells) + "\n")
     return buf.getvalue()
 
 
@@ -110,29 +131,60 @@ def cleaned(results: list[tuple[str, SearchResult]]) -> list[tuple[str, SearchRe
     return [(safe.line(n), safe.result(r)) for n, r in results]
 
 
+_MD_INLINE = re.compile(r"([\\`*_\[\]|~])")  # emphasis, code, links, tables, strikethrough
+_MD_LINE_START = re.compile(r"^(\s*)([#>+=-]|\d+[.)])")  # headings, quotes, lists, setext lines
+
+
+def md_text(value) -> str:
+    """A text field as Markdown that shows it as it is: no HTML (< > & as entities), no link, image,
+    emphasis, code or table cell of its own, no heading, list or quote at the start of a line, and
+    one line."""
+    s = " ".join(str(value).splitlines())
+    s = s.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    return _MD_LINE_START.sub(r"\1\\\2", _MD_INLINE.sub(r"\\\1", s))
+
+
+def md_code(value: str) -> str:
+    """A code span holding the value as typed (a fence longer than any run of backticks in it)."""
+    value = " ".join(value.splitlines())
+    fence = "`" * (max((len(r) for r in re.findall("`+", value)), default=0) + 1)
+    pad = " " if value.startswith("`") or value.endswith("`") else ""
+    return f"{fence}{pad}{value}{pad}{fence}"
+
+
+def _md_snippet(sn) -> str:
+    """A snippet with its matches in bold and everything else escaped."""
+    out, pos = ["…" if sn.cut_left else ""], 0
+    for a, b in sn.spans:
+        out += [md_text(sn.text[pos:a]), "**", md_text(sn.text[a:b]), "**"]
+        pos = b
+    out += [md_text(sn.text[pos:]), "…" if sn.cut_right else ""]
+    return "".join(out)
+
+
 def _md_table(header: list, rows: list[list]) -> list[str]:
-    cell = lambda v: str(v).replace("|", "\\|")  # noqa: E731
-    return ["| " + " | ".join(map(cell, header)) + " |", "|" + "---|" * len(header),
-            *["| " + " | ".join(map(cell, r)) + " |" for r in rows]]
+    return ["| " + " | ".join(map(md_text, header)) + " |", "|" + "---|" * len(header),
+            *["| " + " | ".join(map(md_text, r)) + " |" for r in rows]]
 
 
 def markdown(results: list[tuple[str, SearchResult]], tallies: list[tuple[str, Tally]] | None = None) -> str:
-    """Grouped by query, then report, matches in bold: ready to paste into a write-up."""
+    """Grouped by query, then report, matches in bold: ready to paste into a write-up. Every text from
+    a report, a file name or a query is escaped (md_text): it shows as text, whatever it holds."""
     out = []
     for n, r in results:
-        out.append(f"## {n or r.query}\n")
+        out.append(f"## {md_text(n or r.query)}\n")
         if n and n != r.query:
-            out.append(f"Query: `{r.query}`\n")
+            out.append(f"Query: {md_code(r.query)}\n")
         current = None
         for rank, h in ranked(r):
             if h.report_id != current:
                 current = h.report_id
-                meta = " · ".join(str(x) for x in (h.region, h.year, h.published) if x)
-                out.append(f"\n### {rank}. {h.title or h.path}\n\n{meta}\n")
-            tags = "、".join(h.labels) or "其他"
-            where = " > ".join(h.heading)
+                meta = " · ".join(md_text(x) for x in (h.region, h.year, h.published) if x)
+                out.append(f"\n### {rank}. {md_text(h.title or h.path_display)}\n\n{meta}\n")
+            tags = md_text("、".join(h.labels) or "其他")
+            where = " &gt; ".join(md_text(x) for x in h.heading)
             for sn in h.snippets:
-                out.append(f"- **[{tags}]** {sn.marked('**', '**')}" + (f" *（{where}）*" if where else ""))
+                out.append(f"- **\\[{tags}\\]** {_md_snippet(sn)}" + (f" *（{where}）*" if where else ""))
         if not r.hits():
             out.append("No matches.")
         out.append("")

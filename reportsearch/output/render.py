@@ -48,21 +48,27 @@ def plural(n: int, word: str) -> str:
 def _break_at(s: str, start: int, end: int) -> int:
     """Where to end a line that would overflow at s[end]: moved back so that the next line does not
     start with closing punctuation, this one does not end with opening punctuation, and a Latin
-    word or number is not cut; end itself when no earlier place will do."""
+    word, number or score ((1.62), 2019-2021) is not cut; end itself when no earlier place will do."""
     b = end
     while b > start + 1 and (s[b] in CLOSING or s[b - 1] in OPENING):
         b -= 1
     if b <= start + 1:
         b = end
     w = b
-    while w > start + 1 and s[w].isascii() and s[w].isalnum() and s[w - 1].isascii() and s[w - 1].isalnum():
+    while w > start + 1 and _latin(s[w]) and _latin(s[w - 1]):
         w -= 1
     return w if w > start + 1 else b
 
 
-def wrap(text: Text, width: int) -> Text:
+def _latin(ch: str) -> bool:
+    return ch.isascii() and not ch.isspace()
+
+
+def wrap(text: Text, width: int, keep: tuple[int, int] | None = None, hang: int | None = None) -> Text:
     """The text broken into lines of at most width cells by CJK rules; continuation lines keep the
-    first line's indentation."""
+    first line's indentation. keep: a span of the first line to move whole to the next line rather
+    than cut (a result's region · year (score)), when it fits on one. hang: the continuation lines'
+    indentation instead (under a result's title, past its rank)."""
     from rich.cells import cell_len
 
     out = Text(no_wrap=True, overflow="ignore", end=text.end)
@@ -70,7 +76,7 @@ def wrap(text: Text, width: int) -> Text:
         if n:
             out.append("\n")
         s = line.plain
-        indent = len(s) - len(s.lstrip(" "))
+        indent = len(s) - len(s.lstrip(" ")) if hang is None else hang
         if indent * 2 >= width:
             indent = 0
         cuts, start, used = [], 0, 0
@@ -79,6 +85,8 @@ def wrap(text: Text, width: int) -> Text:
             limit = width - (indent if cuts else 0)
             if used + w > limit and i > start:
                 b = _break_at(s, start, i)
+                if keep and not n and start < keep[0] < b < keep[1] and cell_len(s[keep[0]:keep[1]].strip()) <= limit:
+                    b = keep[0]
                 cuts.append(b)
                 start = b
                 used = cell_len(s[b:i])
@@ -97,8 +105,8 @@ class Wrapped:
     """A Text that wraps by CJK line-breaking rules to the console's width, and not at all where the
     console does not wrap (output to a pipe or file: one line stays one line, for grep)."""
 
-    def __init__(self, text: Text) -> None:
-        self.text = text
+    def __init__(self, text: Text, keep: tuple[int, int] | None = None, hang: int | None = None) -> None:
+        self.text, self.keep, self.hang = text, keep, hang
 
     def __rich_console__(self, console, options):
         if options.no_wrap:
@@ -106,7 +114,7 @@ class Wrapped:
             t.no_wrap, t.overflow = True, "ignore"
             yield t
         else:
-            yield wrap(self.text, options.max_width)
+            yield wrap(self.text, options.max_width, self.keep, self.hang)
 
 
 def tags(labels) -> Text:
@@ -182,22 +190,27 @@ def _hit_lines(hit, indent: str = "   ") -> list[Text]:
     return lines
 
 
+def _result_line(entry) -> Wrapped:
+    """rank. title  region · year  (score): the part after the title moves whole to the next line
+    in a narrow terminal."""
+    t = Text(f"{entry.rank:>2}. ", style="bold")
+    hang = len(t.plain)
+    t.append(entry.title or entry.path_display, style="bold")
+    start = len(t.plain)
+    t.append(f"  {entry.region or '—'} · {years(entry.year, entry.report_year)}  ({entry.score:.2f})", style="cyan")
+    return Wrapped(t, keep=(start, len(t.plain)), hang=hang)
+
+
 def search_results(result) -> Group:
     """Ranked results: rank, title, region, year; tags, heading path and highlighted snippets."""
     result = safe.result(result)
     parts: list = []
     if result.by == "block":
         for h in result.blocks:
-            t = Text(f"{h.rank:>2}. ", style="bold")
-            t.append(h.title or h.path, style="bold")
-            t.append(f"  {h.region or '—'} · {years(h.year, h.report_year)}  ({h.score:.2f})", style="cyan")
-            parts += [Wrapped(t), *_hit_lines(h), Text("")]
+            parts += [_result_line(h), *_hit_lines(h), Text("")]
     else:
         for r in result.reports:
-            t = Text(f"{r.rank:>2}. ", style="bold")
-            t.append(r.title or r.path, style="bold")
-            t.append(f"  {r.region or '—'} · {years(r.year, r.report_year)}  ({r.score:.2f})", style="cyan")
-            parts.append(Wrapped(t))
+            parts.append(_result_line(r))
             for h in r.hits:
                 parts += _hit_lines(h)
             parts.append(Text(""))
@@ -207,8 +220,8 @@ def search_results(result) -> Group:
     return Group(*parts)
 
 
-def index_summary(summary) -> Group:
-    """What an index run did: counts, blocks per section, unreadable files."""
+def index_summary(summary, index_dir: str) -> Group:
+    """What an index run did (its result, for stdout): where, the counts, blocks per section."""
     from rich.table import Table
     t = Table(show_header=False, box=None)
     for label, n in (("added", summary.added), ("updated", summary.updated), ("removed", summary.removed),
@@ -217,7 +230,12 @@ def index_summary(summary) -> Group:
     for s in Section:
         if summary.per_section.get(s.value):
             t.add_row(Text.assemble("  ", tags([s])), str(summary.per_section[s.value]))
-    parts: list = [t]
+    return Group(Text(f"index at {safe.name(index_dir)}:"), t)
+
+
+def index_warnings(summary) -> Group:
+    """The files an index run could not read, or read with repairs (for stderr)."""
+    parts: list = []
     for path, what in summary.warnings:  # indexed, but reading repaired something
         parts.append(Text(f"warning: {safe.name(path)}: {safe.name(what)}", style="yellow"))
     for path, reason in summary.failed:  # one line each, whole path: easy to grep and to fix

@@ -31,7 +31,7 @@ def rows(result: SearchResult, name: str = "") -> list[dict]:
                 "query": name or result.query, "rank": rank, "score": hit.score, "title": hit.title,
                 "region": hit.region, "issuer": hit.issuer, "year": hit.year, "published": hit.published,
                 "sections": hit.labels, "heading": hit.heading, "snippet": sn.marked(),
-                "terms": hit.matched_terms, "path": hit.path, "block": hit.block_id,
+                "terms": hit.matched_terms, "path": hit.path, "path_display": hit.path_display, "block": hit.block_id,
                 "_snippet": sn, "_hit": hit,
             })
     return out
@@ -44,10 +44,10 @@ def ranked(result: SearchResult) -> Iterable[tuple[int, Hit]]:
 
 
 def flat(row: dict) -> dict:
-    """A row with list cells joined, for CSV and spreadsheets."""
+    """A row with list cells joined, for CSV and spreadsheets (and the path as people read it)."""
     out = {}
     for k in COLUMNS:
-        v = row[k]
+        v = row["path_display" if k == "path" else k]
         if k == "sections":
             v = ",".join(v)
         elif k == "heading":

@@ -25,14 +25,6 @@ def line(s: str) -> str:
     return _CONTROL_ANY.sub("", s)
 
 
-def markdown(s) -> str:
-    """Report text for a Markdown table cell or list item: one line, and no markup, HTML or link of its
-    own (every character Markdown or HTML would read is escaped)."""
-    out = line("" if s is None else str(s)).replace("&", "&amp;")
-    for ch in "\\`*_{}[]()<>#+!|~":
-        out = out.replace(ch, "\\" + ch)
-    return out
-
 
 def name(s: str) -> str:
     """A file name or a message that carries one: control characters shown as escapes (\\x1b, \\n),
@@ -63,18 +55,20 @@ def snippet(sn):
 
 
 def hit(h):
-    """A search Hit with every string from the report cleaned (offsets into its text kept right)."""
+    """A search Hit with every string from the report cleaned (offsets into its text kept right). The
+    exact path stays as it is (JSON escapes its control characters; the other formats show
+    path_display)."""
     from dataclasses import replace
 
     if not _CONTROL_ANY.search("".join(filter(None, (h.text, h.title, h.region, h.issuer, h.published,
-                                                       h.path, *h.heading, *h.terms)))):
+                                                       h.path_display, *h.heading, *h.terms)))):
         return h
     t, matches = text_and_spans(h.text, h.matches)
     _, starts = text_and_spans(h.text, [(sn.start, sn.start) for sn in h.snippets])
     snippets = [replace(snippet(sn), start=a) for sn, (a, _) in zip(h.snippets, starts)]
     return replace(h, text=t, matches=matches, snippets=snippets, title=_opt_line(h.title),
                    region=_opt_line(h.region), issuer=_opt_line(h.issuer), published=_opt_line(h.published),
-                   path=name(h.path), heading=[line(x) for x in h.heading], terms=[line(x) for x in h.terms])
+                   path_display=name(h.path_display), heading=[line(x) for x in h.heading], terms=[line(x) for x in h.terms])
 
 
 def result(r):

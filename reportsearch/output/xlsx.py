@@ -222,7 +222,7 @@ def _compare_sheets(wb, used: set[str], result: CompareResult, prefix: str = "")
     for r in cell_records(result):
         q = r["quotes"][0] if r["quotes"] else {}
         cells.append([_clean(v) for v in (r[result.rows_by], r[result.cols_by], r["blocks"], r["reports"], r["of"],
-                                          r["share"], q.get("text"), q.get("path"), q.get("block"))])
+                                          r["share"], q.get("text"), q.get("path_display"), q.get("block"))])
         cells.cell(row=cells.max_row, column=7).alignment = Alignment(wrap_text=True, vertical="top")
     _fit(cells, columns)
 
@@ -237,7 +237,7 @@ def recurring_workbook(rec: Recurrence) -> bytes:
     for p in pair_records(rec):
         e, later = p["earlier"], p["later"]
         ws.append([_clean(v) for v in (p["region"], p["issuer"], p["similarity"], e["year"], e["quote"], later["year"],
-                                       later["quote"], e["path"], e["block"], later["path"], later["block"])])
+                                       later["quote"], e["path_display"], e["block"], later["path_display"], later["block"])])
     _fit(ws, PAIR_COLUMNS)
     summary = wb.create_sheet("summaries")
     columns = ["body", "year", "problems", "previous_year", "in_previous", "in_any_earlier", "path"]

@@ -10,13 +10,15 @@ BY_VALUES; check(q, …) and parse_years, section_filter, SHORT_NAMES (for check
 naming sections); compile_query, scored(snapshot, compiled) (every matching block of each segment
 with its score, as search ranks them), block_hit and check_filters (for tables built on the
 search: compare); report_blocks, index_stats, all_blocks; report_filter(region, year) and
-report_doc (the region and year options applied to a report's metadata); Snippet.
+report_doc (the region and year options applied to a report's metadata); exact_path(meta) and
+printable_path(path) (a report's path for scripts, and for people); Snippet.
 """
 from ..lazy import exports
 
 __getattr__, __dir__ = exports(__name__, {
     "search": "engine", "tally": "engine", "block_hit": "engine", "check_filters": "engine",
     "compile_query": "query", "scored": "rank",
+    "exact_path": "results", "printable_path": "results",
     "Hit": "results", "ReportHit": "results", "SearchResult": "results", "Tally": "results", "BY_VALUES": "results",
     "check": "query", "parse_years": "query", "section_filter": "query", "SHORT_NAMES": "query",
     "report_blocks": "browse", "index_stats": "browse", "all_blocks": "browse",

@@ -10,22 +10,31 @@ from ..indexer import SECTION_ORDER, default_index_dir, labels_of, read_index
 from ..model import OTHER
 from ..report import missing_parts
 from .query import section_filter
+from .results import exact_path, printable_path
 
 
 def find_report(ref: str, snap) -> tuple:
-    """The report an id, a path, or a unique piece of a path or title refers to: (segment, doc, metadata)."""
+    """The report an id, a path, or a unique piece of a path or title refers to: (segment, doc, metadata).
+    A path may be given exactly (as the file system has it, as JSON's `path` holds it) or as
+    `search` prints it (path_display: \\xff for a byte that is not UTF-8, \\n for a newline)."""
     reports = list(snap.each_report())
-    apath = os.path.abspath(ref)
-    exact = [r for r in reports if r[2]["id"] == ref or r[2]["path"] == apath]
+    refs = {ref, os.path.abspath(ref)}
+    exact = [r for r in reports if r[2]["id"] == ref or refs & _names(r[2])]
     if not exact:
-        exact = [r for r in reports if ref in r[2]["path"] or ref in (r[2].get("title") or "")]
+        exact = [r for r in reports if any(ref in n for n in _names(r[2])) or ref in (r[2].get("title") or "")]
     if not exact:
-        raise ReportSearchError(f"no report in the index matches '{ref}' — see `reportsearch stats` "
-                                f"or give the path you indexed")
+        raise ReportSearchError(f"no report in the index matches '{printable_path(ref)}' — see "
+                                f"`reportsearch stats` or give the path you indexed")
     if len(exact) > 1:
-        names = ", ".join(os.path.basename(r[2]["path"]) for r in exact[:5])
-        raise ReportSearchError(f"'{ref}' matches {len(exact)} reports ({names}…) — be more specific")
+        names = ", ".join(printable_path(os.path.basename(exact_path(r[2]))) for r in exact[:5])
+        raise ReportSearchError(f"'{printable_path(ref)}' matches {len(exact)} reports ({names}…) — be more "
+                                f"specific")
     return exact[0]
+
+
+def _names(meta: dict) -> set[str]:
+    """A report's path exactly, as stored, and as printed."""
+    return {exact_path(meta), meta["path"], printable_path(meta["path"])}
 
 
 _META_KEYS = ("title", "region", "issuer", "year", "report_year", "published")

@@ -18,7 +18,7 @@ from ..model import OTHER
 from .match import matches
 from .query import compile_query
 from .rank import scored
-from .results import BY_VALUES, Hit, ReportHit, SearchResult, Tally
+from .results import BY_VALUES, Hit, ReportHit, SearchResult, Tally, exact_path, printable_path
 from .snippets import find_matches, make_snippets
 
 
@@ -52,10 +52,11 @@ def _hit(seg, doc: int, b: int, score: float, rank: int, terms: list[str], snipp
     d = seg.display(doc, b - meta["b0"])
     spans = find_matches(d["text"], terms)
     return Hit(rank=rank, score=round(float(score), 4), report_id=meta["id"], block_id=f"{meta['id']}:{b - meta['b0']}",
-               path=meta["path"], title=meta["title"], region=meta["region"], issuer=meta["issuer"],
-               year=meta["year"], published=meta["published"], labels=d["labels"], heading=d["heading"],
-               text=d["text"], matches=spans, snippets=make_snippets(d["text"], d["ends"], spans, snippet_count),
-               terms=terms, report_year=meta.get("report_year"))
+               path=exact_path(meta), path_display=printable_path(meta["path"]), title=meta["title"],
+               region=meta["region"], issuer=meta["issuer"], year=meta["year"], published=meta["published"],
+               labels=d["labels"], heading=d["heading"], text=d["text"], matches=spans,
+               snippets=make_snippets(d["text"], d["ends"], spans, snippet_count), terms=terms,
+               report_year=meta.get("report_year"))
 
 
 def block_hit(seg, doc: int, b: int, score: float, terms: list[str], snippets: int = 1) -> Hit:
@@ -66,6 +67,7 @@ def block_hit(seg, doc: int, b: int, score: float, terms: list[str], snippets: i
 def check_filters(q, sections, region, year) -> tuple[tuple[str, ...], str | None, str | None]:
     """search()'s checks of its filter arguments (BadArgument), for other commands that take them."""
     return _filters(q, sections, region, year)
+
 
 
 def search(q: str, *, index_dir: str | None = None, sections: tuple[str, ...] | str = (), region: str | None = None,
@@ -84,7 +86,7 @@ def search(q: str, *, index_dir: str | None = None, sections: tuple[str, ...] | 
     def run(snap) -> SearchResult:
         # compiled here: a missing or foreign index is reported (by read_index) before a bad query
         compiled = compile_query(q, sections=sections, region=region, year=year, index_dir=index_dir)
-        out = SearchResult(query=q, by=by, total=0)
+        out = SearchResult(query=q, by=by, total=0, warnings=compiled.warnings)
         # by block: each segment's best blocks; by report: each report's best block. An entry starts
         # (-score, segment index, block): unique, so the order never compares what follows
         tops = []

@@ -13,14 +13,16 @@ from bisect import bisect_left
 from itertools import compress, repeat
 from typing import Callable
 
-from ..indexer import compact
+from ..indexer import region_fields
 from .query import And, Has, InRegion, InSection, InYears, Not, Or, report_filters
 
 
 def _doc_level(node, doc: dict) -> bool | None:
     """True/False for a filter on the report's metadata; None for anything that looks at blocks."""
     if isinstance(node, InRegion):
-        return node.text in doc["fr"]
+        if node.exact:
+            return node.text in doc["fo"]
+        return node.text in doc["fr"] or any(node.text in up for up in doc["fu"])
     if isinstance(node, InYears):
         y = doc.get("year")
         return y is not None and (node.start is None or y >= node.start) and (node.end is None or y <= node.end)
@@ -36,7 +38,7 @@ def report_filter(region: str | None = None, year: str | int | None = None) -> C
 
 def report_doc(region: str | None, year: int | None) -> dict:
     """The metadata report_filter reads, for a report that is not in an index."""
-    return {"fr": compact(region or ""), "year": year}
+    return dict(region_fields(region, year), year=year)
 
 
 def _candidates(node, seg) -> int | None:

@@ -1,11 +1,12 @@
-"""The query language: words, "phrases", OR, NOT/-, parentheses and field filters, compiled to a plan
+"""The query language: words, "phrases", OR (|), NOT/-, parentheses and field filters, compiled to a plan
 that engine.py runs over the index (strings each block must contain, filters, and the words to rank by).
 
     section:存在问题 执法 人员        "行政复议" year:2021-2023        复议 -应诉
-    (复议 OR 应诉) region:临汾 year:>=2021        section:problems 执法人员素质
+    (复议 OR 应诉) region:临汾 year:>=2021        section:problems 执法人员
 
-Words are all required. An unquoted word is cut by jieba into words, each of which must occur
-in the block (as a string, also inside longer words); a quoted phrase must occur exactly.
+Words are all required. A word, like a quoted phrase, must occur in the block as one contiguous
+string (also inside longer words: 复议 finds 行政复议); jieba's words of it only rank. Quotes are
+for phrases that hold spaces, operators or field names.
 Chinese punctuation (“ ” ： （ ） ，) is accepted everywhere.
 """
 from __future__ import annotations
@@ -14,21 +15,21 @@ import re
 from dataclasses import dataclass, field
 
 from ..errors import BadQuery
-from ..indexer import fold, query_words, search_words
+from ..indexer import fold, search_words
 from ..model import OTHER, Section
 
 FIELDS = ("section", "region", "year")
-_PUNCT = str.maketrans({"（": "(", "）": ")", "：": ":", "，": " ", "、": " ", "\u3000": " ", "＂": '"',
+_PUNCT = str.maketrans({"（": "(", "）": ")", "：": ":", "，": " ", "、": " ", "\u3000": " ", "＂": '"', "｜": "|",
                         "＝": "=", "＞": ">", "＜": "<", "－": "-", "—": "-", "～": "-", "~": "-"})
 _QUOTES = {'"': '"', "“": "”", "”": "”", "「": "」", "『": "』", "‘": "’", "'": "'"}
-_TOKEN = re.compile(r'\s+|\(|\)|[^\s()"“”「」『』]+')
+_TOKEN = re.compile(r'\s+|\(|\)|\||[^\s()|"“”「」『』]+')
 MAX_QUERY_CHARS = 2000
 MAX_TERMS = 64  # more is a paste accident, not a query
 
 
 @dataclass
 class Term:
-    """A word (cut by jieba) or an exact phrase that a block's text must contain."""
+    """A word or a quoted phrase that a block's text must contain as one string."""
 
     text: str
     phrase: bool = False
@@ -58,7 +59,7 @@ class Or:
 
 
 def _lex(q: str) -> list[tuple[str, str]]:
-    """(kind, text) tokens: 'phrase', 'word', '(' and ')'."""
+    """(kind, text) tokens: 'phrase', 'word', '(', ')' and '|' (OR)."""
     out: list[tuple[str, str]] = []
     i = 0
     while i < len(q):
@@ -89,7 +90,7 @@ def _lex(q: str) -> list[tuple[str, str]]:
             t = m.group(0)
             if t.isspace():
                 continue
-            out.append((t, t) if t in "()" else ("word", t))
+            out.append((t, t) if t in ("(", ")", "|") else ("word", t))
         i = segment_end
     return out
 
@@ -103,6 +104,8 @@ def _op(tok) -> str | None:
         return None
     if tok[0] == "-" or tok == ("word", "-"):
         return "NOT"
+    if tok[0] == "|":  # 复议|应诉, as in most search boxes
+        return "OR"
     return _OPERATORS.get(tok[1].lower()) if tok[0] == "word" else None
 
 
@@ -294,9 +297,11 @@ class InSection:
 
 @dataclass
 class InRegion:
-    """Blocks of reports whose folded region name contains this string."""
+    """Blocks of reports whose place, or a place above it, has this string in its folded name; exact
+    (region:=广东): reports whose place alone is named so, with or without its unit."""
 
     text: str
+    exact: bool = False
 
 
 @dataclass
@@ -310,50 +315,55 @@ class InYears:
 @dataclass
 class Compiled:
     """The plan (Has/InSection/InRegion/InYears under And/Or/Not), the strings to highlight (positive
-    terms only), and the jieba words to rank by."""
+    terms only), the jieba words to rank by, and warnings about the query (read, but maybe not meant)."""
 
     plan: object
     highlights: list[str]
     words: list[str]
+    warnings: list[str] = field(default_factory=list)
+
+
+_OPTION_LIKE = re.compile(r"^(-[A-Za-z]|--[A-Za-z][A-Za-z-]*)$")  # -s, -n, --limit; not -应诉, -2021, -PPP
+
+
+def option_warnings(q: str) -> list[str]:
+    """A warning for each word of the query that looks like a command-line option (`'营商环境 -s plans'`:
+    options typed inside the quotes), which the query reads as a NOT term (or, after two dashes, a word)."""
+    out = []
+    for kind, text in _lex(q):
+        if kind == "word" and _OPTION_LIKE.match(text):
+            name = text.lstrip("-")
+            read = f"NOT {name}" if text.count("-") % 2 else f"the word {name}"
+            out.append(f"`{text}` in the query looks like an option but is read as {read} — put options "
+                       f"outside the query's quotes, e.g. reportsearch search '营商环境' -s plans")
+    return out
 
 
 def _compact(s: str) -> str:
     return fold(s).replace(" ", "")
 
 
-def _join_single_characters(text: str, words: list[str]) -> list[str]:
-    """jieba's words of an unquoted term, with one-character words (和, 的, 一) joined to the word
-    next to them in the text: 困难和问题 → 困难和, 问题. The joined piece is still a substring of
-    the term, so every block containing the term matches; a lone character would have to match
-    every bigram it starts (slow) and would light up everywhere in the snippets."""
-    folded = fold(text)
-    out: list[tuple[int, int]] = []  # spans in the text
-    cursor = 0
-    for w in words:
-        start = folded.find(w, cursor)
-        if start < 0:  # not found as such (should not happen): keep the word as jieba gave it
-            return words
-        end = start + len(w)
-        cursor = end
-        if out and out[-1][1] == start and (len(w) == 1 or out[-1][1] - out[-1][0] == 1):
-            out[-1] = (out[-1][0], end)
-        else:
-            out.append((start, end))
-    return [text[a:b] for a, b in out]
+def nothing_to_search(text: str) -> str:
+    """The message for a term without a letter, digit or character to look for, saying what it holds."""
+    import unicodedata
+
+    kinds = {unicodedata.category(c)[0] for c in text if not c.isspace()}
+    what = " and ".join(name for k, name in (("P", "punctuation"), ("S", "symbols or emoji")) if k in kinds)
+    return f"'{text}' has nothing to search for (only {what or 'marks'}) — use words"
 
 
 def _text_query(term: Term, index_dir: str | None, highlights: list[str] | None,
                 words: list[str] | None) -> Has:
-    pieces = [term.text] if term.phrase else _join_single_characters(
-        term.text, query_words(term.text, index_dir))
-    pieces = [p for p in pieces if _compact(p)]
-    if not pieces:
-        raise BadQuery(f"'{term.text}' has nothing to search for (only punctuation) — use words")
+    """A word or a phrase: blocks whose folded text holds it as one contiguous string (also inside
+    longer words). jieba's search-mode words of it are what ranking counts."""
+    text = _compact(term.text)
+    if not any(c.isalnum() for c in text):  # as check() decides
+        raise BadQuery(nothing_to_search(term.text))
     if highlights is not None:
-        highlights.extend(pieces)
+        highlights.append(term.text)
     if words is not None:
         words.extend(w for w in (_compact(x) for x in search_words(term.text, index_dir)) if w)
-    return Has(list(dict.fromkeys(_compact(p) for p in pieces)))
+    return Has([text])
 
 
 def _filter_query(f: Filter):
@@ -362,9 +372,11 @@ def _filter_query(f: Filter):
         sec = section_filter(f.value)
         return InSection(0 if sec is None else SECTION_BITS[sec.value])  # 0: a block in none of the five
     if f.name == "region":
-        if not _compact(f.value):
-            raise BadQuery("region: needs a place name — e.g. region:临汾")
-        return InRegion(_compact(f.value))
+        value = _compact(f.value)
+        exact = value.startswith("=")
+        if not value.lstrip("="):
+            raise BadQuery("region: needs a place name — e.g. region:临汾, or region:=广东 for the place alone")
+        return InRegion(value.lstrip("="), exact)
     start, end = parse_years(f.value)
     return InYears(start, end)
 
@@ -411,7 +423,7 @@ def check(q: str, *, sections: tuple[str, ...] = (), region: str | None = None, 
     def walk(node) -> None:
         if isinstance(node, Term):
             if not any(c.isalnum() for c in fold(node.text)):
-                raise BadQuery(f"'{node.text}' has nothing to search for (only punctuation) — use words")
+                raise BadQuery(nothing_to_search(node.text))
         elif isinstance(node, Filter):
             _filter_query(node)
         elif isinstance(node, Not):
@@ -432,4 +444,5 @@ def compile_query(q: str, *, sections: tuple[str, ...] = (), region: str | None 
     compiled = [_compile(p, index_dir, highlights, words) for p in parts]
     seen: set[str] = set()
     uniq = [h for h in highlights if not (_compact(h) in seen or seen.add(_compact(h)))]
-    return Compiled(And(compiled) if len(compiled) > 1 else compiled[0], uniq, list(dict.fromkeys(words)))
+    return Compiled(And(compiled) if len(compiled) > 1 else compiled[0], uniq, list(dict.fromkeys(words)),
+                    option_warnings(q) if q else [])

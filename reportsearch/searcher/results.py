@@ -2,6 +2,8 @@
 matching block (Tally)."""
 from __future__ import annotations
 
+import os
+import re
 from collections import Counter
 from dataclasses import dataclass, field
 
@@ -31,6 +33,11 @@ class Hit:
     snippets: list[Snippet]
     terms: list[str]
     report_year: int | None = None  # the year the report was delivered or published (year: reported on)
+    path_display: str = ""  # the path for people: printable, one line (made from path when not given)
+
+    def __post_init__(self) -> None:
+        if not self.path_display:
+            self.path_display = printable_path(self.path)
 
     @property
     def matched_terms(self) -> list[str]:
@@ -50,9 +57,29 @@ class ReportHit:
     hits: list[Hit]
 
     def __getattr__(self, name):  # title, region, year … of the report: from its best block
-        if name in ("report_id", "path", "title", "region", "issuer", "year", "report_year", "published"):
+        if name in ("report_id", "path", "path_display", "title", "region", "issuer", "year", "report_year",
+                    "published"):
             return getattr(self.hits[0], name)
         raise AttributeError(name)
+
+
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
+_ESCAPES = {"\n": "\\n", "\t": "\\t", "\r": "\\r"}
+
+
+def printable_path(path: str) -> str:
+    """A path as people see it: bytes that are not UTF-8 as \\xff, control characters as \\x1b or
+    \\n. What `search` prints, and what `show` accepts."""
+    shown = os.fsencode(path).decode("utf-8", "backslashreplace")
+    return _CONTROL.sub(lambda m: _ESCAPES.get(m.group(0), f"\\x{ord(m.group(0)):02x}"), shown)
+
+
+def exact_path(meta: dict) -> str:
+    """A report's path exactly as the file system has it (Python's str for it: bytes that are not
+    UTF-8 as surrogateescape's \\udcff), from its metadata in the index."""
+    if meta.get("xp"):
+        return os.fsdecode(bytes.fromhex(meta["xp"]))
+    return meta["path"]
 
 
 @dataclass
@@ -64,6 +91,7 @@ class SearchResult:
     total: int
     reports: list[ReportHit] = field(default_factory=list)
     blocks: list[Hit] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)  # about the query: read, but maybe not as meant
 
     def hits(self) -> list[Hit]:
         """Every hit shown, in rank order (blocks grouped under their report for --by report)."""
