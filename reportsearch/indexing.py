@@ -177,10 +177,8 @@ def prepare(path: str, digest: str) -> tuple[store.ReportRecord | None, str | No
 
     try:
         report = outline(path)
-    except UnreadableReport as e:
+    except UnreadableReport as e:  # also any other exception while reading it (see outline)
         return None, e.reason
-    except (RecursionError, MemoryError, ValueError, LookupError) as e:  # a file no rule foresaw
-        return None, f"could not be parsed ({type(e).__name__})"
     m = report.meta
     meta = {"title": m.title, "region": m.region, "issuer": m.issuer, "year": m.year, "published": m.published}
     heading_cache: dict[tuple[str, ...], str] = {}

@@ -13,7 +13,32 @@ from .read import read_document
 
 
 def outline(path: str) -> Report:
-    """Parse one report file into metadata and labelled blocks. Raises UnreadableReport.
+    """Parse one report file into metadata and labelled blocks. Raises UnreadableReport, and
+    only that: any other exception while reading one file (a bug, met on a file no rule foresaw)
+    is one too, so that a caller going through many files warns about this one and goes on."""
+    try:
+        return _outline(path)
+    except UnreadableReport:
+        raise
+    except Exception as e:
+        raise UnreadableReport(os.fspath(path), _unexpected(e)) from e
+
+
+def _unexpected(e: BaseException) -> str:
+    """The reason for an unexpected exception, on one line: its type and (the start of) its message."""
+    try:
+        what = " ".join(str(e).split())
+    except Exception:  # an exception whose message cannot be made
+        what = ""
+    if len(what) > 200:
+        what = what[:200] + "…"
+    name = type(e).__name__
+    return (f"could not be read ({name}: {what}" if what else f"could not be read ({name}") + \
+        ") — a bug in reportsearch; please report it with the file"
+
+
+def _outline(path: str) -> Report:
+    """outline() itself.
 
     A report in traditional characters is parsed on a simplified copy (same length, character
     for character); its blocks, headings and title keep the original characters. Region and
