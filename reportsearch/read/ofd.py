@@ -9,6 +9,7 @@ signatures are not body text and are not read.
 """
 from __future__ import annotations
 
+import itertools
 import math
 import posixpath
 import re
@@ -39,6 +40,7 @@ def _first(e, name: str):
 # Lengths are millimetres: a page is under a metre, so a number beyond a kilometre (or inf, nan,
 # or not a number at all) is damage. It is ignored, as if the attribute were absent.
 _FAR = 1e6
+_TOKEN = re.compile(r"\S+")
 
 
 def _number(s: str | None) -> float | None:
@@ -52,26 +54,28 @@ def _number(s: str | None) -> float | None:
 
 def _box(s: str | None, default: list[float]) -> list[float]:
     """A box "x y width height", or the default when it has a malformed or missing number."""
-    found = [_number(x) for x in re.findall(r"\S+", s or "")[:4]]
+    found = [_number(m.group()) for m in itertools.islice(_TOKEN.finditer(s or ""), 4)]
     return default if len(found) < 4 or None in found else found  # type: ignore[return-value]
 
 
-def _advances(delta: str | None) -> list[float]:
-    """DeltaX: numbers, or 'g N D' for N times D. A malformed number or group is skipped."""
+def _advances(delta: str | None, wanted: int) -> list[float]:
+    """The first `wanted` advances of a DeltaX: numbers, or 'g N D' for N times D. A malformed
+    number or group is skipped. Read lazily, so that neither a vast N nor a vast list of numbers
+    costs more than the characters they space."""
     out: list[float] = []
-    tokens = (delta or "").split()
-    i = 0
-    while i < len(tokens):
-        if tokens[i] == "g" and i + 2 < len(tokens):
-            n, d = _number(tokens[i + 1]), _number(tokens[i + 2])
+    tokens = iter(_TOKEN.finditer(delta or ""))
+    for m in tokens:
+        if len(out) >= wanted:
+            break
+        if m.group() == "g":
+            group = [_number(t.group()) for t in itertools.islice(tokens, 2)]
+            n, d = (group + [None, None])[:2]
             if n is not None and d is not None and n > 0:
-                out.extend([d] * int(n))
-            i += 3
+                out.extend([d] * min(int(n), wanted - len(out)))
         else:
-            v = _number(tokens[i])
+            v = _number(m.group())
             if v is not None:
                 out.append(v)
-            i += 1
     return out
 
 
@@ -119,8 +123,8 @@ def _page(root, width: float, height: float) -> Page:
             text = code.text or ""
             x = _or(_number(code.get("X")), x)
             y = _or(_number(code.get("Y")), y)
-            adv = _advances(code.get("DeltaX"))
-            end = x + sum(adv[: max(len(text) - 1, 0)]) + size
+            adv = _advances(code.get("DeltaX"), len(text) - 1)
+            end = x + sum(adv) + size
             if text.strip():
                 pieces.append((box[1] + y, box[0] + x, box[0] + end, size, text))
             x = end
