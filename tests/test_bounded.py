@@ -204,3 +204,107 @@ def test_item2_deltax_is_read_only_as_far_as_the_text_goes(delta, tmp_path):
     # Parsing holds the part's bytes and text a few times over; the advances themselves add nothing
     # (before: 16 MB for 'g 999999 4', 43 MB for the million numbers).
     assert _traced_peak(bad) < _traced_peak(good) + 8 * len(delta) + 2**20
+
+
+# ------------------------------------------------------------------ 3. DOCX (and OFD) packages
+
+
+@pytest.fixture
+def style_lookups(monkeypatch):
+    """Counts python-docx's style look-ups (each scans every style); more than the document has
+    styles is a look-up per paragraph, and stops the read (it would take minutes)."""
+    from docx.oxml.styles import CT_Styles
+    calls = {"n": 0, "limit": 10**9}
+
+    def counted(real):
+        def lookup(self, *args):
+            calls["n"] += 1
+            if calls["n"] > calls["limit"]:
+                raise AssertionError(f"{calls['n']} style look-ups")
+            return real(self, *args)
+        return lookup
+    monkeypatch.setattr(CT_Styles, "get_by_id", counted(CT_Styles.get_by_id))
+    monkeypatch.setattr(CT_Styles, "default_for", counted(CT_Styles.default_for))
+    return calls
+
+
+def _docx_padded(paragraphs: int) -> bytes:
+    """The sample as .docx with short paragraphs after its end (where cleaning drops them)."""
+    def edit(name: str, part: bytes) -> bytes:
+        if name == "word/document.xml":
+            return part.replace(b"<w:sectPr", "<w:p><w:r><w:t>加</w:t></w:r></w:p>".encode() * paragraphs
+                                + b"<w:sectPr", 1)
+        return part
+    return _rezip(makedocs.docx(RUIAN), edit)
+
+
+def _styles_in(data: bytes) -> int:
+    return zipfile.ZipFile(io.BytesIO(data)).read("word/styles.xml").count(b"<w:style ")
+
+
+def test_item3_docx_styles_are_read_once_not_per_paragraph(tmp_path, style_lookups):
+    good, padded = tmp_path / "good.docx", tmp_path / "padded.docx"
+    good.write_bytes(makedocs.docx(RUIAN))
+    padded.write_bytes(_docx_padded(20_000))
+    style_lookups["limit"] = _styles_in(padded.read_bytes())  # before: 2 per paragraph, 48 s here
+    assert _blocks(padded) == _blocks(good)
+    assert style_lookups["n"] <= style_lookups["limit"]
+
+
+def test_item3_docx_with_too_many_paragraphs_is_refused(tmp_path, style_lookups):
+    path = tmp_path / "padded.docx"
+    path.write_bytes(_docx_padded(60_000))
+    style_lookups["limit"] = _styles_in(path.read_bytes())
+    with pytest.raises(read_pkg.UnreadableReport, match=r"too many paragraphs for a report \(60,\d\d\d; "
+                                                        r"the limit is 50,000\)"):
+        outline(str(path))
+
+
+def _docx_with(name: str, content: bytes) -> bytes:
+    return _rezip(makedocs.docx(RUIAN), lambda n, part: content if n == name else part)
+
+
+def _with_zeros(data: bytes, name: str, size: int) -> bytes:
+    """The package with one more part: size zero bytes, which deflate to a thousandth of that."""
+    out = io.BytesIO(data)
+    with zipfile.ZipFile(out, "a", zipfile.ZIP_DEFLATED) as z, z.open(name, "w", force_zip64=True) as f:
+        for _ in range(size // 2**20):
+            f.write(bytes(2**20))
+    return out.getvalue()
+
+
+def _document_xml(body: bytes) -> bytes:
+    return (b'<?xml version="1.0" encoding="UTF-8"?><w:document xmlns:w="http://schemas.openxmlformats.org/'
+            b'wordprocessingml/2006/main"><w:body>' + body + b"<w:p><w:r><w:t>\xe4\xb8\x80\xe3\x80\x82</w:t>"
+            b"</w:r></w:p></w:body></w:document>")
+
+
+def _ofd_page(content: bytes) -> bytes:
+    return _rezip(makedocs.ofd(RUIAN), lambda n, part: content if n.endswith("Page_0/Content.xml") else part)
+
+
+BOMBS = {  # a small file that unpacks to far more than any report: what its warning says
+    "docx part of 33 MB": (
+        lambda: _docx_with("word/document.xml", _document_xml(b" " * (33 * 2**20))),
+        r"Word part word/document.xml is too large \(33 MB uncompressed; the limit is 32 MB\)"),
+    "docx image of 130 MB": (lambda: _with_zeros(makedocs.docx(RUIAN), "word/media/image9.png", 130 * 2**20),
+                             r"Word file unpacks to 130 MB \(the limit is 128 MB\)"),
+    "docx of 1.1 million tags": (
+        lambda: _docx_with("word/document.xml", _document_xml(b"<w:p/>" * 1_100_000)),
+        r"Word part word/document.xml has over 1,000,000 XML tags"),
+    "ofd page of 1.1 million tags": (
+        lambda: _ofd_page(b'<ofd:Page xmlns:ofd="http://www.ofdspec.org/2016"><ofd:Content>'
+                          + b"<ofd:Layer/>" * 1_100_000 + b"</ofd:Content></ofd:Page>"),
+        r"OFD part Doc_0/Pages/Page_0/Content.xml has over 1,000,000 XML tags"),
+}
+
+
+@pytest.mark.parametrize("case", sorted(BOMBS))
+def test_item3_zip_bombs_are_refused_unparsed(case, tmp_path, style_lookups):
+    make, reason = BOMBS[case]
+    path = tmp_path / ("bomb.ofd" if case.startswith("ofd") else "bomb.docx")
+    path.write_bytes(make())
+    assert path.stat().st_size < 2**20
+    style_lookups["limit"] = 1000
+    with pytest.raises(read_pkg.UnreadableReport, match=reason + " — not a report"):
+        outline(str(path))
