@@ -13,15 +13,12 @@ import itertools
 import math
 import posixpath
 import re
-import zipfile
-from io import BytesIO
 from xml.etree import ElementTree
 
 from ..errors import UnreadableReport
 from ..model import RawDocument
+from .common import ZipPackage
 from .layout import Line, Page, page_lines
-
-MAX_PART_BYTES = 32 * 1024 * 1024  # one XML part, uncompressed: refuse ZIP bombs
 
 
 def _local(tag: str) -> str:
@@ -79,25 +76,19 @@ def _advances(delta: str | None, wanted: int) -> list[float]:
     return out
 
 
-class _Package:
+class _Package(ZipPackage):
     def __init__(self, path: str, data: bytes) -> None:
-        self.path = path
-        try:
-            self.zip = zipfile.ZipFile(BytesIO(data))
-        except zipfile.BadZipFile:
-            raise UnreadableReport(path, "damaged OFD file (not a ZIP archive)")
+        super().__init__(path, data, "OFD", "damaged OFD file (not a ZIP archive)")
 
     def xml(self, name: str):
         name = name.lstrip("/")
         try:
-            info = self.zip.getinfo(name)
+            part = self.read(name)
         except KeyError:
             raise UnreadableReport(self.path, f"damaged OFD file ({name} is missing)")
-        if info.file_size > MAX_PART_BYTES:
-            raise UnreadableReport(self.path, f"OFD part {name} is too large ({info.file_size // 2**20} MB)")
         try:
-            return ElementTree.fromstring(self.zip.read(info))
-        except (ElementTree.ParseError, zipfile.BadZipFile, OSError) as e:
+            return ElementTree.fromstring(part)
+        except ElementTree.ParseError as e:
             raise UnreadableReport(self.path, f"damaged OFD file ({name}: {e})")
 
 
