@@ -308,3 +308,18 @@ def test_item3_zip_bombs_are_refused_unparsed(case, tmp_path, style_lookups):
     style_lookups["limit"] = 1000
     with pytest.raises(read_pkg.UnreadableReport, match=reason + " — not a report"):
         outline(str(path))
+
+
+@pytest.mark.parametrize("fmt", ["upperLetter", "upperRoman", "chineseCounting"])
+def test_item3_docx_list_numbers_past_words_range_are_plain_numbers(fmt, tmp_path):
+    """Word numbers lists up to 32,767; a list said to start at two million is drawn as digits
+    (before: 76,924 letters per heading, or a Roman numeral of 2,000 Ms built one M at a time)."""
+    def edit(name: str, part: bytes) -> bytes:
+        if name != "word/numbering.xml":
+            return part
+        return part.replace(b'<w:lvl w:ilvl="0"><w:start w:val="1"/><w:numFmt w:val="chineseCounting"/>',
+                            f'<w:lvl w:ilvl="0"><w:start w:val="2000000"/><w:numFmt w:val="{fmt}"/>'.encode())
+    path = tmp_path / "numbers.docx"
+    path.write_bytes(_rezip(makedocs.docx(RUIAN), edit))
+    lines = read_pkg.read_document(str(path)).lines
+    assert [x[:9] for x in lines if "、2019年推进法治政府建设" in x] == ["# 2000000"]
