@@ -48,7 +48,10 @@ def _roman(n: int) -> str:
 
 
 def format_number(n: int, fmt: str) -> str:
-    """A list number in one of Word's numFmt styles."""
+    """A list number in one of Word's numFmt styles (digits past Word's own range, 0–32,767: a
+    file could otherwise ask for a number as a million letters)."""
+    if not 0 <= n <= 32767:
+        return str(n)
     if fmt in ("chineseCounting", "chineseCountingThousand", "chineseLegalSimplified", "ideographDigital",
                "taiwaneseCounting", "taiwaneseCountingThousand"):
         return chinese_number(n)
