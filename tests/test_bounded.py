@@ -323,3 +323,130 @@ def test_item3_docx_list_numbers_past_words_range_are_plain_numbers(fmt, tmp_pat
     path.write_bytes(_rezip(makedocs.docx(RUIAN), edit))
     lines = read_pkg.read_document(str(path)).lines
     assert [x[:9] for x in lines if "、2019年推进法治政府建设" in x] == ["# 2000000"]
+
+
+# ------------------------------------------------------------------ 4. linear work, a time budget per file
+
+
+def _long(kind: str, n: int) -> tuple[str, str]:
+    """(suffix, text) of about n characters, of a shape that once took time quadratic in n."""
+    texts = [p.read_text(encoding="utf-8") for p in sorted(CORPUS.glob("*.txt"))]
+    lines = [x.strip() for text in texts for x in text.splitlines() if x.strip()]
+    joined = "".join(lines)
+
+    def grow(s: str) -> str:
+        return (s * (n // len(s) + 1))[:n]
+    title = "临汾市2021年法治政府建设年度报告"
+    if kind == "one paragraph":
+        return ".txt", title + "\n" + grow(joined)
+    if kind == "one paragraph without sentence ends":  # nor spaces, nor words of page furniture
+        from reportsearch.clean import _FURNITURE
+        flat = re.sub(r"[。！？!?]", "，", re.sub(r"[\s>＞»]", "", joined))
+        return ".txt", title + "\n" + grow(_FURNITURE.sub("", flat))
+    if kind == "many lines":
+        return ".txt", title + "\n" + grow("\n".join(lines))
+    if kind == "Markdown, unclosed brackets":
+        return ".md", "# " + title + "\n" + "\n".join(lines) + "\n" + grow("[见")
+    if kind == "Markdown, unclosed comments":
+        return ".md", "# " + title + "\n" + "\n".join(lines) + "\n" + grow("<!--注")
+    page = "<html><body><p>" + "</p><p>".join(lines) + "</p>{}</body></html>"
+    if kind == "HTML, unclosed scripts":
+        return ".html", page.format(grow("<script>"))
+    if kind == "HTML, unclosed divs":
+        return ".html", page.format(grow("<div><p>附</p>"))
+    raise KeyError(kind)
+
+
+def _cpu_seconds(path: Path) -> float:
+    import time
+    start = time.process_time()
+    try:
+        outline(str(path))
+    except read_pkg.UnreadableReport:
+        pass
+    return time.process_time() - start
+
+
+LONG = {"one paragraph": 25_000, "one paragraph without sentence ends": 6_250, "many lines": 25_000,
+        "Markdown, unclosed brackets": 6_250, "Markdown, unclosed comments": 6_250,
+        "HTML, unclosed scripts": 25_000, "HTML, unclosed divs": 50_000}
+
+
+@pytest.mark.parametrize("kind", list(LONG))
+def test_item4_reading_time_grows_linearly(kind, tmp_path):
+    """Four times the text takes about four times the processor time, not sixteen (a ratio, so
+    that a slow or busy machine does not matter). Before, the larger of each pair took 4–22 s."""
+    paths = []
+    for n in (LONG[kind], 4 * LONG[kind]):
+        suffix, text = _long(kind, n)
+        paths.append(tmp_path / f"{n}{suffix}")
+        paths[-1].write_text(text, encoding="utf-8")
+    _cpu_seconds(paths[0])  # warm: imports, compiled expressions
+    small = min(_cpu_seconds(paths[0]) for _ in range(3))
+    big = _cpu_seconds(paths[1])
+    if big > 8 * small:  # once more, in case the machine was busy
+        big = min(big, _cpu_seconds(paths[1]))
+    assert big < 8 * max(small, 0.005), (small, big)
+
+
+def _spinning_for(target: str, seconds: float = 20.0, real=_READ_TEXT):
+    """A reader that, on the target, runs a catastrophic regular expression over and over for
+    `seconds` of processor time, then reads the file as usual."""
+    import time
+
+    def reader(path, data):
+        if os.path.basename(path) == target:
+            end = time.process_time() + seconds
+            while time.process_time() < end:
+                re.match(r"(a+)+b", "a" * 22)
+        return real(path, data)
+    return reader
+
+
+def test_item4_a_file_past_its_time_budget_is_a_warning_and_the_others_are_committed(tmp_path, monkeypatch):
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    for p in sorted(CORPUS.glob("*.txt")):
+        shutil.copy(p, corpus)
+    monkeypatch.setitem(read_pkg.READERS, ".txt", _spinning_for("linfen-2021.txt"))
+    ix = str(tmp_path / "ix")
+    res = CliRunner().invoke(main, ["index", str(corpus), "--index", ix, "--jobs", "2",
+                                    "--file-time-limit", "0.5"])
+    assert res.exit_code == 3, res.output
+    assert [ln for ln in res.stderr.splitlines() if ln.startswith("warning:")] == [
+        f"warning: {corpus / 'linfen-2021.txt'}: took over 0.5 s of processor time to read — skipped; "
+        f"if it is a report, give it more with --file-time-limit or REPORTSEARCH_FILE_TIME_LIMIT"]
+    assert sorted(os.path.basename(r["path"]) for r in reports(ix)) == sorted(
+        p.name for p in CORPUS.glob("*.txt") if p.name != "linfen-2021.txt")
+    # outline too, with the limit from the environment
+    res = CliRunner().invoke(main, ["outline", str(corpus), "--json"],
+                             env={"REPORTSEARCH_FILE_TIME_LIMIT": "0.5"})
+    assert res.exit_code == 0 and len(res.stdout.splitlines()) == 4
+    assert "linfen-2021.txt: took over 0.5 s of processor time to read" in res.stderr
+
+
+def test_item4_a_reader_can_pause_the_clock(monkeypatch):
+    """Work that is slow by nature (OCR of a scanned page) runs with the clock stopped."""
+    import time
+
+    from reportsearch.read import budget
+
+    def reader(path, data):
+        with budget.paused():
+            end = time.process_time() + 1.0
+            while time.process_time() < end:
+                pass
+        return _READ_TEXT(path, data)
+    monkeypatch.setitem(read_pkg.READERS, ".txt", reader)
+    with budget.per_file(0.3):
+        assert outline(str(CORPUS / "ruian-2019.txt")).blocks
+    monkeypatch.setitem(read_pkg.READERS, ".txt", _spinning_for("ruian-2019.txt", 1.0))
+    with budget.per_file(0.3), pytest.raises(read_pkg.UnreadableReport, match="took over 0.3 s"):
+        outline(str(CORPUS / "ruian-2019.txt"))
+
+
+def test_item4_outside_the_main_thread_files_are_read_without_a_budget():
+    """The budget is a signal timer, which only the main thread can have: elsewhere, no limit."""
+    from concurrent.futures import ThreadPoolExecutor
+    with ThreadPoolExecutor(1) as pool:
+        assert pool.submit(outline, str(CORPUS / "ruian-2019.txt")).result().blocks
