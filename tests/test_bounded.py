@@ -450,3 +450,23 @@ def test_item4_outside_the_main_thread_files_are_read_without_a_budget():
     from concurrent.futures import ThreadPoolExecutor
     with ThreadPoolExecutor(1) as pool:
         assert pool.submit(outline, str(CORPUS / "ruian-2019.txt")).result().blocks
+
+
+@settings(max_examples=3000, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(st.text(alphabet="[]()!a\n<!->", max_size=40))
+def test_item4_one_pass_markdown_cuts_what_the_expressions_cut(s):
+    from reportsearch.read.text import drop_comments, drop_link_syntax
+    assert drop_comments(s) == re.sub(r"<!--.*?-->", "", s, flags=re.S)
+    assert drop_link_syntax(s) == re.sub(r"!?\[([^\]]*)\]\([^)]*\)", r"\1", s)
+
+
+_HTML_PIECES = ["<script>", "<style>", "</script>", "</style >", "<script a='x'>", "a", ">", "<", " ", "\n",
+                "<SCRIPT>", "</Script>", "<scripts>", "<style", "</script"]
+
+
+@settings(max_examples=3000, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(st.lists(st.sampled_from(_HTML_PIECES), max_size=14).map("".join))
+def test_item4_one_pass_script_cutting_cuts_what_the_expressions_cut(s):
+    from reportsearch.read.html import _without_scripts
+    elements = re.sub(r"<(script|style)\b[^>]*>.*?</\1\s*>", " ", s, flags=re.S | re.I)
+    assert _without_scripts(s) == re.sub(r"<(script|style)\b[^>]*>", " ", elements, flags=re.I)
