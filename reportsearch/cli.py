@@ -162,12 +162,20 @@ def main(debug: bool, color: str) -> None:
     """
 
 
+def _time_limit_option(f):
+    return click.option("--file-time-limit", "time_limit", type=click.FloatRange(0), default=60.0,
+                        show_default=True, envvar="REPORTSEARCH_FILE_TIME_LIMIT",
+                        help="Seconds of processor time one file may take to read; past it, the file is "
+                             "skipped with a warning (0: no limit; env: REPORTSEARCH_FILE_TIME_LIMIT).")(f)
+
+
 @main.command()
 @click.argument("paths", nargs=-1, required=True, type=click.Path())
 @click.option("--json", "as_json", is_flag=True, help="One JSON object per report (JSON Lines).")
 @click.option("--why", is_flag=True,
               help="Show for each block its part of the report and the cues behind its labels.")
-def outline(paths: tuple[str, ...], as_json: bool, why: bool) -> None:
+@_time_limit_option
+def outline(paths: tuple[str, ...], as_json: bool, why: bool, time_limit: float) -> None:
     """Show reports as outlines: metadata, headings, section-labelled blocks.
 
     \b
@@ -177,7 +185,7 @@ def outline(paths: tuple[str, ...], as_json: bool, why: bool) -> None:
       reportsearch outline corpus/*.txt --json > outline.jsonl
     """
     from .outline import outline as outline_report
-    from .read import display_path, expand_paths
+    from .read import budget, display_path, expand_paths
 
     out, err = _console(), _console(stderr=True)
     files, missing = expand_paths(list(paths))
@@ -186,7 +194,8 @@ def outline(paths: tuple[str, ...], as_json: bool, why: bool) -> None:
         _say(f"warning: {display_path(path)}: {reason}")
     for path in files:
         try:
-            report = outline_report(path)
+            with budget.per_file(time_limit):
+                report = outline_report(path)
         except UnreadableReport as e:
             _say(f"warning: {display_path(e.path)}: {e.reason}")
             continue
@@ -218,8 +227,9 @@ def _index_option(f):
               help="Seconds to wait for another index run to release the lock.")
 @click.option("--commit-every", type=click.IntRange(1), default=500, show_default=True,
               help="Commit after this many files (an interrupted run keeps what it committed).")
+@_time_limit_option
 def index(paths: tuple[str, ...], index_dir: str | None, rebuild: bool, jobs: int | None, wait: float,
-          commit_every: int) -> None:
+          commit_every: int, time_limit: float) -> None:
     """Index report files and directories (default: corpus/), incrementally.
 
     Unchanged files are skipped, changed ones replaced, vanished ones removed.
@@ -233,11 +243,13 @@ def index(paths: tuple[str, ...], index_dir: str | None, rebuild: bool, jobs: in
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 
     from .indexing import build, default_index_dir
+    from .read import budget
 
     err = _console(stderr=True)
     index_dir = index_dir or default_index_dir()
-    with Progress(TextColumn("indexing"), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn(),
-                  console=err, transient=True, disable=not err.is_terminal) as bar:
+    with budget.per_file(time_limit), Progress(TextColumn("indexing"), BarColumn(), MofNCompleteColumn(),
+                                               TimeRemainingColumn(), console=err, transient=True,
+                                               disable=not err.is_terminal) as bar:
         task = bar.add_task("index", total=None)
         summary = build(list(paths) or ["corpus"], index_dir, rebuild=rebuild, jobs=jobs, wait=wait,
                         batch=commit_every, progress=lambda done, total: bar.update(task, completed=done, total=total))

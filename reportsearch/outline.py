@@ -9,15 +9,22 @@ from . import metadata, sections, variants
 from .clean import clean, normalise
 from .errors import UnreadableReport
 from .model import Report
-from .read import read_document
+from .read import budget, read_document
 
 
 def outline(path: str) -> Report:
     """Parse one report file into metadata and labelled blocks. Raises UnreadableReport, and
     only that: any other exception while reading one file (a bug, met on a file no rule foresaw)
-    is one too, so that a caller going through many files warns about this one and goes on."""
+    is one too, and so is running past the time budget for one file (read.budget), so that a
+    caller going through many files warns about this one and goes on."""
+    allowed = 0.0
     try:
-        return _outline(path)
+        with budget.limit() as allowed:
+            return _outline(path)
+    except budget.OutOfTime:
+        raise UnreadableReport(os.fspath(path), f"took over {allowed:g} s of processor time to read — "
+                                                f"skipped; if it is a report, give it more with "
+                                                f"--file-time-limit or {budget.ENV}") from None
     except UnreadableReport:
         raise
     except Exception as e:

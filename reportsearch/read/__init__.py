@@ -11,6 +11,9 @@ furniture, metadata, blocks, labels — is the same pipeline for every format (o
     docx.py   .docx          paragraphs, tables, heading styles and automatic numbering
     doc.py    .doc           Word 97–2003 through antiword or LibreOffice, when installed
     ofd.py    .ofd           GB/T 33190 fixed-layout documents
+
+common.py holds what the readers share (safe file reading, bounded ZIP packages); budget.py the
+time budget for reading one file.
 """
 from __future__ import annotations
 
@@ -19,11 +22,11 @@ from collections.abc import Callable
 
 from ..errors import UnreadableReport
 from ..model import RawDocument
-from . import doc, docx, html, ofd, pdf, text
+from . import budget, doc, docx, html, ofd, pdf, text
 from .common import MAX_FILE_BYTES, display_path, read_bytes, strip_controls
 
-__all__ = ["SUFFIXES", "display_path", "expand_paths", "is_report_file", "read_bytes", "read_document",
-           "strip_controls", "MAX_FILE_BYTES"]
+__all__ = ["SUFFIXES", "budget", "display_path", "expand_paths", "is_report_file", "read_bytes",
+           "read_document", "strip_controls", "MAX_FILE_BYTES"]
 
 Reader = Callable[[str, bytes], RawDocument]
 
