@@ -345,6 +345,8 @@ def _long(kind: str, n: int) -> tuple[str, str]:
         return ".txt", title + "\n" + grow(_FURNITURE.sub("", flat))
     if kind == "many lines":
         return ".txt", title + "\n" + grow("\n".join(lines))
+    if kind == "many paragraphs opening plans":
+        return ".txt", title + "\n" + "\n".join(lines[:20]) + "\n" + grow("下一步，我们将继续推进法治政府建设。\n")
     if kind == "Markdown, unclosed brackets":
         return ".md", "# " + title + "\n" + "\n".join(lines) + "\n" + grow("[见")
     if kind == "Markdown, unclosed comments":
@@ -368,6 +370,7 @@ def _cpu_seconds(path: Path) -> float:
 
 
 LONG = {"one paragraph": 25_000, "one paragraph without sentence ends": 6_250, "many lines": 25_000,
+        "many paragraphs opening plans": 25_000,
         "Markdown, unclosed brackets": 6_250, "Markdown, unclosed comments": 6_250,
         "HTML, unclosed scripts": 25_000, "HTML, unclosed divs": 50_000}
 
