@@ -189,6 +189,13 @@ def main(debug: bool, color: str) -> None:
     """
 
 
+def time_limit_option(f):
+    return click.option("--file-time-limit", "time_limit", type=click.FloatRange(0), default=60.0,
+                        show_default=True, envvar="REPORTSEARCH_FILE_TIME_LIMIT",
+                        help="Seconds of processor time one file may take to read; past it, the file is "
+                             "skipped with a warning (0: no limit; env: REPORTSEARCH_FILE_TIME_LIMIT).")(f)
+
+
 def index_option(f):
     return click.option("--index", "index_dir", type=click.Path(file_okay=False), default=None,
                         help="Index directory (default: $REPORTSEARCH_INDEX or ./index).")(f)

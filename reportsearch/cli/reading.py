@@ -8,7 +8,7 @@ import click
 
 from ..errors import UnreadableReport
 from ..output import render
-from .app import Exit, OcrBar, console, index_option, main, say
+from .app import Exit, OcrBar, console, index_option, main, say, time_limit_option
 
 
 @main.command()
@@ -16,7 +16,8 @@ from .app import Exit, OcrBar, console, index_option, main, say
 @click.option("--json", "as_json", is_flag=True, help="One JSON object per report (JSON Lines).")
 @click.option("--why", is_flag=True,
               help="Show for each block its part of the report and the cues behind its labels.")
-def outline(paths: tuple[str, ...], as_json: bool, why: bool) -> None:
+@time_limit_option
+def outline(paths: tuple[str, ...], as_json: bool, why: bool, time_limit: float) -> None:
     """Show reports as outlines: metadata, headings, section-labelled blocks.
 
     \b
@@ -25,7 +26,7 @@ def outline(paths: tuple[str, ...], as_json: bool, why: bool) -> None:
       reportsearch outline corpus/linfen-2021.txt --why
       reportsearch outline corpus/*.txt --json > outline.jsonl
     """
-    from ..read import display_path, expand_paths, ocr_reporting
+    from ..read import budget, display_path, expand_paths, ocr_reporting
     from ..report import outline as outline_report
 
     out, err = console(), console(stderr=True)
@@ -36,7 +37,7 @@ def outline(paths: tuple[str, ...], as_json: bool, why: bool) -> None:
     for path in files:
         bar = OcrBar(err)
         try:
-            with ocr_reporting(bar):
+            with ocr_reporting(bar), budget.per_file(time_limit):
                 report = outline_report(path)
         except UnreadableReport as e:
             say(f"warning: {display_path(e.path)}: {e.reason}")
@@ -66,8 +67,9 @@ def outline(paths: tuple[str, ...], as_json: bool, why: bool) -> None:
               help="Seconds to wait for another index run to release the lock.")
 @click.option("--commit-every", type=click.IntRange(1), default=500, show_default=True,
               help="Commit after this many files (an interrupted run keeps what it committed).")
+@time_limit_option
 def index(paths: tuple[str, ...], index_dir: str | None, rebuild: bool, jobs: int | None, wait: float,
-          commit_every: int) -> None:
+          commit_every: int, time_limit: float) -> None:
     """Index report files and directories (default: corpus/), incrementally.
 
     Unchanged files are skipped, changed ones replaced, vanished ones removed.
@@ -81,12 +83,11 @@ def index(paths: tuple[str, ...], index_dir: str | None, rebuild: bool, jobs: in
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 
     from ..indexer import build, default_index_dir
+    from ..read import budget, ocr_reporting
 
     err = console(stderr=True)
     index_dir = index_dir or default_index_dir()
-    from ..read import ocr_reporting
-
-    with Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn(),
+    with budget.per_file(time_limit), Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn(),
                   console=err, transient=True, disable=not err.is_terminal) as bar:
         task = bar.add_task("indexing", total=None)
         pages = bar.add_task("OCR, pages", total=None, visible=False)  # a scan read in this process

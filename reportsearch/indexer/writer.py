@@ -41,10 +41,8 @@ def prepare(path: str, digest: str) -> tuple[store.ReportRecord | None, str | No
     """Read and parse one report and fold its blocks for the index (runs in a worker): (record, error)."""
     try:
         report = outline(path)
-    except UnreadableReport as e:
+    except UnreadableReport as e:  # also any other exception while reading it (see outline)
         return None, e.reason
-    except (RecursionError, MemoryError, ValueError, LookupError) as e:  # a file no rule foresaw
-        return None, f"could not be parsed ({type(e).__name__})"
     m = report.meta
     meta = {"title": m.title, "region": m.region, "issuer": m.issuer, "year": m.year, "report_year": m.report_year,
             "published": m.published}

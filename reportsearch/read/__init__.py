@@ -13,9 +13,10 @@ furniture, metadata, blocks, labels — is the same pipeline for every format (r
     ofd.py    .ofd           GB/T 33190 fixed-layout documents
 
 layout.py rebuilds lines from positioned text (PDF, OFD); markers.py knows the outline markers
-(一、 （一） 1. ①) that the layout step and the report stage both recognise; common.py reads bytes
-safely and shows paths. Public: read_document, expand_paths, is_report_file, read_bytes,
-display_path, strip_controls, marker, marker_number, SUFFIXES, MAX_FILE_BYTES; ocr_reporting(progress)
+(一、 （一） 1. ①) that the layout step and the report stage both recognise; common.py holds what the
+readers share (safe file reading, bounded ZIP packages); budget.py the time budget for reading one
+file. Public: read_document, expand_paths, is_report_file, read_bytes, display_path, strip_controls,
+marker, marker_number, SUFFIXES, MAX_FILE_BYTES; budget (per_file(seconds), paused()); ocr_reporting(progress)
 (a context in which scanned PDFs read by OCR report their pages: ocr.py).
 """
 from __future__ import annotations
@@ -25,13 +26,13 @@ from collections.abc import Callable
 
 from ..errors import UnreadableReport
 from ..model import RawDocument
-from . import doc, docx, html, ofd, pdf, text
+from . import budget, doc, docx, html, ofd, pdf, text
 from .common import MAX_FILE_BYTES, display_path, read_bytes, strip_controls
 from .markers import marker, marker_number
 from .ocr import reporting as ocr_reporting
 
-__all__ = ["SUFFIXES", "display_path", "expand_paths", "is_report_file", "read_bytes", "read_document",
-           "strip_controls", "MAX_FILE_BYTES", "marker", "marker_number", "ocr_reporting"]
+__all__ = ["SUFFIXES", "budget", "display_path", "expand_paths", "is_report_file", "read_bytes",
+           "read_document", "strip_controls", "MAX_FILE_BYTES", "marker", "marker_number", "ocr_reporting"]
 
 Reader = Callable[[str, bytes], RawDocument]
 

@@ -4,12 +4,77 @@ from __future__ import annotations
 import os
 import re
 import stat
+import zipfile
+import zlib
+from io import BytesIO
 
 from ..errors import UnreadableReport
 
 MAX_FILE_BYTES = 16 * 1024 * 1024  # real reports are well under 2 MB of text; beyond this it is not a report
 MAX_DOCUMENT_BYTES = 64 * 1024 * 1024  # PDF, Word and OFD files carry fonts and images besides the text
 _DOCUMENT_SUFFIXES = (".pdf", ".ofd", ".docx", ".doc")
+
+
+# ZIP packages (DOCX, OFD): a small file may unpack to gigabytes (a ZIP bomb). Real reports stay
+# far below these bounds; a DOCX whose document part held a million elements would run to
+# thousands of pages.
+MAX_PART_BYTES = 32 * 1024 * 1024  # one part, uncompressed
+MAX_PACKAGE_BYTES = 128 * 1024 * 1024  # all parts together, uncompressed (pictures included)
+MAX_PART_TAGS = 1_000_000  # XML tags in one part: parsed, at most about 130 MB (lxml) or 300 MB (ElementTree)
+
+
+class ZipPackage:
+    """A ZIP package whose parts are read within bounds: each XML part at most MAX_PART_BYTES and
+    MAX_PART_TAGS, all parts read at most MAX_PACKAGE_BYTES. The sizes are the ones the ZIP
+    declares, which zipfile also holds a part to: nothing is unpacked beyond them."""
+
+    def __init__(self, path: str, data: bytes, kind: str, damaged: str) -> None:
+        self.path, self.kind = path, kind
+        try:
+            self.zip = zipfile.ZipFile(BytesIO(data))
+        except zipfile.BadZipFile:
+            raise UnreadableReport(path, damaged)
+        self.unpacked = 0
+
+    def read(self, name: str) -> bytes:
+        """One part's bytes, checked; KeyError when the package has no such part."""
+        return self._read(self.zip.getinfo(name))
+
+    def check_all(self) -> None:
+        """Read and check every part (for a library that will unpack them all itself)."""
+        total = sum(info.file_size for info in self.zip.infolist())
+        if total > MAX_PACKAGE_BYTES:
+            self._refuse(f"{self.kind} file unpacks to {total // 2**20} MB "
+                         f"(the limit is {MAX_PACKAGE_BYTES // 2**20} MB)")
+        for info in self.zip.infolist():
+            self._read(info)
+
+    def _read(self, info: zipfile.ZipInfo) -> bytes:
+        name, limit = info.filename, MAX_PART_BYTES // 2**20
+        if self.unpacked + info.file_size > MAX_PACKAGE_BYTES:
+            self._refuse(f"{self.kind} file unpacks to over {MAX_PACKAGE_BYTES // 2**20} MB")
+        if info.file_size > MAX_PART_BYTES:  # pictures may be larger: python-docx keeps them unparsed
+            with self.zip.open(info) as f:
+                head = f.read(64)
+            if _looks_like_xml(head):
+                self._refuse(f"{self.kind} part {name} is too large "
+                             f"({info.file_size // 2**20} MB uncompressed; the limit is {limit} MB)")
+        try:
+            data = self.zip.read(info)
+        except (zipfile.BadZipFile, zlib.error, EOFError, OSError) as e:
+            raise UnreadableReport(self.path, f"damaged {self.kind} file ({name}: {e})")
+        self.unpacked += len(data)
+        if _looks_like_xml(data[:64]) and data.count(b"<") > MAX_PART_TAGS:
+            self._refuse(f"{self.kind} part {name} has over {MAX_PART_TAGS:,} XML tags")
+        return data
+
+    def _refuse(self, why: str) -> None:
+        raise UnreadableReport(self.path, f"{why} — not a report")
+
+
+def _looks_like_xml(head: bytes) -> bool:
+    """Bytes that open like XML (after any byte-order mark, in UTF-8 or UTF-16)."""
+    return head.lstrip(b"\xef\xbb\xbf\xfe\xff\x00 \t\r\n").startswith(b"<")
 
 
 def display_path(path: str) -> str:

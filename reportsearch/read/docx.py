@@ -14,11 +14,13 @@ from dataclasses import dataclass, field
 
 from ..errors import UnreadableReport
 from ..model import RawDocument
+from .common import ZipPackage
 from .markers import marker
 
 _W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 _HEADING_STYLE = re.compile(r"^(?:heading|标题)\s*(\d)$", re.I)
 _CN_DIGITS = "零一二三四五六七八九"
+MAX_PARAGRAPHS = 50_000  # a long report has a few thousand
 
 
 def chinese_number(n: int) -> str:
@@ -47,7 +49,10 @@ def _roman(n: int) -> str:
 
 
 def format_number(n: int, fmt: str) -> str:
-    """A list number in one of Word's numFmt styles."""
+    """A list number in one of Word's numFmt styles (digits past Word's own range, 0–32,767: a
+    file could otherwise ask for a number as a million letters)."""
+    if not 0 <= n <= 32767:
+        return str(n)
     if fmt in ("chineseCounting", "chineseCountingThousand", "chineseLegalSimplified", "ideographDigital",
                "taiwaneseCounting", "taiwaneseCountingThousand"):
         return chinese_number(n)
@@ -128,23 +133,48 @@ def _level(lv) -> _Level:
     return _Level(val("numFmt", "decimal"), val("lvlText", ""), int(val("start", "1") or 1))
 
 
-def _style_chain(style):
-    seen = 0
-    while style is not None and seen < 20:
-        yield style
-        style, seen = style.base_style, seen + 1
+class _Styles:
+    """The document's styles by id, read once: python-docx's paragraph.style scans every style on
+    each call, which made a file of many short paragraphs take minutes."""
+
+    def __init__(self, document) -> None:
+        self.by_id: dict[str | None, object] = {}
+        self.default = None  # the default paragraph style: the last one marked so, as the standard says
+        for style in document.styles.element.iterchildren(_W + "style"):
+            # the first of an id, as python-docx took it
+            self.by_id.setdefault(style.get(_W + "styleId"), style)
+            if style.get(_W + "type") == "paragraph" and style.get(_W + "default") in ("1", "true", "on"):
+                self.default = style
+
+    def chain(self, paragraph):
+        """The paragraph's style (or the default paragraph style) and the styles it is based on."""
+        ppr = paragraph._p.pPr
+        ref = ppr.find(_W + "pStyle") if ppr is not None else None
+        style = self.by_id.get(ref.get(_W + "val")) if ref is not None else None
+        if style is None or style.get(_W + "type") != "paragraph":
+            style = self.default
+        seen = 0
+        while style is not None and seen < 20:
+            yield style
+            based = style.find(_W + "basedOn")
+            style, seen = (self.by_id.get(based.get(_W + "val")) if based is not None else None), seen + 1
 
 
-def _outline_level(paragraph) -> int | None:
+def _style_name(style) -> str:
+    e = style.find(_W + "name")
+    return (e.get(_W + "val") if e is not None else None) or ""
+
+
+def _outline_level(paragraph, styles: _Styles) -> int | None:
     """0-based heading level from the paragraph's outline level or its style's, else None."""
     ppr = paragraph._p.pPr
     e = ppr.find(_W + "outlineLvl") if ppr is not None else None
     if e is None:
-        for style in _style_chain(paragraph.style):
-            m = _HEADING_STYLE.match(style.name or "")
+        for style in styles.chain(paragraph):
+            m = _HEADING_STYLE.match(_style_name(style))
             if m:
                 return int(m.group(1)) - 1
-            sppr = style.element.pPr
+            sppr = style.find(_W + "pPr")
             e = sppr.find(_W + "outlineLvl") if sppr is not None else None
             if e is not None:
                 break
@@ -154,9 +184,9 @@ def _outline_level(paragraph) -> int | None:
     return level if level < 9 else None  # 9 is body text
 
 
-def _num_pr(paragraph) -> tuple[str, int] | None:
+def _num_pr(paragraph, styles: _Styles) -> tuple[str, int] | None:
     """(numId, ilvl) of the paragraph's automatic numbering, its own or its style's."""
-    candidates = [paragraph._p.pPr] + [s.element.pPr for s in _style_chain(paragraph.style)]
+    candidates = [paragraph._p.pPr] + [s.find(_W + "pPr") for s in styles.chain(paragraph)]
     for ppr in candidates:
         if ppr is None:
             continue
@@ -170,15 +200,15 @@ def _num_pr(paragraph) -> tuple[str, int] | None:
     return None
 
 
-def _paragraph_line(paragraph, numbering: _Numbering) -> str:
+def _paragraph_line(paragraph, numbering: _Numbering, styles: _Styles) -> str:
 
     text = paragraph.text.replace("\n", " ").strip()
-    np = _num_pr(paragraph)
+    np = _num_pr(paragraph, styles)
     if np and np[0] != "0":
         label = numbering.label(*np)
         if label and text:
             text = label + text
-    level = _outline_level(paragraph)
+    level = _outline_level(paragraph, styles)
     if level is not None and text and marker(text) is None:
         text = "#" * min(level + 1, 6) + " " + text  # an unnumbered heading: keep its level
     return text
@@ -193,15 +223,22 @@ def read_docx(path: str, data: bytes) -> RawDocument:
     from docx.table import Table
     from docx.text.paragraph import Paragraph
 
+    damaged = "damaged Word file (not a ZIP archive) — open and save it again as .docx"
+    ZipPackage(path, data, "Word", damaged).check_all()
     try:
         document = docx.Document(io.BytesIO(data))
     except (PackageNotFoundError, zipfile.BadZipFile, KeyError, ValueError) as e:
         raise UnreadableReport(path, f"damaged Word file ({e}) — open and save it again as .docx")
+    paragraphs = sum(1 for _ in document.element.body.iter(_W + "p"))
+    if paragraphs > MAX_PARAGRAPHS:
+        raise UnreadableReport(path, f"too many paragraphs for a report ({paragraphs:,}; the limit is "
+                                     f"{MAX_PARAGRAPHS:,}) — not a report")
     numbering = _Numbering.load(document)
+    styles = _Styles(document)
     lines: list[str] = []
     for child in document.element.body.iterchildren():
         if child.tag == _W + "p":
-            lines.append(_paragraph_line(Paragraph(child, document), numbering))
+            lines.append(_paragraph_line(Paragraph(child, document), numbering, styles))
         elif child.tag == _W + "tbl":
             for row in Table(child, document).rows:
                 cells: list[str] = []

@@ -15,8 +15,8 @@ _DROP_ALWAYS = {"script", "style", "template", "svg", "object", "canvas", "selec
 _BLOCK_TAGS = {"p", "div", "br", "li", "tr", "h1", "h2", "h3", "h4", "h5", "h6", "section",
                "article", "table", "ul", "ol", "dd", "dt", "blockquote", "pre", "hr", "td", "th", "title"}
 _VOID = {"br", "hr", "img", "meta", "link", "input", "area", "base", "col", "embed", "source", "wbr"}
-_SCRIPT = re.compile(r"<(script|style)\b[^>]*>.*?</\1\s*>", re.S | re.I)
-_OPEN_SCRIPT = re.compile(r"<(script|style)\b[^>]*>", re.I)
+_SCRIPT_OPEN = re.compile(r"<(script|style)\b", re.I)
+_SCRIPT_CLOSE = {"script": re.compile(r"</script\s*>", re.I), "style": re.compile(r"</style\s*>", re.I)}
 
 
 class _TextExtractor(HTMLParser):
@@ -30,6 +30,7 @@ class _TextExtractor(HTMLParser):
         self.drop = drop
         self.parts: list[str] = []
         self.open: list[str] = []
+        self.depth: dict[str, int] = {}  # how many of each tag are on the stack
         self.dropping = 0  # how many elements on the stack are dropped ones
         self.meta: dict[str, str] = {}
         self._in_title = False
@@ -47,6 +48,7 @@ class _TextExtractor(HTMLParser):
             self._in_title = True
         if tag not in _VOID:
             self.open.append(tag)
+            self.depth[tag] = self.depth.get(tag, 0) + 1
             self.dropping += tag in self.drop
         if tag in _BLOCK_TAGS:
             self.parts.append("\n")
@@ -59,9 +61,13 @@ class _TextExtractor(HTMLParser):
     def handle_endtag(self, tag):
         if tag == "title":
             self._in_title = False
-        if tag in self.open:
-            i = len(self.open) - 1 - self.open[::-1].index(tag)
-            self.dropping -= sum(t in self.drop for t in self.open[i:])
+        if self.depth.get(tag):  # open: found from the top, where what it closes lies (linear in all)
+            i = len(self.open) - 1
+            while self.open[i] != tag:
+                i -= 1
+            for t in self.open[i:]:
+                self.depth[t] -= 1
+                self.dropping -= t in self.drop
             del self.open[i:]
         if tag in _BLOCK_TAGS:
             self.parts.append("\n")
@@ -92,7 +98,7 @@ def html_lines(text: str) -> tuple[dict[str, str], list[str]]:
     # An unclosed <nav>, <header> or <script> hides everything after it. Read again, dropping
     # only what is never text, and with scripts cut out by their own tags (an unclosed one
     # alone): when that finds several times more, the first reading lost the report.
-    lenient_text = _OPEN_SCRIPT.sub(" ", _SCRIPT.sub(" ", text))
+    lenient_text = _without_scripts(text)
     q = _extract(lenient_text, _DROP_ALWAYS | {"title"})
     more = "".join(q.parts).split("\n")
     if sum(len(x.strip()) for x in more) > 3 * visible + 200:
@@ -101,6 +107,44 @@ def html_lines(text: str) -> tuple[dict[str, str], list[str]]:
     if p.title.strip():
         meta["html_title"] = p.title.strip()  # a weak fallback: usually "headline_site name"
     return meta, lines
+
+
+def _without_scripts(text: str) -> str:
+    """The page with its script and style elements cut out by their own tags, then any opening
+    tag left unclosed cut alone: what re.sub did with <(script|style)\\b[^>]*>.*?</\\1\\s*> and then
+    <(script|style)\\b[^>]*>, in two passes. Those expressions went through the rest of the page
+    again from every unclosed tag; here the next > and the next closing tag of each name are
+    found once and kept while they lie ahead."""
+    out, pos, gt = [], 0, -1
+    closing: dict[str, tuple[int, int]] = {}  # tag → the next closing tag's span ((-1, -1): none left)
+    for m in _SCRIPT_OPEN.finditer(text):
+        if m.start() < pos:
+            continue  # inside an element cut out
+        if gt < m.end():
+            gt = text.find(">", m.end())
+            if gt == -1:
+                break
+        name = m.group(1).lower()
+        span = closing.get(name)
+        if span is None or -1 < span[0] <= gt:
+            found = _SCRIPT_CLOSE[name].search(text, gt + 1)
+            span = closing[name] = found.span() if found else (-1, -1)
+        if span[0] != -1:
+            out += [text[pos:m.start()], " "]
+            pos = span[1]
+    out.append(text[pos:])
+    text, out, pos, gt = "".join(out), [], 0, -1
+    for m in _SCRIPT_OPEN.finditer(text):  # the opening tags left
+        if m.start() < pos:
+            continue
+        if gt < m.end():
+            gt = text.find(">", m.end())
+            if gt == -1:
+                break
+        out += [text[pos:m.start()], " "]
+        pos = gt + 1
+    out.append(text[pos:])
+    return "".join(out)
 
 
 def looks_like_html(text: str) -> bool:

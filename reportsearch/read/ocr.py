@@ -27,6 +27,7 @@ from dataclasses import dataclass
 
 from ..errors import UnreadableReport
 from ..model import RawDocument
+from . import budget
 from .layout import Line, Page, page_lines
 
 Progress = Callable[[int, int], None]  # (pages done, pages to read)
@@ -167,7 +168,8 @@ def read_scanned(path: str, data: bytes, *, progress: Progress | None = None,
     warnings: list[str] = []
     found = _load(cache, key) if cache else None
     if found is None:
-        found = _recognise(path, data, ocr, limit, progress)
+        with budget.paused():  # OCR is bounded by its own page cap, not by the per-file time budget
+            found = _recognise(path, data, ocr, limit, progress)
         if cache:
             problem = _store(cache, key, found)
             if problem:

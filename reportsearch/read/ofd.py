@@ -9,17 +9,16 @@ signatures are not body text and are not read.
 """
 from __future__ import annotations
 
+import itertools
+import math
 import posixpath
 import re
-import zipfile
-from io import BytesIO
 from xml.etree import ElementTree
 
 from ..errors import UnreadableReport
 from ..model import RawDocument
+from .common import ZipPackage
 from .layout import Line, Page, page_lines
-
-MAX_PART_BYTES = 32 * 1024 * 1024  # one XML part, uncompressed: refuse ZIP bombs
 
 
 def _local(tag: str) -> str:
@@ -35,47 +34,61 @@ def _first(e, name: str):
     return found[0] if found else None
 
 
-def _numbers(s: str | None) -> list[float]:
-    return [float(x) for x in re.findall(r"-?\d+(?:\.\d+)?(?:[eE]-?\d+)?", s or "")]
+# Lengths are millimetres: a page is under a metre, so a number beyond a kilometre (or inf, nan,
+# or not a number at all) is damage. It is ignored, as if the attribute were absent.
+_FAR = 1e6
+_TOKEN = re.compile(r"\S+")
 
 
-def _advances(delta: str | None) -> list[float]:
-    """DeltaX: numbers, or 'g N D' for N times D."""
+def _number(s: str | None) -> float | None:
+    """A length from an attribute, or None when it is missing or malformed."""
+    try:
+        v = float(s)  # type: ignore[arg-type]
+    except (TypeError, ValueError):
+        return None
+    return v if math.isfinite(v) and abs(v) <= _FAR else None
+
+
+def _box(s: str | None, default: list[float]) -> list[float]:
+    """A box "x y width height", or the default when it has a malformed or missing number."""
+    found = [_number(m.group()) for m in itertools.islice(_TOKEN.finditer(s or ""), 4)]
+    return default if len(found) < 4 or None in found else found  # type: ignore[return-value]
+
+
+def _advances(delta: str | None, wanted: int) -> list[float]:
+    """The first `wanted` advances of a DeltaX: numbers, or 'g N D' for N times D. A malformed
+    number or group is skipped. Read lazily, so that neither a vast N nor a vast list of numbers
+    costs more than the characters they space."""
     out: list[float] = []
-    tokens = (delta or "").split()
-    i = 0
-    while i < len(tokens):
-        if tokens[i] == "g" and i + 2 < len(tokens):
-            out.extend([float(tokens[i + 2])] * int(float(tokens[i + 1])))
-            i += 3
+    tokens = iter(_TOKEN.finditer(delta or ""))
+    for m in tokens:
+        if len(out) >= wanted:
+            break
+        if m.group() == "g":
+            group = [_number(t.group()) for t in itertools.islice(tokens, 2)]
+            n, d = (group + [None, None])[:2]
+            if n is not None and d is not None and n > 0:
+                out.extend([d] * min(int(n), wanted - len(out)))
         else:
-            try:
-                out.append(float(tokens[i]))
-            except ValueError:
-                pass
-            i += 1
+            v = _number(m.group())
+            if v is not None:
+                out.append(v)
     return out
 
 
-class _Package:
+class _Package(ZipPackage):
     def __init__(self, path: str, data: bytes) -> None:
-        self.path = path
-        try:
-            self.zip = zipfile.ZipFile(BytesIO(data))
-        except zipfile.BadZipFile:
-            raise UnreadableReport(path, "damaged OFD file (not a ZIP archive)")
+        super().__init__(path, data, "OFD", "damaged OFD file (not a ZIP archive)")
 
     def xml(self, name: str):
         name = name.lstrip("/")
         try:
-            info = self.zip.getinfo(name)
+            part = self.read(name)
         except KeyError:
             raise UnreadableReport(self.path, f"damaged OFD file ({name} is missing)")
-        if info.file_size > MAX_PART_BYTES:
-            raise UnreadableReport(self.path, f"OFD part {name} is too large ({info.file_size // 2**20} MB)")
         try:
-            return ElementTree.fromstring(self.zip.read(info))
-        except (ElementTree.ParseError, zipfile.BadZipFile, OSError) as e:
+            return ElementTree.fromstring(part)
+        except ElementTree.ParseError as e:
             raise UnreadableReport(self.path, f"damaged OFD file ({name}: {e})")
 
 
@@ -83,18 +96,26 @@ def _resolve(base_dir: str, loc: str) -> str:
     return loc.lstrip("/") if loc.startswith("/") else posixpath.normpath(posixpath.join(base_dir, loc))
 
 
+_SMALLEST = 0.01  # mm: a font size below this is damage too (the layout divides by it)
+
+
+def _or(value: float | None, default: float) -> float:
+    return default if value is None else value
+
+
 def _page(root, width: float, height: float) -> Page:
     pieces: list[tuple[float, float, float, float, str]] = []  # baseline y, x0, x1, size, text
     for obj in _children(root, "TextObject"):
-        box = _numbers(obj.get("Boundary")) + [0, 0, 0, 0]
-        size = float(obj.get("Size") or 3.5)
+        box = _box(obj.get("Boundary"), [0, 0, 0, 0])
+        size = _number(obj.get("Size"))
+        size = size if size is not None and _SMALLEST <= size <= _FAR else 3.5
         x = y = 0.0
         for code in _children(obj, "TextCode"):
             text = code.text or ""
-            x = float(code.get("X", x))
-            y = float(code.get("Y", y))
-            adv = _advances(code.get("DeltaX"))
-            end = x + sum(adv[: max(len(text) - 1, 0)]) + size
+            x = _or(_number(code.get("X")), x)
+            y = _or(_number(code.get("Y")), y)
+            adv = _advances(code.get("DeltaX"), len(text) - 1)
+            end = x + sum(adv) + size
             if text.strip():
                 pieces.append((box[1] + y, box[0] + x, box[0] + end, size, text))
             x = end
@@ -121,12 +142,12 @@ def read_ofd(path: str, data: bytes) -> RawDocument:
     doc_path = _resolve("", root_loc.text.strip())
     doc = pkg.xml(doc_path)
     doc_dir = posixpath.dirname(doc_path)
-    box = _numbers(getattr(_first(doc, "PhysicalBox"), "text", "")) or [0, 0, 210, 297]
+    box = _box(getattr(_first(doc, "PhysicalBox"), "text", ""), [0, 0, 210, 297])
     width, height = box[2], box[3]
     pages = []
     for ref in _children(_first(doc, "Pages") or doc, "Page"):
         content = pkg.xml(_resolve(doc_dir, ref.get("BaseLoc", "")))
-        page_box = _numbers(getattr(_first(content, "PhysicalBox"), "text", "")) or [0, 0, width, height]
+        page_box = _box(getattr(_first(content, "PhysicalBox"), "text", ""), [0, 0, width, height])
         pages.append(_page(content, page_box[2], page_box[3]))
     if not any(p.lines for p in pages):
         raise UnreadableReport(path, "OFD without text (scanned pages) — run OCR first")

@@ -10,8 +10,6 @@ from .html import looks_like_html, read_html
 # ---------------------------------------------------------------- markdown
 
 _FRONT = re.compile(r"\A---[ \t]*\r?\n(.*?)\r?\n---[ \t]*(?:\r?\n|\Z)", re.S)
-_COMMENT = re.compile(r"<!--.*?-->", re.S)
-_MD_LINK = re.compile(r"!?\[([^\]]*)\]\([^)]*\)")
 _MD_EMPH = re.compile(r"(\*\*|__|\*|`)")
 
 
@@ -31,10 +29,46 @@ def parse_front_matter(text: str) -> tuple[dict[str, str], str]:
     return meta, text[m.end():]
 
 
+def drop_comments(text: str) -> str:
+    """The text without <!-- … --> comments (one left open stays, as it is)."""
+    out, pos = [], 0
+    while (start := text.find("<!--", pos)) != -1 and (end := text.find("-->", start + 4)) != -1:
+        out.append(text[pos:start])
+        pos = end + 3
+    out.append(text[pos:])
+    return "".join(out)
+
+
+def drop_link_syntax(text: str) -> str:
+    r"""[text](url) and ![alt](src) made text and alt, as re.sub(r"!?\[([^\]]*)\]\([^)]*\)", r"\1")
+    would, in one pass: that expression went through the rest of the text again from every
+    bracket left open. The next ] and ) are found once and kept while they lie ahead."""
+    out, pos = [], 0
+    close = paren = -1
+    i = text.find("[")
+    while i != -1:
+        if close < i:
+            close = text.find("]", i)
+            if close == -1:
+                break
+        if text.startswith("(", close + 1):
+            if paren < close + 2:
+                paren = text.find(")", close + 2)
+            if paren == -1:
+                break
+            start = i - 1 if i > pos and text[i - 1] == "!" else i
+            out += [text[pos:start], text[i + 1:close]]
+            pos = paren + 1
+            i = text.find("[", pos)
+        else:
+            i = text.find("[", i + 1)
+    out.append(text[pos:])
+    return "".join(out)
+
+
 def markdown_lines(text: str) -> list[str]:
     """Markdown body to lines: comments, link syntax and emphasis marks dropped, '#' kept."""
-    text = _COMMENT.sub("", text)
-    text = _MD_LINK.sub(r"\1", text)
+    text = drop_link_syntax(drop_comments(text))
     out = []
     for line in text.split("\n"):  # decode_lines made every line end \n (not str.splitlines: U+2028 …)
         s = line.strip()

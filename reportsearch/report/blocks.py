@@ -103,19 +103,45 @@ def _split_long(text: str) -> list[str]:
 
 def _split_part_switch(text: str, report_year: int | None) -> list[str]:
     """Cut a paragraph where a later sentence opens another part: the plans (…问题。下一步，我区将…)
-    or the problems (…表示衷心的感谢！我们也清醒地看到…). An address (各位代表！) is not cut off."""
+    or the problems (…表示衷心的感谢！我们也清醒地看到…). An address (各位代表！) is not cut off.
+
+    One pass over the sentences, whatever the paragraph's length: what is known of the sentences
+    before the one looked at is kept as it grows, not found again from its text."""
     sents = sentences(text)
-    for i in range(1, len(sents)):
-        head = "".join(sents[:i])
-        if len(re.sub(r"\W", "", head)) < 8:
+    pieces: list[str] = []
+    start = 0
+    while start < len(sents):
+        cut = _next_switch(sents, start, report_year)
+        pieces.append("".join(sents[start:cut]))
+        start = cut
+    return pieces or [text]
+
+
+def _next_switch(sents: list[str], start: int, report_year: int | None) -> int:
+    """Where the piece of the paragraph that begins at sentence `start` ends (len(sents): nowhere)."""
+    words = 0  # word characters in the piece so far
+    substantial = 0  # its sentences of 8 word characters or more
+    admitted = False  # whether it admits problems: looked at only when needed, and a piece that
+    # admits them goes on doing so as it grows (checked on the bulk corpus: the same cuts)
+    opens_with_plans = cues.opens_plans(sents[start], report_year)
+    for i in range(start + 1, len(sents)):
+        n = len(_NON_WORD.sub("", sents[i - 1]))
+        words += n
+        substantial += n >= 8
+        if words < 8:
             continue
         s = sents[i].strip()
+        if cues.opens_plans(s, report_year) and not opens_with_plans:
+            return i
         # A one-sentence lead-in (知忧才能克难。我们清醒地认识到…) belongs to the problems it opens.
-        passage = len([x for x in sents[:i] if len(re.sub(r"\W", "", x)) >= 8]) >= 2
-        if (cues.opens_plans(s, report_year) and not cues.opens_plans(sents[0], report_year)) or (
-                passage and cues.admits_problems_strongly(s) and not cues.admits_problems(head)):
-            return [head, *_split_part_switch("".join(sents[i:]), report_year)]
-    return [text]
+        if substantial >= 2 and cues.admits_problems_strongly(s):
+            admitted = admitted or cues.admits_problems("".join(sents[start:i]))
+            if not admitted:
+                return i
+    return len(sents)
+
+
+_NON_WORD = re.compile(r"\W")
 
 
 def split(body: list[str], report_year: int | None = None) -> list[Unit]:

@@ -103,7 +103,8 @@ def is_furniture(line: str) -> bool:
         return False  # a real paragraph that merely mentions such words
     if _FURNITURE.search(line):
         return True
-    if _NAV_TRAIL.search(line) and len(line) < 120 and "。" not in line:
+    # Short lines only: on a long line without spaces the trail's \S+ makes the search quadratic.
+    if len(line) < 120 and "。" not in line and _NAV_TRAIL.search(line):
         return True
     return False
 

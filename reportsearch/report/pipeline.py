@@ -6,14 +6,46 @@ import os
 
 from ..errors import UnreadableReport
 from ..model import Report
-from ..read import read_document
+from ..read import budget, read_document
 from . import blocks as blocks_mod
 from . import metadata, sections, variants
 from .clean import clean, normalise
 
 
 def outline(path: str) -> Report:
-    """Parse one report file into metadata and labelled blocks. Raises UnreadableReport.
+    """Parse one report file into metadata and labelled blocks. Raises UnreadableReport, and
+    only that: any other exception while reading one file (a bug, met on a file no rule foresaw)
+    is one too, and so is running past the time budget for one file (read.budget), so that a
+    caller going through many files warns about this one and goes on."""
+    allowed = 0.0
+    try:
+        with budget.limit() as allowed:
+            return _outline(path)
+    except budget.OutOfTime:
+        raise UnreadableReport(os.fspath(path), f"took over {allowed:g} s of processor time to read — "
+                                                f"skipped; if it is a report, give it more with "
+                                                f"--file-time-limit or {budget.ENV}") from None
+    except UnreadableReport:
+        raise
+    except Exception as e:
+        raise UnreadableReport(os.fspath(path), _unexpected(e)) from e
+
+
+def _unexpected(e: BaseException) -> str:
+    """The reason for an unexpected exception, on one line: its type and (the start of) its message."""
+    try:
+        what = " ".join(str(e).split())
+    except Exception:  # an exception whose message cannot be made
+        what = ""
+    if len(what) > 200:
+        what = what[:200] + "…"
+    name = type(e).__name__
+    return (f"could not be read ({name}: {what}" if what else f"could not be read ({name}") + \
+        ") — a bug in reportsearch; please report it with the file"
+
+
+def _outline(path: str) -> Report:
+    """outline() itself.
 
     A report in traditional characters is parsed on a simplified copy (same length, character
     for character); its blocks, headings and title keep the original characters. Region and

@@ -241,7 +241,8 @@ def _rule_of_law_parts(units: list[Unit], report_year: int | None) -> list[Place
     para_scope: list[tuple[float, str]] = []
     last_para = -1
     levels_before: set[float] = set()
-    for i, u in enumerate(units):
+    seen = _LevelsSeen()
+    for u in units:
         in_scope = para_part is not None and u.heading[: len(para_scope)] == para_scope and not any(
             lv in levels_before for lv, _ in u.heading[len(para_scope):])
         if not in_scope:
@@ -253,16 +254,17 @@ def _rule_of_law_parts(units: list[Unit], report_year: int | None) -> list[Place
                     para_part is Part.PROBLEMS and new_para and re.match(r"^(对此|为此|针对)", u.text)):
                 para_part, para_scope = Part.PLANS, _scope(u)
                 para_why = f"paragraph opens the plans: 「{_short(sentences(u.text)[0], 12)}」"
-                levels_before = _levels_under(units[:i], para_scope)
+                levels_before = seen.under(para_scope)
             elif u.kind != "item" and cues.admits_problems(opening) and para_part is not Part.PLANS:
                 para_part, para_scope = Part.PROBLEMS, _scope(u)
                 para_why = f"paragraph admits problems: 「{_cue(cues.PROBLEM_OPEN, opening)}」"
-                levels_before = _levels_under(units[:i], para_scope)
+                levels_before = seen.under(para_scope)
             elif para_part is Part.PROBLEMS and new_para and u.kind in ("paragraph", "lead"):
                 # A problems part opened by a paragraph goes on only while the paragraphs list problems.
                 if not (_starts_item(u.text) or cues.PROBLEM_WORDS.search("".join(sentences(u.text)[:1]))):
                     para_part = None
         last_para = u.para
+        seen.add(u)
         if para_part is not None:
             out.append(Place(para_part, para_why))
             continue
@@ -279,15 +281,24 @@ def _heading_place(u: Unit, report_year: int | None) -> Place:
     return Place(Part.BODY, "")
 
 
-def _levels_under(previous: list[Unit], scope: list[tuple[float, str]]) -> set[float]:
-    """Heading levels already used under a scope: a later heading at one of them is a sibling
-    of what came before the part opened (二、 after 一、), so it ends the part; a new level
-    ((一) under 三、 after "2022年，我市将…") is the part's own outline."""
-    levels: set[float] = set()
-    for p in previous:
-        if p.heading[: len(scope)] == scope:
-            levels.update(lv for lv, _ in p.heading[len(scope):])
-    return levels
+class _LevelsSeen:
+    """Heading levels already used under each heading path, as the units go by: a later heading
+    at one of them is a sibling of what came before the part opened (二、 after 一、), so it ends
+    the part; a new level ((一) under 三、 after "2022年，我市将…") is the part's own outline.
+    Kept as it grows, for every prefix of every unit's path: looking back over the units before
+    each part that opens made a report of many such paragraphs quadratic."""
+
+    def __init__(self) -> None:
+        self.by_scope: dict[tuple[tuple[float, str], ...], set[float]] = {}
+
+    def add(self, u: Unit) -> None:
+        path = tuple(u.heading)
+        for k in range(len(path) + 1):
+            self.by_scope.setdefault(path[:k], set()).update(lv for lv, _ in path[k:])
+
+    def under(self, scope: list[tuple[float, str]]) -> set[float]:
+        """The levels used, under the scope, by the units added so far."""
+        return set(self.by_scope.get(tuple(scope), ()))
 
 
 def _scope(u: Unit) -> list[tuple[float, str]]:
