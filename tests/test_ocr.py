@@ -9,6 +9,7 @@ import json
 import math
 import os
 import re
+import subprocess
 import sys
 
 import pytest
@@ -203,3 +204,16 @@ def test_without_the_extra_a_scan_is_named_and_the_folder_indexed(scan, tmp_path
     warnings = [x for x in res.stderr.splitlines() if x.startswith("warning: ")]
     assert warnings == [f"warning: {d / 'scan.pdf'}: scanned PDF without a text layer — to read it by OCR: "
                         "pip install 'reportsearch[ocr]'"]
+
+
+def test_the_ocr_engine_prints_nothing_of_its_own(tmp_path):
+    """The engine's own log lines (coloured, timestamped) never reach the terminal: a page with no
+    words gives the one warning line, nothing else."""
+    from PIL import Image
+    path = tmp_path / "blank.pdf"
+    Image.new("L", (827, 1170), 255).save(path, "PDF", resolution=100.0)
+    res = subprocess.run([sys.executable, "-m", "reportsearch", "outline", str(path)], capture_output=True,
+                         text=True, timeout=300, env=dict(os.environ, REPORTSEARCH_OCR_CACHE=str(tmp_path / "c")))
+    assert res.stderr.splitlines() == [f"warning: {path}: scanned PDF, and OCR found no text on its 1 page",
+                                       "error: no report could be read — check the paths and file formats "
+                                       "(.txt .md .html .pdf .docx .doc .ofd)"]
