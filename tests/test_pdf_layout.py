@@ -236,7 +236,7 @@ def test_bad_pdfs_each_get_one_line_and_the_folder_is_indexed(published, tmp_pat
         "truncated.pdf": (good[: len(good) // 2], "damaged PDF"),
         "no-pages.pdf": (b"%PDF-1.4\n1 0 obj\n<</Type/Catalog/Pages 2 0 R>>\nendobj\n2 0 obj\n<</Type/Pages/Kids[]"
                          b"/Count 0>>\nendobj\ntrailer\n<</Root 1 0 R>>\n%%EOF\n", "(damaged )?PDF( with no pages)?"),
-        "huge-image.pdf": (_image_only_pdf(40000, 40000), "scanned PDF without a text layer"),
+        "huge-image.pdf": (_image_only_pdf(40000, 40000), "scanned PDF"),  # OCR, or the extra to install
         "locked.pdf": (makedocs.pdf(SAMPLES[0].read_text(encoding="utf-8"), password="secret"), "encrypted PDF"),
     }
     for name, (data, _) in bad.items():

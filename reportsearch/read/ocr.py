@@ -117,7 +117,7 @@ class _Engine:
         for p in paths.values():
             if not os.path.isfile(p):  # a build of rapidocr without its models: never download them
                 raise ImportError(f"{p} is missing")
-        self._ocr = RapidOCR(params={"Global.log_level": "warning", "Global.use_cls": False,
+        self._ocr = RapidOCR(params={"Global.log_level": "error", "Global.use_cls": False,
                                      "Det.model_path": paths["det"], "Rec.model_path": paths["rec"]})
 
     def boxes(self, image) -> list[tuple[list[list[float]], str, float]]:
