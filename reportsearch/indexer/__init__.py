@@ -7,10 +7,13 @@
     store.py      the side files' formats: folded texts, block metadata, display data, signature
     snapshot.py   one commit opened for reading, kept open between queries in a process
     tokens.py     folding for matching, jieba words for ranking, the dictionary copy queries read
+    features.py   what a block is like beyond its words (figures, names, heading, glossary): ranking evidence
 
 Public: build(paths, index_dir, …) -> IndexSummary; read_index(index_dir, fn); reports(index_dir);
 open_index; default_index_dir; index_command; SCHEMA_VERSION; DICT_FILE; SECTION_BITS;
-SECTION_ORDER; labels_of(mask); fold(text); query_words / search_words (a query's jieba words).
+SECTION_ORDER; labels_of(mask); fold(text); query_words / search_words (a query's jieba words);
+Features, features_of(code) (a block's stored ranking evidence), opens_with_heading, count_figures,
+count_names.
 """
 from ..lazy import exports
 
@@ -20,4 +23,6 @@ __getattr__, __dir__ = exports(__name__, {
     "open_index": "files", "default_index_dir": "files", "index_command": "files", "SCHEMA_VERSION": "files",
     "DICT_FILE": "files",
     "SECTION_BITS": "store", "SECTION_ORDER": "store", "labels_of": "store",
-    "fold": "tokens", "query_words": "tokens", "search_words": "tokens"})
+    "fold": "tokens", "query_words": "tokens", "search_words": "tokens",
+    "Features": "features", "features_of": "features", "opens_with_heading": "features",
+    "count_figures": "features", "count_names": "features"})

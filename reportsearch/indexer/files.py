@@ -10,7 +10,9 @@ from ..errors import IndexDamaged, IndexIncompatible, IndexMissing
 DICT_FILE = "jieba-dict.sqlite"  # the copy of jieba's dictionary that queries read (tokens.py)
 
 
-SCHEMA_VERSION = 5  # 3: one document per report, bigram sets; block texts and display data in side files;
+SCHEMA_VERSION = 6  # 3: one document per report, bigram sets; block texts and display data in side files;
+# 4: a bit-sliced signature of the blocks' bigrams; 5: headings apart from the JSON; 6: per block its
+# ranking features (features.py), and a block that opens with its own heading ranked by its parents'
 
 
 META_FILE = "reportsearch.json"

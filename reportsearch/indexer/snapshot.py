@@ -18,8 +18,6 @@ from . import store
 from .files import damage_errors, damaged, default_index_dir, open_index
 from .store import bucket
 
-                    # 4: a bit-sliced signature of the blocks' bigrams; 5: headings apart from the JSON
-
 
 class _Blob:
     """Short texts (titles) joined by newlines, to find which of them hold a word."""

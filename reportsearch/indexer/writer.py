@@ -15,6 +15,7 @@ from ..errors import UnreadableReport
 from ..read import display_path
 from ..report import outline, sentences
 from . import store
+from .features import block_code, glossary_runs, opens_with_heading
 from .files import INDEX_NAME
 from .store import bucket
 
@@ -47,21 +48,26 @@ def prepare(path: str, digest: str) -> tuple[store.ReportRecord | None, str | No
     m = report.meta
     meta = {"title": m.title, "region": m.region, "issuer": m.issuer, "year": m.year, "published": m.published}
     heading_cache: dict[tuple[str, ...], str] = {}
-    texts, masks, headings, shown = [], [], [], []
-    for b in report.blocks:
-        key = tuple(b.heading)
+    texts, masks, headings, codes, shown = [], [], [], [], []
+    glossary = glossary_runs([b.text for b in report.blocks])
+    for i, b in enumerate(report.blocks):
+        # the heading a block is ranked by: the last two levels above it. A block that opens with its
+        # own heading (a heading block, a run-in title) has those words in its text already; the
+        # heading's weight goes to the blocks under it, so this block is ranked by its parents'
+        key = tuple(b.heading[:-1] if opens_with_heading(b.text, b.heading, b.kind) else b.heading)
         if key not in heading_cache:
-            heading_cache[key] = store.compact(" ".join(b.heading[-2:]))
+            heading_cache[key] = store.compact(" ".join(key[-2:]))
         labels = [s.value for s in b.labels]
         texts.append(store.compact(b.text))
         masks.append(store.section_mask(labels))
         headings.append(heading_cache[key])
+        codes.append(block_code(b.text, b.heading, b.kind, i in glossary))
         shown.append({"heading": b.heading, "text": b.text, "labels": labels, "kind": b.kind,
                       "ends": _sentence_ends(b.text)})
     apath = os.path.abspath(path)
     return store.ReportRecord(id=report_id(path, digest), path=display_path(apath),
                               real=display_path(os.path.realpath(path)), hash=digest, meta=meta, texts=texts,
-                              masks=masks, headings=headings, display=store.display_blob(shown),
+                              masks=masks, headings=headings, codes=codes, display=store.display_blob(shown),
                               warnings=list(report.warnings)), None
 
 
