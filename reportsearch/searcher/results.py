@@ -30,6 +30,7 @@ class Hit:
     matches: list[tuple[int, int]]
     snippets: list[Snippet]
     terms: list[str]
+    explain: dict | None = None  # with search(explain=True): the features behind the score (engine._explain)
 
     @property
     def matched_terms(self) -> list[str]:

@@ -1,0 +1,201 @@
+"""Ranking, second pass: what the first pass (rank.py) cannot afford for every matching block — where
+in the block the query's words stand — and the exact choice of the best blocks and reports.
+
+- Proximity. A block matches a query of several strings when it holds each of them anywhere; a
+  block that says 执法人员素质不高 answers `执法 人员 素质`, one with 执法 in one sentence, 人员 in
+  another and 素质 in a third rarely does. The factor is 1 when one clause (between ，；。：！？)
+  holds every string, 0.85 when one sentence does (between ；。！？), 0.7 when they stand within
+  NEAR_CHARS characters across a sentence end (a title and the sentence after it:
+  综合执法队伍总体素质有待提高。行政执法人员…), and 0.5 otherwise. Only for a plain AND of at least
+  two strings (an OR's alternatives need not stand together).
+- Concreteness near the words. The first pass counts a block's figures anywhere in it; a long
+  review paragraph with ten figures and 行政复议体制改革 in one figureless clause is not a concrete
+  answer about 行政复议. Here only the figures and names of the sentences that hold a query string,
+  and of the sentence after each, count (the whole block when the first sentence holds one: a block
+  that opens with the words is about them).
+
+Both factors are at most 1, so a block's first-pass score bounds its final one. The blocks are read
+best bound first, and reading stops as soon as no unread block can reach the top: the best k blocks
+(or n reports) are exactly those of the final score, and usually a few hundred blocks are read
+however many match. Ties keep index order.
+"""
+from __future__ import annotations
+
+import heapq
+import re
+from bisect import bisect_right
+
+from ..indexer import count_figures, count_names, features_of, fold
+from .match import conjunction
+from .rank import Priors, current_priors
+
+CLAUSE, SENTENCE, NEAR, APART = "clause", "sentence", "near", "apart"
+FACTORS = {CLAUSE: 1.0, SENTENCE: 0.85, NEAR: 0.7, APART: 0.5}
+NEAR_CHARS = 30
+
+# in folded text ，；：！？ are , ; : ! ? and 。 stays
+_CLAUSES = re.compile(b"[,;:!?]|" + "。".encode("utf-8"))  # 。 is three bytes: not inside a [class]
+_SENTENCES = re.compile(b"[;!?]|" + "。".encode("utf-8"))
+_SENTENCE_TEXT = re.compile("[;!?。]")
+
+
+class _Counts(dict):
+    """feature code → (figures, names), decoded once per code."""
+
+    def __missing__(self, code: int) -> tuple[int, int]:
+        f = features_of(code)
+        v = self[code] = (f.figures, f.names)
+        return v
+
+
+_counts = _Counts()
+
+
+class Refiner:
+    """The second pass of one query: its strings' proximity and the concreteness near them."""
+
+    def __init__(self, pieces: list[str], proximity: bool, priors: Priors | None = None,
+                 factors: dict[str, float] | None = None) -> None:
+        self.words = sorted(set(pieces), key=len, reverse=True)
+        self.pieces = [p.encode("utf-8") for p in self.words]
+        self.proximity = proximity
+        self.priors = current_priors() if priors is None else priors
+        self.factors = FACTORS if factors is None else factors
+
+    def level(self, text: bytes) -> str:
+        """CLAUSE, SENTENCE, NEAR or APART: the closest unit of the text that holds every string."""
+        pieces = self.pieces
+        for unit, split in ((CLAUSE, _CLAUSES), (SENTENCE, _SENTENCES)):
+            for part in split.split(text):
+                if all(p in part for p in pieces):
+                    return unit
+        return NEAR if self.window(text) <= NEAR_CHARS else APART
+
+    def window(self, text: bytes) -> int:
+        """The fewest characters of the text that hold every string (a large number if none do)."""
+        hits = []  # (start, end, string number) of every occurrence, in bytes
+        for k, p in enumerate(self.pieces):
+            i = text.find(p)
+            while i != -1:
+                hits.append((i, i + len(p), k))
+                i = text.find(p, i + 1)
+        hits.sort()
+        need, have, best, lo = len(self.pieces), {}, 1 << 30, 0
+        for r, (_, _, k) in enumerate(hits):  # the shortest runs of occurrences that hold every string
+            have[k] = have.get(k, 0) + 1
+            while len(have) == need:
+                first, _, j = hits[lo]
+                last = max(e for _, e, _ in hits[lo:r + 1])
+                best = min(best, len(text[first:last].decode("utf-8", "replace")))
+                have[j] -= 1
+                if not have[j]:
+                    del have[j]
+                lo += 1
+        return best
+
+    def near_words(self, text: bytes) -> tuple[int, int] | None:
+        """(figures, names) in the sentences that hold a query string and the sentence after each;
+        None when the first sentence holds one (the whole block is about the words)."""
+        sentences = _SENTENCE_TEXT.split(text.decode("utf-8"))
+        words = self.words
+        if any(w in sentences[0] for w in words):
+            return None
+        keep: set[int] = set()
+        for i, s in enumerate(sentences):
+            if any(w in s for w in words):
+                keep.update((i, i + 1))
+        scope = "。".join(sentences[i] for i in sorted(keep) if i < len(sentences))
+        return count_figures(scope), count_names(scope)
+
+    def parts(self, text: bytes, code: int) -> dict:
+        """The second pass's factors of a block (its folded text and feature code), with what they
+        rest on: {"proximity": (level, factor) or None, "concrete": (figures, names, factor) or None}."""
+        out: dict = {"proximity": None, "concrete": None}
+        if self.proximity:
+            level = self.level(text)
+            out["proximity"] = (level, self.factors[level])
+        figures, names = _counts[code]
+        if figures or names:
+            near = self.near_words(text)
+            if near is not None:
+                f, n = min(near[0], figures), min(near[1], names)
+                conc = self.priors.concrete
+                out["concrete"] = (f, n, conc(f, n) / conc(figures, names))
+        return out
+
+    def factor(self, text: bytes, code: int) -> float:
+        """The block's final score over its first-pass score (at most 1)."""
+        if not self.proximity and _counts[code] == (0, 0):
+            return 1.0
+        p = self.parts(text, code)
+        out = p["proximity"][1] if p["proximity"] else 1.0
+        return out * p["concrete"][2] if p["concrete"] else out
+
+
+def refiner_of(compiled) -> Refiner | None:
+    """The second pass of a compiled query, or None when it has no string to look for (a filter-only
+    query). Proximity applies to a plain AND of at least two strings."""
+    pieces = conjunction(compiled.plan)
+    if pieces:
+        return Refiner(pieces, proximity=len(set(pieces)) >= 2)
+    words = [w for w in (fold(h).replace(" ", "") for h in compiled.highlights) if w]
+    return Refiner(words, proximity=False) if words else None
+
+
+def _descending(scores: list[float]):
+    """Indices by score, best first (ties: lower index first), in growing batches: a few hundred
+    are usually all that is read."""
+    n, m, done = len(scores), 64, 0
+    while done < n:
+        m = min(n, m * 4)
+        batch = heapq.nlargest(m, range(n), key=scores.__getitem__)  # stable: ties keep index order
+        yield from batch[done:]
+        done = m
+
+
+def best_blocks(scores: list[float], texts, codes, refiner: Refiner | None, k: int) -> list[tuple[float, int]]:
+    """The k best (final score, index) of the blocks, best first, ties in index order. `scores` are
+    first-pass scores (upper bounds of the final ones), `texts` the blocks' folded texts and
+    `codes` their feature codes."""
+    if refiner is None:
+        return [(scores[i], i) for i in heapq.nlargest(k, range(len(scores)), key=scores.__getitem__)]
+    heap: list[tuple[float, int]] = []  # the best k so far as (final, -index): the worst on top
+    for i in _descending(scores):
+        bound = scores[i]
+        if len(heap) == k and bound < heap[0][0]:
+            break  # no block left can reach the k-th
+        item = (bound * refiner.factor(texts[i], codes[i]), -i)
+        if len(heap) < k:
+            heapq.heappush(heap, item)
+        elif item > heap[0]:
+            heapq.heapreplace(heap, item)
+    return [(f, -ni) for f, ni in sorted(heap, reverse=True)]
+
+
+def best_reports(scores: list[float], texts, codes, groups: list[tuple[int, int, int]], refiner: Refiner | None,
+                 n: int) -> list[tuple[float, int, int]]:
+    """The n best reports as (final score of its best block, group number, that block's index),
+    best first; a report's score is its best block's. Ties: index order."""
+    if refiner is None:
+        out = []
+        for g, (_, i, j) in enumerate(groups):
+            part = scores[i:j]
+            m = max(part)
+            out.append((m, g, i + part.index(m)))  # the first block with the best score
+        return sorted(out, key=lambda t: (-t[0], t[2]))[:n]
+    starts = [i for _, i, _ in groups]
+    best: dict[int, tuple[float, int]] = {}  # group → (final, -index) of its best block so far
+    threshold, read = float("-inf"), 0
+    for i in _descending(scores):
+        bound = scores[i]
+        if bound < threshold:
+            break  # no unread block can lift a report into the top n
+        g = bisect_right(starts, i) - 1
+        item = (bound * refiner.factor(texts[i], codes[i]), -i)
+        if g not in best or item > best[g]:
+            best[g] = item
+        read += 1
+        if read % 32 == 0 and len(best) >= n:
+            threshold = heapq.nlargest(n, [v[0] for v in best.values()])[-1]
+    top = sorted(((f, g, -ni) for g, (f, ni) in best.items()), key=lambda t: (-t[0], t[2]))
+    return top[:n]
