@@ -305,8 +305,9 @@ def _output_options(f):
               help="Reports (or blocks, with --by block) to show.")
 @click.option("--by", type=click.Choice(["report", "block"]), default="report", show_default=True,
               help="One entry per report with its best snippets, or one per block.")
+@click.option("--explain", is_flag=True, help="Show the features behind each hit's score (also in JSON).")
 @_output_options
-def search(query: tuple[str, ...], index_dir, sections, region, year, limit, by, fmt, output, force) -> None:
+def search(query: tuple[str, ...], index_dir, sections, region, year, limit, by, explain, fmt, output, force) -> None:
     """Search the index: ranked reports with highlighted, section-tagged snippets.
 
     Words are all required; OR, NOT, -word (a word after a minus sign: 复议 -应诉), (parentheses),
@@ -319,6 +320,7 @@ def search(query: tuple[str, ...], index_dir, sections, region, year, limit, by,
       reportsearch search 'section:存在问题 执法 人员'
       reportsearch search '"行政复议" year:2021-2023' --format json
       reportsearch search 复议 -应诉 -o answers.csv
+      reportsearch search 执法 人员 素质 --by block --explain
     """
     from .searcher import search as run_search
 
@@ -328,7 +330,7 @@ def search(query: tuple[str, ...], index_dir, sections, region, year, limit, by,
     chosen = _output_format(output, fmt, force)
     q = " ".join(query)
     result = run_search(q, index_dir=index_dir, sections=sections, region=region, year=year,
-                        limit=limit, by=by)
+                        limit=limit, by=by, explain=explain)
     _emit([("", result)], chosen, output, force, lambda con: con.print(render.search_results(result)))
     sys.exit(Exit.OK if result.total else Exit.NO_HITS)
 

@@ -4,6 +4,7 @@ every test that reorders also checks that the blocks found and the counts stay t
 from __future__ import annotations
 
 import heapq
+import json
 import shutil
 
 import pytest
@@ -267,6 +268,18 @@ def test_explain_adds_up_to_the_score(ix):
             final = e["first_pass"] * (e["proximity"]["factor"] if e["proximity"] else 1) * \
                 (e["near_words"]["factor"] if e["near_words"] else 1)
             assert final == pytest.approx(h.score, rel=1e-3)
+
+
+def test_search_explain_in_the_terminal_and_in_json(ix):
+    out = CliRunner().invoke(main, ["search", "执法", "人员", "素质", "--index", ix, "--by", "block", "--explain"])
+    assert out.exit_code == 0, out.output
+    assert "= BM25F" in out.output and "proximity" in out.output and "words: 执法" in out.output
+    js = CliRunner().invoke(main, ["search", "执法", "人员", "--index", ix, "--explain", "--format", "json"])
+    rec = json.loads(js.output)
+    ex = rec["reports"][0]["hits"][0]["explain"]
+    assert {"bm25f", "words", "features", "prior", "proximity", "score"} <= set(ex)
+    plain = json.loads(CliRunner().invoke(main, ["search", "执法", "--index", ix, "--format", "json"]).output)
+    assert "explain" not in plain["reports"][0]["hits"][0]
 
 
 def test_a_heading_hit_shows_its_heading_once(ix):
