@@ -105,17 +105,22 @@ def search(q: str, *, index_dir: str | None = None, sections: tuple[str, ...] | 
         # by block: each segment's best blocks; by report: each segment's best reports, each by its
         # best block. An entry starts (-score, segment index, block): unique, so the order never
         # compares what follows. Each segment's choice is exact, so the merged one is too.
-        tops = []
+        tops: list = []
+        floor = float("-inf")  # the limit-th best score of the segments before: later ones need more
         for si, seg, blocks, scores, groups, texts, codes in scored(snap, compiled):
             out.total += len(blocks)
             ref = refiner if texts is not None else None  # no words to rank by: index order
             if by == "block":
-                for score, i in best_blocks(scores, texts, codes, ref, limit):
+                for score, i in best_blocks(scores, texts, codes, ref, limit, floor):
                     tops.append((-score, si, blocks[i], seg, seg.data.doc_of[blocks[i]]))
             else:
-                for score, g, i in best_reports(scores, texts, codes, groups, ref, limit):
+                for score, g, i in best_reports(scores, texts, codes, groups, ref, limit, floor):
                     doc, a, z = groups[g]
                     tops.append((-score, si, blocks[i], seg, doc, blocks, scores, texts, codes, a, z))
+            if len(tops) > limit:
+                tops = heapq.nsmallest(limit, tops)
+            if len(tops) == limit:
+                floor = -max(tops)[0]
         chosen = heapq.nsmallest(limit, tops)
 
         def hit(score, b, seg, doc, rank):
