@@ -15,9 +15,9 @@ in the block the query's words stand — and the exact choice of the best blocks
   that opens with the words is about them).
 
 Both factors are at most 1, so a block's first-pass score bounds its final one. The blocks are read
-best bound first, and reading stops as soon as no unread block can reach the top: the best k blocks
-(or n reports) are exactly those of the final score, and usually a few hundred blocks are read
-however many match. Ties keep index order.
+best bound first (by report: reports by their best bound, then their blocks), and reading stops as
+soon as no unread block can reach the top: the best k blocks (or n reports) are exactly those of
+the final score, and a few dozen blocks are read however many match. Ties keep index order.
 """
 from __future__ import annotations
 
