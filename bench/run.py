@@ -401,9 +401,9 @@ def main() -> None:
             found_n == want_n and extra_n == 0)
         row("exact counts (search, --by report, tally)", "all equal the scan" if not count_errors
             else "; ".join(count_errors[:3]), "substring scan", "= the scan", not count_errors)
-        m = ndcg.mean(scores)
+        m, p10 = ndcg.mean(scores), ndcg.mean_precision(scores)
         judged, shown = ndcg.coverage(scores)
-        row(f"nDCG@10, {len(scores)} judged needs", "—" if m is None else f"{m:.3f}",
+        row(f"nDCG@10, {len(scores)} judged needs", "—" if m is None else f"{m:.3f} (P@10 at grade 2 {p10:.2f})",
             f"{judged} of {shown} top-10 blocks judged", f"≥ {ndcg.BEFORE:.3f} (before)" if ndcg.BEFORE else "—",
             None if m is None or not ndcg.BEFORE or judged < shown else m >= ndcg.BEFORE - 1e-9)
 

@@ -423,8 +423,8 @@ def _damage(ix, how: str) -> None:
     elif how == "a flipped bit in the block table":  # the uncompressed heading numbers: no zlib check
         for name in (p for p in os.listdir(ix) if p.endswith(store.META_EXT)):
             meta = bytearray((ix / name).read_bytes())
-            lengths = struct.unpack_from("<5Q", meta, len(store.MAGIC))
-            meta[len(store.MAGIC) + 40 + sum(lengths[:3]) + 3] ^= 0x01  # block 0's heading number
+            lengths = struct.unpack_from(f"<{store.META_PARTS}Q", meta, len(store.MAGIC))
+            meta[len(store.MAGIC) + 8 * store.META_PARTS + sum(lengths[:3]) + 3] ^= 0x01  # block 0's heading number
             (ix / name).write_bytes(bytes(meta))
     elif how == "headings that unpack too large":  # a valid stream of megabytes of empty headings
         _rewrite_headings(ix, lambda lines: lines + [b""] * 5_000_000)
@@ -434,13 +434,13 @@ def _rewrite_headings(ix, change) -> None:
     """Replace the headings part of every segment's metadata file with change(its lines), recompressed."""
     for name in (p for p in os.listdir(ix) if p.endswith(store.META_EXT)):
         meta = (ix / name).read_bytes()
-        lengths = struct.unpack_from("<5Q", meta, len(store.MAGIC))
-        parts, pos = [], len(store.MAGIC) + 40
+        lengths = struct.unpack_from(f"<{store.META_PARTS}Q", meta, len(store.MAGIC))
+        parts, pos = [], len(store.MAGIC) + 8 * store.META_PARTS
         for n in lengths:
             parts.append(meta[pos:pos + n])
             pos += n
-        parts[4] = zlib.compress(b"\n".join(change(zlib.decompress(parts[4]).split(b"\n"))))
-        (ix / name).write_bytes(store.MAGIC + struct.pack("<5Q", *map(len, parts)) + b"".join(parts))
+        parts[store.HEADINGS_PART] = zlib.compress(b"\n".join(change(zlib.decompress(parts[store.HEADINGS_PART]).split(b"\n"))))
+        (ix / name).write_bytes(store.MAGIC + struct.pack(f"<{store.META_PARTS}Q", *map(len, parts)) + b"".join(parts))
 
 
 @pytest.mark.parametrize("how", ["truncated segment file", "garbage dictionary", "deleted postings file",

@@ -25,8 +25,9 @@ from .app import (
               help="Reports (or blocks, with --by block) to show.")
 @click.option("--by", type=click.Choice(["report", "block"]), default="report", show_default=True,
               help="One entry per report with its best snippets, or one per block.")
+@click.option("--explain", is_flag=True, help="Show the features behind each hit's score (also in JSON).")
 @output_options
-def search(query: tuple[str, ...], index_dir, sections, region, year, limit, by, fmt, output, force) -> None:
+def search(query: tuple[str, ...], index_dir, sections, region, year, limit, by, explain, fmt, output, force) -> None:
     """Search the index: ranked reports with highlighted, section-tagged snippets.
 
     Words are all required; OR (or |), NOT, -word (a word after a minus sign: 复议 -应诉), (parentheses),
@@ -40,6 +41,7 @@ def search(query: tuple[str, ...], index_dir, sections, region, year, limit, by,
       reportsearch search 'section:存在问题 执法 人员'
       reportsearch search '"行政复议" year:2021-2023' --format json
       reportsearch search 复议 -应诉 -o answers.csv
+      reportsearch search 执法 人员 素质 --by block --explain
     """
     from ..searcher import search as run_search
 
@@ -47,7 +49,7 @@ def search(query: tuple[str, ...], index_dir, sections, region, year, limit, by,
     chosen = output_format(output, fmt, force)
     q = " ".join(query)
     result = run_search(q, index_dir=index_dir, sections=sections, region=region, year=year,
-                        limit=limit, by=by)
+                        limit=limit, by=by, explain=explain)
     for warning in result.warnings:
         say(f"warning: {warning}")
     emit([("", result)], chosen, output, force, lambda con: con.print(render.search_results(result)))

@@ -90,7 +90,7 @@ def compare(q: str, *, index_dir: str | None = None, sections: tuple[str, ...] |
                 of[(place_of(meta, rows), meta.get("year") or UNKNOWN)] += 1
         best: dict[tuple, tuple] = {}
         total = reports = 0
-        for _, seg, blocks, scores, groups in scored(snap, compiled):
+        for _, seg, blocks, scores, groups, _, _ in scored(snap, compiled):  # first-pass scores: the cell's best
             docs = seg.data.docs
             for doc, i, j in groups:
                 meta = docs[doc]

@@ -11,7 +11,8 @@ DICT_FILE = "jieba-dict.sqlite"  # the copy of jieba's dictionary that queries r
 SCHEMA_VERSION = 6  # 3: one document per report, bigram sets; block texts and display data in side files;
                     # 4: a bit-sliced signature of the blocks' bigrams; 5: headings apart from the JSON;
                     # 6: each report's figures (indicators), report_year, and the places above its region
-                    #    (GB/T 2260) with the place's own names
+                    #    (GB/T 2260) with the place's own names; per block its ranking features
+                    #    (features.py), and a block that opens with its own heading ranked by its parents'
 META_FILE = "reportsearch.json"
 INDEX_NAME = "reportsearch"
 DEFAULT_INDEX = "index"

@@ -7,10 +7,11 @@ keeps them with the segment's table-of-contents entry and deletes them with it, 
 - ``.rtx``: every block's folded text with white space removed, UTF-8, each block followed by
   a newline (folded text has none). Matching is `bytes.find` on a memory map of it.
 - ``.rmt``: per report (in Whoosh's document order) its metadata and block range; per block its
-  start in ``.rtx``, its section bits and its heading (the folded headings, UTF-8, one per line,
-  compressed apart from the JSON: a query reads them in two C-level calls); per report the figures
-  it states (report/figures: indicators, with their checks), compressed JSON, read only by
-  `indicators`. The JSON holds the CRC-32 of the other parts, checked when the segment is opened.
+  start in ``.rtx``, its section bits, its heading (the folded headings, UTF-8, one per line,
+  compressed apart from the JSON: a query reads them in two C-level calls) and its ranking
+  features (a 16-bit code, features.py); per report the figures it states (report/figures:
+  indicators, with their checks), compressed JSON, read only by `indicators`. The JSON holds the
+  CRC-32 of the other parts, checked when the segment is opened.
 - ``.rdp``: per report its display data (block texts, headings, labels, sentence ends), compressed,
   read only for the blocks a search shows.
 - ``.rsg``: a bit-sliced signature of the blocks' bigrams: each bigram is hashed to one of
@@ -35,6 +36,8 @@ from ..model import Section
 TEXT_EXT, META_EXT, DISPLAY_EXT, SIG_EXT = ".rtx", ".rmt", ".rdp", ".rsg"
 SIDE_EXTS = (TEXT_EXT, META_EXT, DISPLAY_EXT, SIG_EXT)
 MAGIC = b"RSMETA3\n"
+# the metadata file: JSON, starts, masks, heading numbers, feature codes, headings, figures
+META_PARTS, HEADINGS_PART, FIGURES_PART = 7, 5, 6
 SIG_MAGIC = b"RSSIG1\n\0"
 SIG_SLICES = 2048  # ~7% of a block's slices are set: one bigram narrows a segment's blocks to ~1/14
 SECTION_BITS = {s.value: 1 << i for i, s in enumerate(Section)}
@@ -102,7 +105,8 @@ class ReportRecord:
     meta: dict  # title, region, issuer, year, published
     texts: list[str]  # compact folded block texts
     masks: list[int]
-    headings: list[str]  # compact folded heading per block (its last two levels)
+    headings: list[str]  # compact folded heading per block (the last two levels it is ranked by)
+    codes: list[int]  # per block its ranking features (features.block_code)
     display: bytes  # zlib(JSON): the blocks as shown
     warnings: list[str] = field(default_factory=list)  # what reading repaired (not stored)
     figures: dict = field(default_factory=dict)  # {"figures": [...], "checks": [...]}, or {} for none
@@ -122,6 +126,7 @@ class SegmentStoreWriter:
         self.starts = array("Q", [0])
         self.masks = bytearray()
         self.heading_of = array("I")
+        self.codes = array("H")
         self.headings: list[str] = []
         self._heading_ids: dict[str, int] = {}
         self._text_pos = 0
@@ -139,6 +144,7 @@ class SegmentStoreWriter:
             grams |= g
             # for each slice the block's bigrams hash to, append the block (C-level loops)
             deque(map(list.append, map(slices.__getitem__, set(map(get, g))), repeat(b)), maxlen=0)
+        self.codes.extend(r.codes)
         for text, mask, heading in zip(r.texts, r.masks, r.headings):
             data = text.encode("utf-8") + b"\n"
             self._text.write(data)
@@ -186,7 +192,8 @@ class SegmentStoreWriter:
                  if name.startswith(prefix + ".") and not name.endswith(META_EXT)}
         headings = zlib.compress("\n".join(self.headings).encode("utf-8"), 1)  # folded: no newline in one
         figures = zlib.compress(json.dumps(self.figures, ensure_ascii=False, separators=(",", ":")).encode("utf-8"), 6)
-        body = [self.starts.tobytes(), bytes(self.masks), self.heading_of.tobytes(), headings, figures]
+        body = [self.starts.tobytes(), bytes(self.masks), self.heading_of.tobytes(), self.codes.tobytes(), headings,
+                figures]
         head = zlib.compress(json.dumps({"docs": self.docs, "hb": self._heading_bytes, "sizes": sizes,
                                          "crc": _crc(body)}, ensure_ascii=False).encode("utf-8"), 1)
         parts = [head, *body]
@@ -211,8 +218,8 @@ class SegmentData:
             raw = f.read()
         if raw[:len(MAGIC)] != MAGIC:
             raise ValueError(f"{segid}{META_EXT} is not a segment metadata file")
-        lengths = struct.unpack_from("<6Q", raw, len(MAGIC))
-        pos = len(MAGIC) + 48
+        lengths = struct.unpack_from(f"<{META_PARTS}Q", raw, len(MAGIC))
+        pos = len(MAGIC) + 8 * META_PARTS
         parts = []
         for n in lengths:
             parts.append(raw[pos:pos + n])
@@ -229,14 +236,17 @@ class SegmentData:
                 raise ValueError(f"{segid}{ext} has {have} bytes, expected {size}")
         self.docs: list[dict] = head["docs"]
         self.heading_bytes: int = head["hb"]
-        self._headings: list[bytes] | bytes = parts[4]  # compressed until a query needs them
-        self._figures: list[dict] | bytes = parts[5]  # compressed until `indicators` reads them
+        self._headings: list[bytes] | bytes = parts[HEADINGS_PART]  # compressed until a query needs them
+        self._figures: list[dict] | bytes = parts[FIGURES_PART]  # compressed until `indicators` reads them
         self.starts = array("Q")
         self.starts.frombytes(parts[1])
         self.masks = parts[2]
         self.heading_of = array("I")
         self.heading_of.frombytes(parts[3])
-        if len(self.starts) != len(self.masks) + 1 or len(self.heading_of) != len(self.masks):
+        self.codes = array("H")  # per block its ranking features (features.py)
+        self.codes.frombytes(parts[4])
+        if (len(self.starts) != len(self.masks) + 1 or len(self.heading_of) != len(self.masks)
+                or len(self.codes) != len(self.masks)):
             raise ValueError(f"{segid}{META_EXT} does not describe its blocks")
         with open(base + TEXT_EXT, "rb") as f:
             size = os.fstat(f.fileno()).st_size

@@ -16,6 +16,7 @@ from ..errors import UnreadableReport
 from ..read import display_path
 from ..report import check_figures, extract_figures, outline, sentences
 from . import places, store
+from .features import block_code, glossary_runs, opens_with_heading
 from .files import INDEX_NAME
 from .store import bucket
 
@@ -49,15 +50,20 @@ def prepare(path: str, digest: str) -> tuple[store.ReportRecord | None, str | No
     # for region filters: the places above the region (GB/T 2260), and the place's own names
     meta.update((k, v) for k, v in places.region_fields(m.region, m.year).items() if k != "fr")
     heading_cache: dict[tuple[str, ...], str] = {}
-    texts, masks, headings, shown = [], [], [], []
-    for b in report.blocks:
-        key = tuple(b.heading)
+    texts, masks, headings, codes, shown = [], [], [], [], []
+    glossary = glossary_runs([b.text for b in report.blocks])
+    for i, b in enumerate(report.blocks):
+        # the heading a block is ranked by: the last two levels above it. A block that opens with its
+        # own heading (a heading block, a run-in title) has those words in its text already; the
+        # heading's weight goes to the blocks under it, so this block is ranked by its parents'
+        key = tuple(b.heading[:-1] if opens_with_heading(b.text, b.heading, b.kind) else b.heading)
         if key not in heading_cache:
-            heading_cache[key] = store.compact(" ".join(b.heading[-2:]))
+            heading_cache[key] = store.compact(" ".join(key[-2:]))
         labels = [s.value for s in b.labels]
         texts.append(store.compact(b.text))
         masks.append(store.section_mask(labels))
         headings.append(heading_cache[key])
+        codes.append(block_code(b.text, b.heading, b.kind, i in glossary))
         shown.append({"heading": b.heading, "text": b.text, "labels": labels, "kind": b.kind,
                       "ends": _sentence_ends(b.text)})
     apath = os.path.abspath(path)
@@ -65,7 +71,7 @@ def prepare(path: str, digest: str) -> tuple[store.ReportRecord | None, str | No
         meta["xp"] = os.fsencode(apath).hex()
     return store.ReportRecord(id=report_id(path, digest), path=display_path(apath),
                               real=display_path(os.path.realpath(path)), hash=digest, meta=meta, texts=texts,
-                              masks=masks, headings=headings, display=store.display_blob(shown),
+                              masks=masks, headings=headings, codes=codes, display=store.display_blob(shown),
                               warnings=list(report.warnings), figures=figures_record(report)), None
 
 

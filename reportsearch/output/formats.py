@@ -51,6 +51,7 @@ def json_record(result: SearchResult, name: str = "") -> dict:
             "matches": [[a, b] for a, b in h.matches], "terms": h.matched_terms,
             "snippets": [{"text": s.text, "start": s.start, "matches": [[a, b] for a, b in s.spans],
                           "marked": s.marked()} for s in h.snippets],
+            **({"explain": h.explain} if h.explain is not None else {}),
         }
     rec = {"query": result.query, "name": name or None, "by": result.by, "total_blocks": result.total}
     if result.by == "block":

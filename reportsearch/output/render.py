@@ -187,6 +187,8 @@ def _hit_lines(hit, indent: str = "   ") -> list[Text]:
     lines.append(Wrapped(head))
     for sn in hit.snippets:
         lines.append(Wrapped(Text(indent + "  ").append_text(_marked_text(sn))))
+    if hit.explain:
+        lines += [Wrapped(Text(indent + "  " + x, style="dim")) for x in explain_lines(hit.explain)]
     return lines
 
 
@@ -199,6 +201,30 @@ def _result_line(entry) -> Wrapped:
     start = len(t.plain)
     t.append(f"  {entry.region or '—'} · {years(entry.year, entry.report_year)}  ({entry.score:.2f})", style="cyan")
     return Wrapped(t, keep=(start, len(t.plain)), hang=hang)
+
+
+_PRIOR_NAMES = {"concreteness": "concrete", "heading_only": "bare heading", "headed": "opens with its heading",
+                "glossary": "glossary entry", "boilerplate": "boilerplate"}
+
+
+def explain_lines(ex: dict) -> list[str]:
+    """A hit's score taken apart (search --explain), as plain lines: the product, each query word's
+    BM25F part, the prior's factors and the proximity of the words."""
+    prox, near = ex.get("proximity"), ex.get("near_words")
+    head = f"score {ex['score']:.2f} = BM25F {ex['bm25f']:.2f} × prior {ex['prior_factor']:.2f}"
+    if prox:
+        head += f" × proximity {prox['factor']:.2f} ({prox['level']})"
+    if near:
+        f = ex["features"]
+        head += (f" × concrete near the words {near['factor']:.2f} ({near['figures']} of {f['figures']} figures"
+                 + (f", {near['names']} of {f['names']} 《》)" if f["names"] else ")"))
+    words = " · ".join(f"{safe.line(w['word'])} {w['score']:.2f} (text {w['text']}, heading {w['heading']}, "
+                       f"title {w['title']}; idf {w['idf']:.2f})" for w in ex["words"])
+    f = ex["features"]
+    found = [f"{f['figures']} figure{'s' if f['figures'] != 1 else ''}"] + ([f"{f['names']} 《》"] if f["names"] else [])
+    prior = " · ".join(f"{_PRIOR_NAMES.get(k, k)} ×{v:.2f}" for k, v in ex["prior"].items()) or "none"
+    return [head, f"words: {words}" if words else "words: none (a filter-only query)",
+            f"prior: {prior} [{', '.join(found)}]"]
 
 
 def search_results(result) -> Group:

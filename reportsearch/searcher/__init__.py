@@ -2,8 +2,10 @@
 
 The path of a query: engine.search() compiles it (query.py: parse, then a plan of strings and
 filters) → match.py finds the matching blocks of each segment exactly (signature candidates, then
-`find`) → rank.py scores them (BM25F) → engine.py keeps the best → snippets.py cuts the sentences
-shown. browse.py reads the index without a query (`show`, `stats`).
+`find`) → rank.py scores them (BM25F times a prior from the block's stored features) → refine.py
+weighs where the query's words stand in the blocks that can still reach the top and chooses the
+best exactly → snippets.py cuts the sentences shown. browse.py reads the index without a query
+(`show`, `stats`).
 
 Public: search(q, …) -> SearchResult; tally(q, …) -> Tally; Hit, ReportHit, SearchResult, Tally,
 BY_VALUES; check(q, …) and parse_years, section_filter, SHORT_NAMES (for checking saved queries and

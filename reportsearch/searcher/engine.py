@@ -3,8 +3,10 @@ the index (indexer/store.py holds the files):
 
 1. match.py: candidate blocks from the bigram signature and the filters' bitmaps, then each one
    checked with `find` on the folded block texts — the exact answer;
-2. rank.py: each matching block scored with BM25F;
-3. here: the best blocks (or each report's best blocks) chosen;
+2. rank.py: each matching block scored with BM25F times a prior for what the block is like
+   (figures, names; bare headings, run-in titles, glossary entries and boilerplate weighed down);
+3. refine.py: where the query's words stand (together; near figures) weighed for the blocks that
+   can still reach the top, and the best blocks (or each report's best blocks) chosen exactly;
 4. only the blocks shown read from the display data, with snippets (snippets.py).
 """
 from __future__ import annotations
@@ -13,11 +15,12 @@ import heapq
 from collections import Counter
 
 from ..errors import BadArgument
-from ..indexer import default_index_dir, labels_of, read_index
+from ..indexer import default_index_dir, labels_of, opens_with_heading, read_index
 from ..model import OTHER
 from .match import matches
 from .query import compile_query
-from .rank import scored
+from .rank import explain_first_pass, scored
+from .refine import best_blocks, best_reports, refiner_of
 from .results import BY_VALUES, Hit, ReportHit, SearchResult, Tally, exact_path, printable_path
 from .snippets import find_matches, make_snippets
 
@@ -47,16 +50,20 @@ def _positive(name: str, value) -> int:
     return value
 
 
-def _hit(seg, doc: int, b: int, score: float, rank: int, terms: list[str], snippet_count: int) -> Hit:
+def _hit(seg, doc: int, b: int, score: float, rank: int, terms: list[str], snippet_count: int,
+         explain: dict | None = None) -> Hit:
     meta = seg.data.docs[doc]
     d = seg.display(doc, b - meta["b0"])
     spans = find_matches(d["text"], terms)
+    heading = d["heading"]
+    if opens_with_heading(d["text"], heading, d.get("kind", "")):
+        heading = heading[:-1]  # the block is its heading, or opens with it: shown once, in the snippet
     return Hit(rank=rank, score=round(float(score), 4), report_id=meta["id"], block_id=f"{meta['id']}:{b - meta['b0']}",
                path=exact_path(meta), path_display=printable_path(meta["path"]), title=meta["title"],
                region=meta["region"], issuer=meta["issuer"], year=meta["year"], published=meta["published"],
-               labels=d["labels"], heading=d["heading"], text=d["text"], matches=spans,
+               labels=d["labels"], heading=heading, text=d["text"], matches=spans,
                snippets=make_snippets(d["text"], d["ends"], spans, snippet_count), terms=terms,
-               report_year=meta.get("report_year"))
+               report_year=meta.get("report_year"), explain=explain)
 
 
 def block_hit(seg, doc: int, b: int, score: float, terms: list[str], snippets: int = 1) -> Hit:
@@ -69,13 +76,31 @@ def check_filters(q, sections, region, year) -> tuple[tuple[str, ...], str | Non
     return _filters(q, sections, region, year)
 
 
+def _explain(snap, compiled, refiner, seg, b: int, score: float) -> dict:
+    """Why a block scored what it did: the first pass's parts (rank.py), then the second pass's
+    (refine.py): the proximity of the query's strings and the concreteness near them."""
+    out = explain_first_pass(snap, compiled, seg, b)
+    out["proximity"] = out["near_words"] = None
+    if refiner is not None:
+        data = seg.data
+        parts = refiner.parts(data.text[data.starts[b]:data.starts[b + 1] - 1], data.codes[b])
+        if parts["proximity"]:
+            level, factor = parts["proximity"]
+            out["proximity"] = {"level": level, "factor": factor, "strings": list(refiner.words)}
+        if parts["concrete"]:
+            figures, names, factor = parts["concrete"]
+            out["near_words"] = {"figures": figures, "names": names, "factor": round(factor, 4)}
+    out["first_pass"] = round(out["first_pass"], 4)
+    out["score"] = round(float(score), 4)
+    return out
+
 
 def search(q: str, *, index_dir: str | None = None, sections: tuple[str, ...] | str = (), region: str | None = None,
            year: str | int | None = None, limit: int = 10, by: str = "report", per_report: int = 3,
-           snippets: int = 2) -> SearchResult:
+           snippets: int = 2, explain: bool = False) -> SearchResult:
     """Ranked results for a query. `by="report"`: one entry per report with its best 1–3 blocks.
     Wrong arguments raise BadArgument; a query that does not parse, BadQuery. Best score first;
-    ties in index order."""
+    ties in index order. `explain`: each hit carries the features behind its score (Hit.explain)."""
     sections, region, year = _filters(q, sections, region, year)
     limit = _positive("limit", limit)
     per_report, snippets = _positive("per_report", per_report), _positive("snippets", snippets)
@@ -87,29 +112,38 @@ def search(q: str, *, index_dir: str | None = None, sections: tuple[str, ...] | 
         # compiled here: a missing or foreign index is reported (by read_index) before a bad query
         compiled = compile_query(q, sections=sections, region=region, year=year, index_dir=index_dir)
         out = SearchResult(query=q, by=by, total=0, warnings=compiled.warnings)
-        # by block: each segment's best blocks; by report: each report's best block. An entry starts
-        # (-score, segment index, block): unique, so the order never compares what follows
-        tops = []
-        for si, seg, blocks, scores, groups in scored(snap, compiled):
+        refiner = refiner_of(compiled)
+        # by block: each segment's best blocks; by report: each segment's best reports, each by its
+        # best block. An entry starts (-score, segment index, block): unique, so the order never
+        # compares what follows. Each segment's choice is exact, so the merged one is too.
+        tops: list = []
+        floor = float("-inf")  # the limit-th best score of the segments before: later ones need more
+        for si, seg, blocks, scores, groups, texts, codes in scored(snap, compiled):
             out.total += len(blocks)
+            ref = refiner if texts is not None else None  # no words to rank by: index order
             if by == "block":
-                best = heapq.nlargest(limit, range(len(blocks)), key=scores.__getitem__)  # ties: first
-                tops.extend((-scores[i], si, blocks[i], seg, seg.data.doc_of[blocks[i]]) for i in best)
+                for score, i in best_blocks(scores, texts, codes, ref, limit, floor):
+                    tops.append((-score, si, blocks[i], seg, seg.data.doc_of[blocks[i]]))
             else:
-                for doc, i, j in groups:
-                    part = scores[i:j]
-                    m = max(part)  # the first block with the best score:
-                    tops.append((-m, si, blocks[i + part.index(m)], seg, doc, blocks, scores, i, j))
+                for score, g, i in best_reports(scores, texts, codes, groups, ref, limit, floor):
+                    doc, a, z = groups[g]
+                    tops.append((-score, si, blocks[i], seg, doc, blocks, scores, texts, codes, a, z))
+            if len(tops) > limit:
+                tops = heapq.nsmallest(limit, tops)
+            if len(tops) == limit:
+                floor = -max(tops)[0]
         chosen = heapq.nsmallest(limit, tops)
 
-        def hit(neg_score, b, seg, doc, rank):
-            return _hit(seg, doc, b, -neg_score, rank, compiled.highlights, snippets)
+        def hit(score, b, seg, doc, rank):
+            why = _explain(snap, compiled, refiner, seg, b, score) if explain else None
+            return _hit(seg, doc, b, score, rank, compiled.highlights, snippets, why)
         if by == "block":
-            out.blocks = [hit(neg, b, seg, doc, r) for r, (neg, _, b, seg, doc) in enumerate(chosen, 1)]
+            out.blocks = [hit(-neg, b, seg, doc, r) for r, (neg, _, b, seg, doc) in enumerate(chosen, 1)]
             return out
-        for rank, (_, si, _, seg, doc, blocks, scores, i, j) in enumerate(chosen, 1):
-            top = heapq.nsmallest(per_report, zip([-x for x in scores[i:j]], blocks[i:j]))
-            hits = [hit(neg, b, seg, doc, r) for r, (neg, b) in enumerate(top, 1)]
+        for rank, (_, si, _, seg, doc, blocks, scores, texts, codes, a, z) in enumerate(chosen, 1):
+            part = refiner if texts is not None else None
+            top = best_blocks(scores[a:z], texts and texts[a:z], codes and codes[a:z], part, per_report)
+            hits = [hit(score, blocks[a + i], seg, doc, r) for r, (score, i) in enumerate(top, 1)]
             out.reports.append(ReportHit(rank=rank, score=hits[0].score, hits=hits))
         return out
     return read_index(index_dir, run)

@@ -182,7 +182,7 @@ def segment_matches(snap, plan):
             yield si, seg, blocks, _groups(seg.data, blocks)
 
 
-def _conjunction(plan) -> list[str] | None:
+def conjunction(plan) -> list[str] | None:
     """The strings a plan requires of every block when it requires nothing else but filters the
     candidate bitmap decides exactly (a Has, or Ands of them and filters); None otherwise."""
     if isinstance(plan, Has):
@@ -190,7 +190,7 @@ def _conjunction(plan) -> list[str] | None:
     if isinstance(plan, And):
         out = []
         for c in plan.children:
-            got = [] if _exact(c) else _conjunction(c)
+            got = [] if _exact(c) else conjunction(c)
             if got is None:
                 return None
             out.extend(got)
@@ -203,7 +203,7 @@ def segment_texts(snap, plan, words: list[bytes]):
     found while checking: (si, seg, blocks, groups, texts, {word: its count per block}). In a plain
     conjunction a piece that is also a ranking word is checked by counting it (a count above 0),
     so a broad one-word query reads each candidate block once."""
-    pieces = _conjunction(plan)
+    pieces = conjunction(plan)
     if pieces is None:
         for si, seg, blocks, groups in segment_matches(snap, plan):
             yield si, seg, blocks, groups, _texts(seg.data, blocks), {}

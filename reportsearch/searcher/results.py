@@ -38,6 +38,7 @@ class Hit:
     def __post_init__(self) -> None:
         if not self.path_display:
             self.path_display = printable_path(self.path)
+    explain: dict | None = None  # with search(explain=True): the features behind the score (engine._explain)
 
     @property
     def matched_terms(self) -> list[str]:
