@@ -227,6 +227,36 @@ def test_a_heading_of_five_years_and_one_year_does_not_make_totals():
         ("复议审结", 7985)}
 
 
+_AIMS = "深化行政复议体制改革，全市行政机关负责人出庭应诉率达到100%，行政机关败诉率控制在5%。"
+
+
+@pytest.mark.parametrize("heading, labels", [
+    (["（五）建设法治政府"], ["下一步计划"]),  # labelled as the plans part by the report stage
+    (["三、2023年工作安排", "（五）建设法治政府"], []),  # under a heading that announces the plans
+    (["四、下一步工作计划"], []),
+    (["三、2023年重点任务"], []),  # a heading naming a year after the one reported on
+], ids=["labelled", "year-ahead-heading", "next-step-heading", "later-year-heading"])
+def test_figures_in_the_plans_part_are_targets(heading, labels):
+    """The same words state a result in the review and a target in the plans: there, no figure,
+    and --why says so."""
+    from reportsearch.model import Block, Section
+    review = explain_blocks([Block(_AIMS, ["一、2022年工作回顾"])], 2022, "临川市")
+    assert {(f.indicator, f.value) for f in review.figures} == {("出庭应诉率", 100), ("诉讼败诉率", 5)}
+    ex = explain_blocks([Block(_AIMS, heading, [Section(x) for x in labels])], 2022, "临川市")
+    assert ex.figures == []
+    assert {s.indicator for s in ex.skipped if "plans" in s.reason} == {"出庭应诉率", "诉讼败诉率"}
+
+
+def test_a_result_the_plans_part_recalls_with_its_year_is_kept():
+    """A plans part may open with the year just reported on as background (2022年…达到96.5%): a result,
+    not a target. A year after the report's is a target."""
+    from reportsearch.model import Block, Section
+    text = "2022年，全市行政机关负责人出庭应诉率达到96.5%。2023年，全市行政机关负责人出庭应诉率达到100%。"
+    ex = explain_blocks([Block(text, ["三、2023年工作打算"], [Section.PLANS])], 2022, "临川市")
+    assert [(f.indicator, f.value, f.year) for f in ex.figures] == [("出庭应诉率", 96.5, 2022)]
+    assert [s.value for s in ex.skipped if "plans" in s.reason] == [100]
+
+
 def test_a_phrase_ending_in_a_unit_character_is_no_place():
     assert _got(["大力推进依法治市，办理行政复议案件432件。"], region="临川市") == {("复议收案", 432, "件")}
 
