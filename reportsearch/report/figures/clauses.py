@@ -106,11 +106,25 @@ SEVERAL_YEARS = re.compile(r"累计|以来|历年|(?<![\d.])(?:[2-9]|[二三四�
                            r"(?:过去|近|这)(?:[2-9]|[二三四五六七八九十两])年")
 ONE_YEAR = re.compile(r"全年|本年|今年|当年|年内|(?:19|20)\d{2}年(?!至|到|—|-|~)")
 YEAR_SPAN = re.compile(r"(?:19|20)\d{2}年?(?:至|到|—|-|~)(?:19|20)\d{2}年")
+# A heading that announces the plans part (下一步工作计划, 2025年工作安排), unless it also reviews.
+PLANS_HEADING = re.compile(r"下一步|下阶段|下一阶段|今后|明年|(?:工作|年)(?:计划|打算|安排|思路|设想)|努力方向|展望")
+REVIEW_HEADING = re.compile(r"回顾|情况|成效|成绩|成就|完成|总结|进展|做法|经验|过去|以来")
 # 受理、审结…分别为120件、118件: numbers paired with the words before them by their places.
 RESPECTIVELY = re.compile(r"分别(?:为|是|达|有|达到)?$")
 RELATIVE_YEAR = re.compile(r"^(?:去年|上年|上一年)")
 SENTENCE_END = "。;!?\n"
 CLAUSE_END = ", :"
+
+
+def plans_heading(heading: str, year: int | None) -> bool:
+    """Whether a heading opens the plans part: its words (下一步, 工作安排), or a year after the one
+    reported on (三、2023年重点任务 in a report on 2022); a heading that also reviews does not."""
+    if REVIEW_HEADING.search(heading):
+        return False
+    if PLANS_HEADING.search(heading):
+        return True
+    years = [int(y) for y in re.findall(r"((?:19|20)\d{2})年", heading)]
+    return bool(year and years and min(years) > year)
 
 
 @dataclass

@@ -21,7 +21,7 @@ from . import tables
 from .figure import INDICATORS, Extraction, Figure, Skipped, default_scope
 from .numbers import as_number, fold, mentions
 from .rates import RateRules
-from .reading import Context, Read, domains, last_domain
+from .reading import Context, Read, domains, in_plans, last_domain
 from .scope import Subject, respondent, subject
 
 __all__ = ["INDICATORS", "Extraction", "Figure", "Skipped", "explain", "explain_blocks", "explain_path",
@@ -65,11 +65,12 @@ def explain_blocks(blocks: Sequence[Block | str], year: int | None = None,
         text, heading = (b, []) if isinstance(b, str) else (b.text, b.heading)
         if not text:
             continue
+        plans = in_plans([] if isinstance(b, str) else b.labels, heading, year)
         if tables.looks_like_row(text):
             row = tables.read_row(text, i, heading, ctx)
             if row is not None:
-                figures += row[0]
-                skipped += row[1]
+                figures += [] if plans else row[0]
+                skipped += row[1] + [_target(f, plans) for f in row[0] if plans]
                 continue
         if not TOPIC.search(text):
             if heading != last_heading:
@@ -77,7 +78,7 @@ def explain_blocks(blocks: Sequence[Block | str], year: int | None = None,
             if not heading_topic:
                 ctx.domain = None
                 continue
-        f, s = _BlockReader(text, i, heading, ctx).read()
+        f, s = _BlockReader(text, i, heading, ctx, plans).read()
         figures += f
         skipped += s
     return _settle(figures, skipped)
@@ -116,12 +117,13 @@ def skipped_json(skipped: Iterable[Skipped]) -> list[dict]:
 class _BlockReader(RateRules):
     """Reads the figures of one block of text."""
 
-    def __init__(self, text: str, index: int, heading: list[str], ctx: Context) -> None:
+    def __init__(self, text: str, index: int, heading: list[str], ctx: Context, plans: str = "") -> None:
         self.folded = fold(text)
         self.t = self.folded.text
         self.seg = C.segment(self.t)
         self.masked = self.seg.masked
         self.index, self.ctx = index, ctx
+        self.plans = plans  # why the block stands in the plans part, or ''
         self.heading_key = tuple(heading)
         ctx.heading_text = fold(" ".join(heading)).text if heading else ""
         found = set(domains(ctx.heading_text)) & {C.R, C.L}
@@ -151,8 +153,18 @@ class _BlockReader(RateRules):
         for rs in by_sentence.values():
             self.lists_of_places(rs)
             self.sum_parts(rs, reads)
+        if self.plans:
+            for r in reads:
+                if r.figure is not None and not self.recalled(r):
+                    self.drop(r, _target(r.figure, self.plans).reason)
         ctx.domain, ctx.domain_heading = last_domain(self.masked) or self.carried, self.heading_key
         return [r.figure for r in reads if r.figure], [r.skipped for r in reads if r.skipped]
+
+    def recalled(self, r: Read) -> bool:
+        """Whether a figure in the plans part is a result recalled as background: its sentence names
+        the year reported on or an earlier one (2022年，… in the plans for 2023). Without, a target."""
+        y = r.year if r.year is not None else self.sentence_year(r.sent, r.mention.start)
+        return y is not None and self.ctx.year is not None and int(str(y)[-4:]) <= self.ctx.year
 
     def sentence_year(self, sent: tuple[int, int], at: int) -> int | str | None:
         """The year a sentence's figures are for: its first year before the number, if any."""
@@ -458,6 +470,11 @@ class _BlockReader(RateRules):
         for r in parts[1:]:
             self.drop(r, "added into the 复议纠错 figure before it")
         parts[0].figure = summed
+
+
+def _target(f: Figure, plans: str) -> Skipped:
+    return Skipped(f.value, f.unit, f.quote, f.block, f.start, f.end,
+                   f"a target, not a result: the block stands in the plans part ({plans})", f.indicator)
 
 
 def _settle(figures: list[Figure], skipped: list[Skipped]) -> Extraction:

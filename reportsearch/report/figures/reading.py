@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from ...model import Section
 from . import clauses as C
 from .figure import Figure, Skipped
 from .numbers import Mention
@@ -54,3 +55,12 @@ def domains(text: str) -> list[str]:
 def last_domain(text: str) -> str | None:
     found = domains(text)
     return found[-1] if found else None
+
+
+def in_plans(labels: list, heading: list[str], year: int | None) -> str:
+    """Why a block stands in the report's plans part, whose figures are targets; '' when it does not:
+    labelled 下一步计划 by the report stage, or under a heading that announces the plans."""
+    if Section.PLANS in labels:
+        return "labelled 下一步计划"
+    found = next((h for h in heading if C.plans_heading(h, year)), None)
+    return f"under 「{found[:24]}」" if found else ""
