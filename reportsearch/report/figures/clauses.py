@@ -104,6 +104,16 @@ YEAR = re.compile(r"(?<![\d较比与由从至到和、])\d?((?:19|20)\d{2})年(?
 # A sentence or heading about several years (过去五年, 累计, 以来) gives totals over them.
 SEVERAL_YEARS = re.compile(r"累计|以来|历年|(?<![\d.])(?:[2-9]|[二三四五六七八九十两])年(?:来|间|中|里|内|配合|累计|共)|"
                            r"(?:过去|近|这)(?:[2-9]|[二三四五六七八九十两])年")
+# …and those whose number of years is stated, which give their span counted back from the year
+# reported on: 过去五年, 五年来, 这5年, 近三年, 三年间, 5年配合; 本届政府 (a government's term, five
+# years); “十三五”时期 (the years of a five-year plan: 十一五 is 2006-2010).
+_YEARS_COUNT = r"([2-9]|[二三四五六七八九两十])"
+STATED_YEARS = re.compile(rf"(?:过去|近|这|最近)的?{_YEARS_COUNT}年|"
+                          rf"(?<![\d.第一二三四五六七八九十]){_YEARS_COUNT}年(?:来|间|中|里|内|配合|累计|共)|"
+                          r"(本届政府)|十([一二三四])五[”\"']?(?:时期|期间|以来)")
+_CN_COUNT = {c: i for i, c in enumerate("〇一二三四五六七八九十", 0)} | {"两": 2}
+# A rate stated as reached (降至4.2%): the value at the end of a span, not over it.
+REACHED = re.compile(r"(?:下降|降低|降|提升|提高|上升|增长|增|升)(?:至|到)$")
 ONE_YEAR = re.compile(r"全年|本年|今年|当年|年内|(?:19|20)\d{2}年(?!至|到|—|-|~)")
 YEAR_SPAN = re.compile(r"(?:19|20)\d{2}年?(?:至|到|—|-|~)(?:19|20)\d{2}年")
 # A heading that announces the plans part (下一步工作计划, 2025年工作安排), unless it also reviews.
@@ -114,6 +124,26 @@ RESPECTIVELY = re.compile(r"分别(?:为|是|达|有|达到)?$")
 RELATIVE_YEAR = re.compile(r"^(?:去年|上年|上一年)")
 SENTENCE_END = "。;!?\n"
 CLAUSE_END = ", :"
+
+
+def stated_years(text: str, year: int | None) -> tuple[str, str] | None:
+    """The span of the last phrase of several years in a text that states how many (("2018-2022",
+    "过去五年") in a report on 2022); ("", the words) when the year reported on is unknown; None
+    without such a phrase, or for a five-year plan that starts after the year reported on."""
+    found = None
+    for found in STATED_YEARS.finditer(text):
+        pass
+    if found is None:
+        return None
+    words = re.sub(r"(?:配合|累计|共)$", "", found.group(0))
+    if year is None:
+        return "", words
+    if found.group(4):
+        start = 2001 + 5 * _CN_COUNT[found.group(4)]
+        return (f"{start}-{min(year, start + 4)}", words) if start < year else None
+    count = found.group(1) or found.group(2)
+    n = 5 if found.group(3) else int(count) if count.isdigit() else _CN_COUNT[count]
+    return f"{year - n + 1}-{year}", words
 
 
 def plans_heading(heading: str, year: int | None) -> bool:

@@ -24,6 +24,7 @@ class Context:
     block_scope: str = ""  # the scope of the last figure taken in the block
     header: object = None  # the last table header row seen (tables.Header)
     row_block: int = -1  # the block of the last table row read
+    head_period: tuple[str, str] | None = None  # the span the head of the paragraph states (过去五年)
 
 
 @dataclass
@@ -46,6 +47,7 @@ class Read:
     listed_pos: int = 0
     rates: tuple[list, list[int]] | None = None  # 分别 lists of rates: the rate words and the years
     year: int | None = None  # the year its place in such a list gives
+    period: tuple[str, str] | None = None  # a total over several years: the span, and what states it
 
 
 def domains(text: str) -> list[str]:
