@@ -219,12 +219,92 @@ def test_rates_listed_by_year_keep_their_years():
     assert check(ex.figures) == []  # one rate per year: no contradiction
 
 
-def test_a_heading_of_five_years_and_one_year_does_not_make_totals():
+def _years(blocks, year=2022, region="临川市") -> set[tuple[str, float, object]]:
+    return {(f.indicator, f.value, f.year) for f in explain_blocks(blocks, year, region).figures}
+
+
+def test_a_heading_of_five_years_makes_totals_over_them_unless_it_names_one_year():
     from reportsearch.model import Block
     five = Block("全省办结行政复议案件7985件。", ["一、过去五年和2022年工作回顾"])
     only_five = Block("全省办结行政复议案件40522件。", ["一、过去五年工作回顾"])
-    assert {(f.indicator, f.value) for f in explain_blocks([five, only_five], 2022, "安徽省").figures} == {
-        ("复议审结", 7985)}
+    term = Block("全市办理行政复议案件3,150件、行政应诉案件1,020件。", ["一、本届政府工作回顾", "（六）政府效能不断优化"])
+    assert _years([five, only_five, term], 2022, "安徽省") == {
+        ("复议审结", 7985, 2022), ("复议审结", 40522, "2018-2022"),
+        ("复议收案", 3150, "2018-2022"), ("诉讼案件", 1020, "2018-2022")}
+
+
+@pytest.mark.parametrize("text, want", [
+    # the number of years stated in the sentence, counted back from the year reported on
+    ("依法行政深入推进，5年配合市人大审议法规草案26项，受理行政复议案件9,840宗。", {("复议受理", 9840, "2018-2022")}),
+    ("三年间，全县共办理行政复议案件1,200件。", {("复议收案", 1200, "2020-2022")}),
+    ("近3年累计审结行政复议案件960件。", {("复议审结", 960, "2020-2022")}),
+    ("“十三五”时期，全市受理行政复议案件6,300件。", {("复议受理", 6300, "2016-2020")}),
+    # a span stated by its years
+    ("2018年至2022年，全市受理行政复议案件7,700件。", {("复议受理", 7700, "2018-2022")}),
+    # a total whose span is not stated is no figure
+    ("全市累计办理行政复议案件3,000件。", set()),
+    ("机构改革以来，全市受理行政复议案件2,400件。", set()),
+    # 连续三年 says how long a rate has held, not a total
+    ("行政机关负责人出庭应诉率连续三年保持100%。", {("出庭应诉率", 100, 2022)}),
+], ids=["5年", "三年间", "近3年累计", "十三五时期", "2018年至2022年", "累计", "以来", "连续三年"])
+def test_a_total_over_years_the_sentence_states(text, want):
+    assert _years([text]) == want
+
+
+def test_a_total_over_stated_years_needs_the_reports_year():
+    ex = explain_blocks(["五年来，全市共受理行政复议案件8,460件。"], None, "临川市")
+    assert ex.figures == [] and any("report's year" in s.reason for s in ex.skipped)
+
+
+def test_the_head_of_a_paragraph_makes_its_figures_totals_over_years():
+    """过去五年 / 五年来 / 本届政府 opening a paragraph: its figures are totals over those years, unless
+    their sentence names one year; a rate stated as reached (降至) is the value at the span's end."""
+    from reportsearch.model import Block
+    head = ["一、过去五年和2022年工作回顾", "（七）政府自身建设全面加强"]
+    para = Block("过去五年，政府建设不断加强，治理能力持续提升。我们提请审议法规议案40件，全省办理行政复议案件2.1万件，"
+                 "行政机关负责人出庭应诉率达到95%，行政机关败诉率降至4.2%。2022年，全省办结行政复议案件5,200件。", head)
+    assert _years([para], 2022, "临川省") == {
+        ("复议收案", 21000, "2018-2022"), ("出庭应诉率", 95, "2018-2022"), ("诉讼败诉率", 4.2, 2022),
+        ("复议审结", 5200, 2022)}
+    lead = Block("五年来，我们坚持依法行政。", head, kind="lead")
+    item = Block("一是加强行政复议，全省受理行政复议案件9,300件。", head, kind="item")
+    later = Block("全年全省受理行政复议案件2,100件。", head)
+    assert _years([lead, item, later], 2022, "临川省") == {("复议受理", 9300, "2018-2022"), ("复议受理", 2100, 2022)}
+
+
+def test_why_names_the_years_a_total_is_over():
+    ex = explain_blocks(["五年来，全市共受理行政复议案件8,460件。"], 2022, "临川市")
+    assert [f.year for f in ex.figures] == ["2018-2022"] and "五年来" in ex.figures[0].rule
+
+
+_AIMS = "深化行政复议体制改革，全市行政机关负责人出庭应诉率达到100%，行政机关败诉率控制在5%。"
+
+
+@pytest.mark.parametrize("heading, labels", [
+    (["（五）建设法治政府"], ["下一步计划"]),  # labelled as the plans part by the report stage
+    (["三、2023年工作安排", "（五）建设法治政府"], []),  # under a heading that announces the plans
+    (["四、下一步工作计划"], []),
+    (["三、2023年重点任务"], []),  # a heading naming a year after the one reported on
+], ids=["labelled", "year-ahead-heading", "next-step-heading", "later-year-heading"])
+def test_figures_in_the_plans_part_are_targets(heading, labels):
+    """The same words state a result in the review and a target in the plans: there, no figure,
+    and --why says so."""
+    from reportsearch.model import Block, Section
+    review = explain_blocks([Block(_AIMS, ["一、2022年工作回顾"])], 2022, "临川市")
+    assert {(f.indicator, f.value) for f in review.figures} == {("出庭应诉率", 100), ("诉讼败诉率", 5)}
+    ex = explain_blocks([Block(_AIMS, heading, [Section(x) for x in labels])], 2022, "临川市")
+    assert ex.figures == []
+    assert {s.indicator for s in ex.skipped if "plans" in s.reason} == {"出庭应诉率", "诉讼败诉率"}
+
+
+def test_a_result_the_plans_part_recalls_with_its_year_is_kept():
+    """A plans part may open with the year just reported on as background (2022年…达到96.5%): a result,
+    not a target. A year after the report's is a target."""
+    from reportsearch.model import Block, Section
+    text = "2022年，全市行政机关负责人出庭应诉率达到96.5%。2023年，全市行政机关负责人出庭应诉率达到100%。"
+    ex = explain_blocks([Block(text, ["三、2023年工作打算"], [Section.PLANS])], 2022, "临川市")
+    assert [(f.indicator, f.value, f.year) for f in ex.figures] == [("出庭应诉率", 96.5, 2022)]
+    assert [s.value for s in ex.skipped if "plans" in s.reason] == [100]
 
 
 def test_a_phrase_ending_in_a_unit_character_is_no_place():

@@ -104,13 +104,57 @@ YEAR = re.compile(r"(?<![\d较比与由从至到和、])\d?((?:19|20)\d{2})年(?
 # A sentence or heading about several years (过去五年, 累计, 以来) gives totals over them.
 SEVERAL_YEARS = re.compile(r"累计|以来|历年|(?<![\d.])(?:[2-9]|[二三四五六七八九十两])年(?:来|间|中|里|内|配合|累计|共)|"
                            r"(?:过去|近|这)(?:[2-9]|[二三四五六七八九十两])年")
+# …and those whose number of years is stated, which give their span counted back from the year
+# reported on: 过去五年, 五年来, 这5年, 近三年, 三年间, 5年配合; 本届政府 (a government's term, five
+# years); “十三五”时期 (the years of a five-year plan: 十一五 is 2006-2010).
+_YEARS_COUNT = r"([2-9]|[二三四五六七八九两十])"
+STATED_YEARS = re.compile(rf"(?:过去|近|这|最近)的?{_YEARS_COUNT}年|"
+                          rf"(?<![\d.第一二三四五六七八九十]){_YEARS_COUNT}年(?:来|间|中|里|内|配合|累计|共)|"
+                          r"(本届政府)|十([一二三四])五[”\"']?(?:时期|期间|以来)")
+_CN_COUNT = {c: i for i, c in enumerate("〇一二三四五六七八九十", 0)} | {"两": 2}
+# A rate stated as reached (降至4.2%): the value at the end of a span, not over it.
+REACHED = re.compile(r"(?:下降|降低|降|提升|提高|上升|增长|增|升)(?:至|到)$")
 ONE_YEAR = re.compile(r"全年|本年|今年|当年|年内|(?:19|20)\d{2}年(?!至|到|—|-|~)")
 YEAR_SPAN = re.compile(r"(?:19|20)\d{2}年?(?:至|到|—|-|~)(?:19|20)\d{2}年")
+# A heading that announces the plans part (下一步工作计划, 2025年工作安排), unless it also reviews.
+PLANS_HEADING = re.compile(r"下一步|下阶段|下一阶段|今后|明年|(?:工作|年)(?:计划|打算|安排|思路|设想)|努力方向|展望")
+REVIEW_HEADING = re.compile(r"回顾|情况|成效|成绩|成就|完成|总结|进展|做法|经验|过去|以来")
 # 受理、审结…分别为120件、118件: numbers paired with the words before them by their places.
 RESPECTIVELY = re.compile(r"分别(?:为|是|达|有|达到)?$")
 RELATIVE_YEAR = re.compile(r"^(?:去年|上年|上一年)")
 SENTENCE_END = "。;!?\n"
 CLAUSE_END = ", :"
+
+
+def stated_years(text: str, year: int | None) -> tuple[str, str] | None:
+    """The span of the last phrase of several years in a text that states how many (("2018-2022",
+    "过去五年") in a report on 2022); ("", the words) when the year reported on is unknown; None
+    without such a phrase, or for a five-year plan that starts after the year reported on."""
+    found = None
+    for found in STATED_YEARS.finditer(text):
+        pass
+    if found is None:
+        return None
+    words = re.sub(r"(?:配合|累计|共)$", "", found.group(0))
+    if year is None:
+        return "", words
+    if found.group(4):
+        start = 2001 + 5 * _CN_COUNT[found.group(4)]
+        return (f"{start}-{min(year, start + 4)}", words) if start < year else None
+    count = found.group(1) or found.group(2)
+    n = 5 if found.group(3) else int(count) if count.isdigit() else _CN_COUNT[count]
+    return f"{year - n + 1}-{year}", words
+
+
+def plans_heading(heading: str, year: int | None) -> bool:
+    """Whether a heading opens the plans part: its words (下一步, 工作安排), or a year after the one
+    reported on (三、2023年重点任务 in a report on 2022); a heading that also reviews does not."""
+    if REVIEW_HEADING.search(heading):
+        return False
+    if PLANS_HEADING.search(heading):
+        return True
+    years = [int(y) for y in re.findall(r"((?:19|20)\d{2})年", heading)]
+    return bool(year and years and min(years) > year)
 
 
 @dataclass

@@ -21,7 +21,7 @@ from . import tables
 from .figure import INDICATORS, Extraction, Figure, Skipped, default_scope
 from .numbers import as_number, fold, mentions
 from .rates import RateRules
-from .reading import Context, Read, domains, last_domain
+from .reading import Context, Read, domains, in_plans, last_domain
 from .scope import Subject, respondent, subject
 
 __all__ = ["INDICATORS", "Extraction", "Figure", "Skipped", "explain", "explain_blocks", "explain_path",
@@ -65,11 +65,14 @@ def explain_blocks(blocks: Sequence[Block | str], year: int | None = None,
         text, heading = (b, []) if isinstance(b, str) else (b.text, b.heading)
         if not text:
             continue
+        plans = in_plans([] if isinstance(b, str) else b.labels, heading, year)
+        if isinstance(b, str) or b.kind != "item":  # items continue the paragraph their lead opens
+            ctx.head_period = _head_period(text, year)
         if tables.looks_like_row(text):
             row = tables.read_row(text, i, heading, ctx)
             if row is not None:
-                figures += row[0]
-                skipped += row[1]
+                figures += [] if plans else row[0]
+                skipped += row[1] + [_target(f, plans) for f in row[0] if plans]
                 continue
         if not TOPIC.search(text):
             if heading != last_heading:
@@ -77,7 +80,7 @@ def explain_blocks(blocks: Sequence[Block | str], year: int | None = None,
             if not heading_topic:
                 ctx.domain = None
                 continue
-        f, s = _BlockReader(text, i, heading, ctx).read()
+        f, s = _BlockReader(text, i, heading, ctx, plans).read()
         figures += f
         skipped += s
     return _settle(figures, skipped)
@@ -116,12 +119,14 @@ def skipped_json(skipped: Iterable[Skipped]) -> list[dict]:
 class _BlockReader(RateRules):
     """Reads the figures of one block of text."""
 
-    def __init__(self, text: str, index: int, heading: list[str], ctx: Context) -> None:
+    def __init__(self, text: str, index: int, heading: list[str], ctx: Context, plans: str = "") -> None:
         self.folded = fold(text)
         self.t = self.folded.text
         self.seg = C.segment(self.t)
         self.masked = self.seg.masked
         self.index, self.ctx = index, ctx
+        self.plans = plans  # why the block stands in the plans part, or ''
+        self.block_year: int | str | None = None  # the last year a sentence of the block named
         self.heading_key = tuple(heading)
         ctx.heading_text = fold(" ".join(heading)).text if heading else ""
         found = set(domains(ctx.heading_text)) & {C.R, C.L}
@@ -132,7 +137,7 @@ class _BlockReader(RateRules):
         ctx = self.ctx
         reads: list[Read] = []
         ctx.block_scope = ""
-        block_year: int | str | None = None
+        self.block_year = None
         by_sentence: dict[tuple[int, int], list[Read]] = {}
         for m in mentions(self.t):
             sent = self.seg.sentence_of(m.start)
@@ -143,16 +148,29 @@ class _BlockReader(RateRules):
                 ctx.block_scope = r.subject.scope
                 y = r.year if r.year is not None else self.sentence_year(sent, m.start)
                 if y is not None:
-                    block_year = ctx.running_year = y
-                r.figure.year = y if y is not None else block_year if block_year is not None else \
+                    self.block_year = ctx.running_year = y
+                r.figure.year = y if y is not None else self.block_year if self.block_year is not None else \
                     ctx.year if ctx.year is not None else ctx.running_year
+                if r.period is not None:
+                    r.figure.year = r.period[0]
+                    r.figure.rule += f"; a total over {r.period[0]}: {r.period[1]}"
             earlier.append(r)
             reads.append(r)
         for rs in by_sentence.values():
             self.lists_of_places(rs)
             self.sum_parts(rs, reads)
+        if self.plans:
+            for r in reads:
+                if r.figure is not None and not self.recalled(r):
+                    self.drop(r, _target(r.figure, self.plans).reason)
         ctx.domain, ctx.domain_heading = last_domain(self.masked) or self.carried, self.heading_key
         return [r.figure for r in reads if r.figure], [r.skipped for r in reads if r.skipped]
+
+    def recalled(self, r: Read) -> bool:
+        """Whether a figure in the plans part is a result recalled as background: its sentence names
+        the year reported on or an earlier one (2022年，… in the plans for 2023). Without, a target."""
+        y = r.year if r.year is not None else self.sentence_year(r.sent, r.mention.start)
+        return y is not None and self.ctx.year is not None and int(str(y)[-4:]) <= self.ctx.year
 
     def sentence_year(self, sent: tuple[int, int], at: int) -> int | str | None:
         """The year a sentence's figures are for: its first year before the number, if any."""
@@ -238,22 +256,38 @@ class _BlockReader(RateRules):
             self.skip(r, "a change, not a figure")
         elif C.GOAL.search(lead):
             self.skip(r, "a target, not a result")
-        elif self.several_years(lead):
-            self.skip(r, "a total over several years whose span is not stated")
+        elif self.over_years(r, lead, core):
+            pass  # skipped: a span not stated
         elif m.unit == "%":
             self.rate(r, core, approximate)
         else:
             self.count(r, core)
 
-    def several_years(self, lead: str) -> bool:
-        """Whether the sentence so far (or, when it names no year, the heading) is about several
-        years without saying which: 过去五年, 累计, 以来."""
+    def over_years(self, r: Read, lead: str, before: str) -> bool:
+        """Whether a figure is a total over several years, and over which: the years its sentence
+        states (5年, 过去五年, “十三五”时期) or, when it names no year and the block none before it, the
+        head of its paragraph or its heading (过去五年, 五年来, 本届政府), counted back from the year
+        reported on; the span is kept in r.period. True, with the read skipped, when the span is not
+        stated (累计, 以来) or the year reported on is unknown."""
         if C.ONE_YEAR.search(lead) or C.YEAR_SPAN.search(lead):
             return False
-        if C.SEVERAL_YEARS.search(lead):
-            return True
         head = self.ctx.heading_text
-        return bool(C.SEVERAL_YEARS.search(head)) and not C.ONE_YEAR.search(head)
+        found, where = C.stated_years(lead, self.ctx.year), "its sentence"
+        if found is None and self.block_year is None:
+            found, where = self.ctx.head_period, "the head of its paragraph"
+            if found is None and not C.ONE_YEAR.search(head):
+                found, where = C.stated_years(head, self.ctx.year), "its heading"
+        if found is None:
+            if C.SEVERAL_YEARS.search(lead) or (C.SEVERAL_YEARS.search(head) and not C.ONE_YEAR.search(head)):
+                self.skip(r, "a total over several years whose span is not stated")
+                return True
+            return False
+        if not found[0]:
+            self.skip(r, f"a total over several years ({found[1]}), but the report's year is not known")
+            return True
+        if not (r.mention.unit == "%" and C.REACHED.search(before)):  # 降至4.2%: the value at the end
+            r.period = (found[0], f"{found[1]} in {where}")
+        return False
 
     def cue(self, r: Read, before: str) -> tuple[str, str, int, str] | None:
         """What the number counts: (kind, note, where the cue stands, the cue word)."""
@@ -458,6 +492,17 @@ class _BlockReader(RateRules):
         for r in parts[1:]:
             self.drop(r, "added into the 复议纠错 figure before it")
         parts[0].figure = summed
+
+
+def _head_period(text: str, year: int | None) -> tuple[str, str] | None:
+    """The span the first sentence of a paragraph states (过去五年，…), unless it names one year."""
+    first = re.split(r"[。；;！!？?\n]", text, maxsplit=1)[0]
+    return None if C.ONE_YEAR.search(first) else C.stated_years(first, year)
+
+
+def _target(f: Figure, plans: str) -> Skipped:
+    return Skipped(f.value, f.unit, f.quote, f.block, f.start, f.end,
+                   f"a target, not a result: the block stands in the plans part ({plans})", f.indicator)
 
 
 def _settle(figures: list[Figure], skipped: list[Skipped]) -> Extraction:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from ...model import Section
 from . import clauses as C
 from .figure import Figure, Skipped
 from .numbers import Mention
@@ -23,6 +24,7 @@ class Context:
     block_scope: str = ""  # the scope of the last figure taken in the block
     header: object = None  # the last table header row seen (tables.Header)
     row_block: int = -1  # the block of the last table row read
+    head_period: tuple[str, str] | None = None  # the span the head of the paragraph states (过去五年)
 
 
 @dataclass
@@ -45,6 +47,7 @@ class Read:
     listed_pos: int = 0
     rates: tuple[list, list[int]] | None = None  # 分别 lists of rates: the rate words and the years
     year: int | None = None  # the year its place in such a list gives
+    period: tuple[str, str] | None = None  # a total over several years: the span, and what states it
 
 
 def domains(text: str) -> list[str]:
@@ -54,3 +57,12 @@ def domains(text: str) -> list[str]:
 def last_domain(text: str) -> str | None:
     found = domains(text)
     return found[-1] if found else None
+
+
+def in_plans(labels: list, heading: list[str], year: int | None) -> str:
+    """Why a block stands in the report's plans part, whose figures are targets; '' when it does not:
+    labelled 下一步计划 by the report stage, or under a heading that announces the plans."""
+    if Section.PLANS in labels:
+        return "labelled 下一步计划"
+    found = next((h for h in heading if C.plans_heading(h, year)), None)
+    return f"under 「{found[:24]}」" if found else ""
