@@ -317,22 +317,22 @@ def _compares(data: dict, base: dict, lines: "_Lines", problem) -> list[SavedCom
     out = []
     for start, name, label, opts, ok in _table_entries(data, "compare", COMPARE_KEYS, ("section", "region", "year"),
                                                        base, lines, problem, special):
+        sections = opts.get("section", ())
+        sections = tuple([sections] if isinstance(sections, str) else sections)
+        year = str(opts["year"]) if "year" in opts else None
         if not (isinstance(opts.get("query"), str) and opts["query"].strip()):
             problem(start, label, "a comparison needs a query, e.g. query = \"府院联动\"")
             ok = False
-        if not ok:
-            continue
-        sections = opts.get("section", ())
-        c = SavedCompare(name=(name or opts["query"]).strip(), query=opts["query"],
-                         sections=tuple([sections] if isinstance(sections, str) else sections), region=opts.get("region"),
-                         year=str(opts["year"]) if "year" in opts else None, rows=opts.get("rows", "region"),
-                         quotes=opts.get("quotes", True), line=start)
-        try:
-            check(c.query, sections=c.sections, region=c.region, year=c.year)
-        except BadQuery as e:
-            problem(lines.key_in(start, "query"), label, str(e))
-            continue
-        out.append(c)
+        else:  # checked whatever else is wrong: every mistake of the file is reported at once
+            try:
+                check(opts["query"], sections=sections, region=opts.get("region"), year=year)
+            except BadQuery as e:
+                problem(lines.key_in(start, "query"), label, str(e))
+                ok = False
+        if ok:
+            out.append(SavedCompare(name=(name or opts["query"]).strip(), query=opts["query"], sections=sections,
+                                    region=opts.get("region"), year=year, rows=opts.get("rows", "region"),
+                                    quotes=opts.get("quotes", True), line=start))
     return out
 
 

@@ -146,7 +146,7 @@ def test_recurring_json_lines_and_the_duplicate_said_once(years_ix):
     assert not any("ruian" in p["later"]["path"] for p in pairs)  # the copy is no recurrence
     assert res.stderr.count("holds the same report") == 1 and "ruian-2019" in res.stderr
     terminal = CliRunner().invoke(main, ["recurring", "--index", years_ix])
-    assert "were already admitted in 2021" in terminal.stdout and terminal.stdout.count("holds the same report") == 1
+    assert "were already admitted in 2021" in terminal.stdout and terminal.stderr.count("holds the same report") == 1
 
 
 def test_recurring_formats_and_no_pairs(years_ix, ix, tmp_path):

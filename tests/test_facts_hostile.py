@@ -169,7 +169,7 @@ def test_a_query_file_reports_a_comparisons_bad_query_beside_its_other_mistakes(
         reportsearch.queryfile.loads('[[compare]]\nname = "c"\nquery = "(复议"\nrows = "county"\nquotes = 1\n',
                                      "q.toml")
     msg = str(e.value)
-    assert "'rows'" in msg and "'quotes'" in msg and "parenthes" in msg.lower()
+    assert "'rows'" in msg and "'quotes'" in msg and "unbalanced (" in msg
 
 
 def test_compare_json_and_csv_name_unknown_places_and_their_rows(tmp_path):

@@ -3,6 +3,7 @@ stderr), and the options the commands share."""
 from __future__ import annotations
 
 import enum
+import errno
 import os
 import sys
 import traceback
@@ -152,6 +153,11 @@ class _Group(click.Group):
                 say(f"error: {line}")
             sys.exit(Exit.ERROR)
         except Exception as e:  # a bug: one line for the user, the traceback on request
+            if isinstance(e, OSError) and e.errno in (errno.ENOSPC, errno.EDQUOT):  # writing the results
+                _quiet_stdout()  # nor complain again when Python flushes stdout at exit
+                say("error: could not write the results: the disk is full — free some space, or write them "
+                    "elsewhere with -o FILE")
+                sys.exit(Exit.ERROR)
             if debug:
                 traceback.print_exc()
                 sys.exit(Exit.ERROR)

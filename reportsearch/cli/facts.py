@@ -73,7 +73,7 @@ def indicators(paths: tuple[str, ...], index_dir, region, year, where, as_json, 
                                     "(.txt .md .html .pdf .docx .doc .ofd)")
     else:
         result = run_indicators(index_dir=index_dir, region=region, year=year, where=where)
-    for path, reason in result.failed if chosen is not None else ():
+    for path, reason in result.failed:  # messages: stderr, also beside the terminal table
         say(f"warning: {path}: {reason}")
     emit_facts(result, chosen, output, force, lambda con: con.print(render.indicator_table(result, why=why)), why)
     if result.failed:
@@ -142,6 +142,7 @@ def recurring(index_dir, sections, region, year, threshold, lookback, as_json, f
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 
     from ..facts import recurring as run_recurring
+    from ..searcher import printable_path
 
     chosen = output_format(output, json_format(as_json, fmt), force)
     err = console(stderr=True)
@@ -151,8 +152,8 @@ def recurring(index_dir, sections, region, year, threshold, lookback, as_json, f
         result = run_recurring(index_dir=index_dir, sections=sections or ("存在问题",), region=region, year=year,
                                threshold=threshold, lookback=lookback,
                                progress=lambda done, total: bar.update(task, completed=done, total=total))
-    if chosen is not None:
-        for d in result.duplicates:
-            say(f"note: {d.dropped} holds the same report as {d.kept}" + ("; it is left out" if d.same_body else ""))
+    for d in result.duplicates:  # messages: stderr, also beside the terminal listing
+        say(f"note: {printable_path(d.dropped)} holds the same report as {printable_path(d.kept)}"
+            + ("; it is left out" if d.same_body else ""))
     emit_facts(result, chosen, output, force, lambda con: con.print(render.recurring_listing(result)))
     sys.exit(Exit.OK if result.pairs else Exit.NO_HITS)

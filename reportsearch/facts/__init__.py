@@ -17,7 +17,7 @@ for reports outside an index; body_of(report) (model.body_key: a report's body);
 from ..lazy import exports
 
 __getattr__, __dir__ = exports(__name__, {
-    "compare": "crosstab", "CompareResult": "crosstab", "Cell": "crosstab",
+    "compare": "crosstab", "CompareResult": "crosstab", "Cell": "crosstab", "UNKNOWN": "crosstab",
     "indicators": "tables", "IndicatorResult": "tables", "ReportFigures": "tables", "parse_where": "tables",
     "recurring": "history", "recurring_bodies": "repeats", "Recurrence": "repeats", "body_of": "repeats", "Doc": "repeats", "find_duplicates": "repeats",
     "problem_units": "repeats"})

@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING
 from ..searcher import printable_path
 from . import safe
 from .formats import Format, json_text, md_text
-from .rows import neutralise
+from .rows import neutralise, tab_row
 
 if TYPE_CHECKING:
     from ..facts import CompareResult, Recurrence
@@ -29,10 +29,18 @@ def cell_records(result: CompareResult) -> list[dict]:
                 continue
             quotes = [{"text": safe.text(c.quote), "path": c.quote_path, "path_display": printable_path(c.quote_path),
                        "block": c.quote_block}] if c.quote else []
-            out.append({result.rows_by: row, result.cols_by: col, "blocks": c.blocks, "reports": c.reports,
+            out.append({result.rows_by: _known(row), result.cols_by: _known(col), "blocks": c.blocks, "reports": c.reports,
                         "of": c.of, "share": round(c.share, 4), "quotes": quotes})
     return out
 
+
+
+def _known(value):
+    """A place or year as JSON and CSV give it: null (empty) where reports did not say (the
+    (unknown) row or column of the table)."""
+    from ..facts import UNKNOWN
+
+    return None if value == UNKNOWN else value
 
 
 def compare_text(result: CompareResult, fmt: Format) -> str:
@@ -48,6 +56,8 @@ def compare_text(result: CompareResult, fmt: Format) -> str:
                "col_totals": {str(c): {"blocks": t.blocks, "reports": t.reports, "of": t.of}
                               for c, t in result.col_totals.items()}}
         return json_text(doc, indent=1) + "\n"
+    if fmt == Format.MD and not result.rows:
+        return f"## {md_text(result.query)}: blocks by {result.rows_by} and {result.cols_by}\n\nNo matches.\n"
     if fmt == Format.MD:
         head = f"| {result.rows_by} | " + " | ".join(str(c) for c in result.cols) + " | total |"
         lines = [f"## {md_text(result.query)}: blocks by {result.rows_by} and {result.cols_by}", "", head,
@@ -66,11 +76,11 @@ def compare_text(result: CompareResult, fmt: Format) -> str:
                       for r in quoted]
             lines.append("")
         return "\n".join(lines)
-    rows = [{"place": r[result.rows_by], "year": r[result.cols_by], "blocks": r["blocks"], "reports": r["reports"],
+    rows = [{result.rows_by: r[result.rows_by], result.cols_by: r[result.cols_by], "blocks": r["blocks"], "reports": r["reports"],
              "of": r["of"], "share": r["share"], "quote": r["quotes"][0]["text"] if r["quotes"] else "",
              "path": r["quotes"][0]["path_display"] if r["quotes"] else "",
              "block": r["quotes"][0]["block"] if r["quotes"] else ""} for r in records]
-    return _table(rows, CELL_COLUMNS, fmt)
+    return _table(rows, [result.rows_by, result.cols_by, *CELL_COLUMNS[2:]], fmt)
 
 
 def pair_records(rec: Recurrence) -> list[dict]:
@@ -136,7 +146,7 @@ def _table(rows: list[dict], columns: list[str], fmt: Format) -> str:
         for row in rows:
             w.writerow({k: neutralise(safe.line(v) if isinstance(v, str) else v) for k, v in row.items()})
         return buf.getvalue()
-    buf.write("\t".join(columns) + "\n")
+    buf.write(tab_row(columns))
     for row in rows:
-        buf.write("\t".join(safe.line("" if row[k] is None else str(row[k])).replace("\t", " ") for k in columns) + "\n")
+        buf.write(tab_row(row[k] for k in columns))
     return buf.getvalue()

@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING
 from ..searcher import printable_path
 from . import safe
 from .formats import Format, json_text, md_text
-from .rows import neutralise
+from .rows import neutralise, tab_row
 
 if TYPE_CHECKING:
     from ..facts import IndicatorResult, ReportFigures
@@ -118,9 +118,8 @@ def to_text(result: IndicatorResult, fmt: Format, why: bool = False) -> str:
         for row in figure_rows(result):
             w.writerow({k: neutralise(v) for k, v in row.items()})
         return buf.getvalue()
-    buf.write("\t".join(FIGURE_COLUMNS) + "\n")  # text: the CSV's columns, tab-separated
+    buf.write(tab_row(FIGURE_COLUMNS))  # text: the CSV's columns, tab-separated
     for row in figure_rows(result):
-        buf.write("\t".join(safe.line("" if row[k] is None else str(row[k])).replace("\t", " ")
-                            for k in FIGURE_COLUMNS) + "\n")
+        buf.write(tab_row(row[k] for k in FIGURE_COLUMNS))
     return buf.getvalue()
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import os
+import stat
 import tempfile
 from typing import TYPE_CHECKING
 
@@ -35,9 +36,21 @@ def _new_file_mode(existing: str) -> int:
 
 def write_atomic(path: str, data: bytes, force: bool = False) -> None:
     """Write a whole file via a temporary file and a rename; refuse to overwrite without force.
-    A symbolic link is followed: the file it points to is replaced, the link stays."""
+    A symbolic link is followed: the file it points to is replaced, the link stays. What is not a
+    regular file (a FIFO, /dev/stdout, a terminal, a device) is written into, never replaced."""
     refuse_overwrite(path, force)
     target = os.path.realpath(path) if os.path.islink(path) else path
+    try:
+        special = not stat.S_ISREG(os.stat(target).st_mode)
+    except OSError:
+        special = False  # nothing there yet: a new file
+    if special:
+        try:
+            with open(target, "wb") as f:
+                f.write(data)
+        except OSError as e:
+            raise ExportError(f"cannot write {path} ({e.strerror}) — choose another output path")
+        return
     directory = os.path.dirname(os.path.abspath(target))
     try:
         fd, tmp = tempfile.mkstemp(dir=directory, prefix=".reportsearch-", suffix=".part")

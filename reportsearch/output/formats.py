@@ -142,7 +142,14 @@ def md_text(value) -> str:
     one line."""
     s = " ".join(str(value).splitlines())
     s = s.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
-    return _MD_LINE_START.sub(r"\1\\\2", _MD_INLINE.sub(r"\\\1", s))
+    return _MD_LINE_START.sub(_escape_line_start, _MD_INLINE.sub(r"\\\1", s))
+
+
+def _escape_line_start(m: re.Match) -> str:
+    """A backslash where CommonMark takes it as an escape: before #, >, +, =, -, or before the . or )
+    of 1. (before a digit it would show as a backslash)."""
+    lead, mark = m.group(1), m.group(2)
+    return f"{lead}{mark[:-1]}\\{mark[-1]}" if mark[0].isdigit() else f"{lead}\\{mark}"
 
 
 def md_code(value: str) -> str:

@@ -288,7 +288,7 @@ def stats_tables(stats) -> Group:
     r.add_column("region")
     r.add_column("reports", justify="right")
     for region, n in stats["regions"]:
-        r.add_row(safe.line(str(region)), str(n))
+        r.add_row(Text(safe.line(str(region))), str(n))
     parts: list = [t, y, r]
     if stats.get("missing"):
         parts.append(Text(f"{plural(len(stats['missing']), 'report')} without a 存在问题 or 下一步计划 part "
@@ -372,7 +372,7 @@ def indicator_table(result, why: bool = False) -> Group:
             label = safe.line(r.region or r.title or "") or safe.name(r.path)
             if r.issuer and r.region and not r.issuer.startswith(r.region + "人民政府"):
                 label += " · " + safe.line(r.issuer)
-            t.add_row(label, years(r.year, r.report_year), *(cell(r, n) for n in names))
+            t.add_row(Text(label), years(r.year, r.report_year), *(cell(r, n) for n in names))  # Text: never markup
         parts.append(t)
     for r in result.reports:
         if not (r.checks or why):
@@ -392,8 +392,6 @@ def indicator_table(result, why: bool = False) -> Group:
                 line.append(safe.line(s.quote), style="dim")
                 parts.append(Wrapped(line))
         parts.append(Text(""))
-    for path, reason in result.failed:
-        parts.append(Text(f"warning: {safe.name(path)}: {safe.name(reason)}", style="yellow"))
     stated = sum(1 for r in result.reports if r.figures)
     where = f" where {' and '.join(str(c) for c in result.where)}" if result.where else ""
     parts.append(Text(f"{plural(len(result.reports), 'report')}{where}, {stated} stating figures "
@@ -418,7 +416,7 @@ def compare_table(result, quotes: bool = False) -> Group:
         for col in result.cols:
             c = result.cell(row, col)
             shown.append(Text(f"{c.blocks}·{c.reports}/{c.of}", style=_shade(c.blocks, top)) if c else Text(""))
-        t.add_row(safe.line(row), *shown, str(result.row_totals[row].blocks))
+        t.add_row(Text(safe.line(row)), *shown, str(result.row_totals[row].blocks))
     t.add_row(Text("total", style="bold"), *(Text(str(result.col_totals[c].blocks), style="bold") for c in result.cols),
               str(result.total))
     parts: list = [t, Text("cell: matching blocks·reports with a match/the place's reports that year", style="dim")]
@@ -476,9 +474,6 @@ def recurring_listing(rec) -> Group:
             parts.append(Wrapped(line))
             parts.append(Wrapped(Text(f"      {p.earlier.year}: {safe.line(p.earlier.quote)}", style="dim")))
         parts.append(Text(""))
-    for d in rec.duplicates:
-        parts.append(Text(f"note: {safe.name(d.dropped)} holds the same report as {safe.name(d.kept)}"
-                          + ("; it is left out" if d.same_body else ""), style="yellow"))
     bodies = len({s.body for s in rec.summaries})
     parts.append(Text(f"{plural(len(rec.pairs), 'recurring statement')} in {len(by_body)} of {bodies} "
                       f"{'body' if bodies == 1 else 'bodies'} with statements in the section", style="dim"))

@@ -79,3 +79,9 @@ def summary_rows(tallies: list[tuple[str, Tally]]) -> tuple[list[list], list[lis
             counts = t.regions.get(region, {})
             by_region.append([name, safe.line(region) or "—", n, *[counts.get(lab, 0) for lab in LABELS]])
     return by_section, by_region
+
+
+def tab_row(values) -> str:
+    """One line of tab-separated text: each value on one line, without tabs or control characters,
+    and a cell a spreadsheet would run as a formula guarded as in CSV."""
+    return "\t".join(str(neutralise(safe.line("" if v is None else str(v)).replace("\t", " "))) for v in values) + "\n"

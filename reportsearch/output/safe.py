@@ -26,10 +26,19 @@ def line(s: str) -> str:
 
 
 
+_SURROGATE = re.compile("[\ud800-\udfff]")
+# marks that reorder what follows them on screen (a name ending "txt.exe" shown as "exe.txt")
+_BIDI = re.compile("[\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]")
+
+
 def name(s: str) -> str:
     """A file name or a message that carries one: control characters shown as escapes (\\x1b, \\n),
-    so that the name stays recognisable and on one line."""
-    return _CONTROL_ANY.sub(lambda m: _ESCAPES.get(m.group(0), f"\\x{ord(m.group(0)):02x}"), s)
+    a name's bytes that are not UTF-8 as \\xff (not the raw byte: 0x9b is a terminal's CSI), and
+    the marks that reorder text as \\u202e, so that the name stays recognisable and on one line."""
+    if _SURROGATE.search(s):
+        s = s.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
+    s = _CONTROL_ANY.sub(lambda m: _ESCAPES.get(m.group(0), f"\\x{ord(m.group(0)):02x}"), s)
+    return _BIDI.sub(lambda m: f"\\u{ord(m.group(0)):04x}", s)
 
 
 def text_and_spans(s: str, spans: list[tuple[int, int]]) -> tuple[str, list[tuple[int, int]]]:

@@ -17,7 +17,7 @@ from openpyxl.formatting.rule import ColorScaleRule
 from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
 
-from ..searcher import SearchResult, Tally
+from ..searcher import SearchResult, Tally, printable_path
 from .crosstab import PAIR_COLUMNS, cell_records, pair_records
 from .figures import FIGURE_COLUMNS, figure_rows
 from .rows import COLUMNS, REGION_HEADER, SECTION_HEADER, flat, neutralise, rows, summary_rows
@@ -30,8 +30,15 @@ MAX_WIDTH = {"snippet": 80, "title": 40, "heading": 40, "path": 40}
 _SHEET_FORBIDDEN = re.compile(r"[\[\]:*?/\\]")
 
 
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
 def _clean_text(text: str) -> str:
-    return ILLEGAL_CHARACTERS_RE.sub("", text)  # control characters openpyxl refuses to write
+    """Text openpyxl will write: no control characters (it refuses them), and a file name's bytes
+    that are not UTF-8 (surrogateescape's \udcff) shown as \xff, as printable_path shows them."""
+    if _SURROGATE.search(text):
+        text = text.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
+    return ILLEGAL_CHARACTERS_RE.sub("", text)
 
 
 def _clean(value):
@@ -44,13 +51,28 @@ def display_width(text: str) -> int:
     return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in text)
 
 
-def _sheet_name(name: str, used: set[str]) -> str:
-    base = _SHEET_FORBIDDEN.sub("_", name).strip("'") or "query"
-    base = base[:31]
+def _units(s: str) -> int:
+    """Length as Excel counts a sheet name's: UTF-16 code units (an emoji is two)."""
+    return len(s.encode("utf-16-le", "surrogatepass")) // 2
+
+
+def _fit_name(head: str, tail: str) -> str:
+    """head + tail in 31 units, cutting head: the tail (an indicator, "table", " (2)") says what the sheet is."""
+    while head and _units(head + tail) > 31:
+        head = head[:-1]
+    return (head + tail) if _units(head + tail) <= 31 else tail[:31]
+
+
+def _sheet_name(name: str, used: set[str], keep: str = "") -> str:
+    """A sheet name Excel accepts (no []:*?/\\ or control characters, 31 units, unique): name, cut to
+    fit before `keep`, which stays whole."""
+    def clean(s: str) -> str:
+        return ILLEGAL_CHARACTERS_RE.sub("", _SHEET_FORBIDDEN.sub("_", s))
+    head, tail = clean(name), clean(keep)
+    base = _fit_name(head, tail).strip("'") or "query"
     out, n = base, 2
     while out.lower() in used:
-        suffix = f" ({n})"
-        out, n = base[:31 - len(suffix)] + suffix, n + 1
+        out, n = _fit_name(head, f"{tail} ({n})"), n + 1
     used.add(out.lower())
     return out
 
@@ -151,7 +173,7 @@ def _book(add_sheets, result) -> bytes:
 
 def _indicator_sheets(wb, used: set[str], result: IndicatorResult, prefix: str = "") -> None:
     """The figures sheet and a region × year sheet per indicator (with its chart), added to wb."""
-    ws = wb.create_sheet(_sheet_name(prefix + "figures", used))
+    ws = wb.create_sheet(_sheet_name(prefix, used, keep="figures"))
     ws.append(FIGURE_COLUMNS)
     quote_col = FIGURE_COLUMNS.index("quote") + 1
     for row in figure_rows(result):
@@ -160,7 +182,7 @@ def _indicator_sheets(wb, used: set[str], result: IndicatorResult, prefix: str =
     _fit(ws, FIGURE_COLUMNS)
     for name in result.indicators():
         labels, years, cells = result.pivot(name)
-        sheet = wb.create_sheet(_sheet_name(prefix + name, used))
+        sheet = wb.create_sheet(_sheet_name(prefix, used, keep=name))
         unit = next(r.chosen()[name].unit for r in result.reports if name in r.chosen())
         header = [f"{name} ({unit})", *years]
         sheet.append(header)
@@ -195,7 +217,7 @@ def compare_workbook(result: CompareResult) -> bytes:
 
 def _compare_sheets(wb, used: set[str], result: CompareResult, prefix: str = "") -> None:
     """The table sheet (heat-map fill, totals, chart) and the cells sheet of a comparison, added to wb."""
-    ws = wb.create_sheet(_sheet_name(prefix + "table", used))
+    ws = wb.create_sheet(_sheet_name(prefix, used, keep="table"))
     header = [result.rows_by, *result.cols, "total"]
     ws.append(header)
     for row in result.rows:
@@ -216,7 +238,7 @@ def _compare_sheets(wb, used: set[str], result: CompareResult, prefix: str = "")
     chart.set_categories(Reference(ws, min_col=2, max_col=len(result.cols) + 1, min_row=1, max_row=1))
     chart.legend = None
     ws.add_chart(chart, f"{get_column_letter(len(result.cols) + 4)}2")
-    cells = wb.create_sheet(_sheet_name(prefix + "cells", used))
+    cells = wb.create_sheet(_sheet_name(prefix, used, keep="cells"))
     columns = [result.rows_by, result.cols_by, "blocks", "reports", "of", "share", "quote", "path", "block"]
     cells.append(columns)
     for r in cell_records(result):
@@ -244,12 +266,13 @@ def recurring_workbook(rec: Recurrence) -> bytes:
     summary.append(columns)
     for s in rec.summaries:
         summary.append([_clean(v) for v in (s.body, s.year, s.problems, s.previous_year, s.in_previous,
-                                            s.in_any_earlier, s.path)])
+                                            s.in_any_earlier, printable_path(s.path))])
     _fit(summary, columns)
     dups = wb.create_sheet("duplicates")
     dups.append(["kept", "dropped", "same_body", "similarity"])
     for d in rec.duplicates:
-        dups.append([_clean(d.kept), _clean(d.dropped), d.same_body, round(d.similarity, 3)])
+        dups.append([_clean(printable_path(d.kept)), _clean(printable_path(d.dropped)), d.same_body,
+                     round(d.similarity, 3)])
     _fit(dups, ["kept", "dropped", "same_body", "similarity"])
     buf = io.BytesIO()
     wb.save(buf)

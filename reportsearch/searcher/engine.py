@@ -18,7 +18,7 @@ from ..errors import BadArgument
 from ..indexer import default_index_dir, labels_of, opens_with_heading, read_index
 from ..model import OTHER
 from .match import matches
-from .query import compile_query
+from .query import check_region_option, compile_query
 from .rank import explain_first_pass, scored
 from .refine import best_blocks, best_reports, refiner_of
 from .results import BY_VALUES, Hit, ReportHit, SearchResult, Tally, exact_path, printable_path
@@ -37,6 +37,7 @@ def _filters(q, sections, region, year) -> tuple[tuple[str, ...], str | None, st
         raise BadArgument(f"sections must be a section name or a list of them, not {sections!r}")
     if region is not None and not isinstance(region, str):
         raise BadArgument(f"region must be a string such as '临汾', not {region!r}")
+    check_region_option(region)
     if isinstance(year, int) and not isinstance(year, bool):
         year = str(year)
     if year is not None and not isinstance(year, str):

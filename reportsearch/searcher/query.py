@@ -408,8 +408,15 @@ def _parts(q: str, sections, region, year) -> list:
     return parts
 
 
+def check_region_option(region: str | None) -> None:
+    """A region option given empty ('' from a script's empty variable) is a mistake, not "every region"."""
+    if region is not None and not region.strip():
+        raise BadQuery("the region option is empty — give a place, e.g. 临汾, or =广东 for the place alone")
+
+
 def report_filters(region: str | None = None, year: str | int | None = None) -> list:
     """The report-level filters (InRegion, InYears) of a region and a year option, checked (BadQuery)."""
+    check_region_option(region)
     nodes = []
     if region:
         nodes.append(_filter_query(Filter("region", region)))
