@@ -185,3 +185,12 @@ def test_compare_json_and_csv_name_unknown_places_and_their_rows(tmp_path):
     csv_text = CliRunner().invoke(main, ["compare", "复议", "--index", ix, "--rows", "issuer", "--format", "csv",
                                          "-o", "-"]).stdout
     assert csv_text.lstrip("\ufeff").startswith("issuer,year,")
+
+
+def test_reports_of_one_place_and_year_are_told_apart_in_the_table(tmp_path):
+    d = tmp_path / "c"
+    d.mkdir()
+    for name in ("linfen-a.txt", "linfen-b.txt"):
+        shutil.copy(CORPUS / "linfen-2021.txt", d / name)
+    res = CliRunner().invoke(main, ["indicators", str(d)])
+    assert res.exit_code == 0 and "linfen-a.txt" in res.stdout and "linfen-b.txt" in res.stdout
