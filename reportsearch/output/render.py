@@ -4,6 +4,7 @@ rich's tables and trees are imported where they are drawn: a search draws neithe
 millisecond of a new process's start is a user's wait."""
 from __future__ import annotations
 
+import os
 from typing import TYPE_CHECKING
 
 from rich.console import Group
@@ -368,10 +369,15 @@ def indicator_table(result, why: bool = False) -> Group:
         t.add_column("year", justify="right")
         for n in names:
             t.add_column(n, justify="right")
+        labels = []
         for r in result.reports:
             label = safe.line(r.region or r.title or "") or safe.name(r.path)
             if r.issuer and r.region and not r.issuer.startswith(r.region + "人民政府"):
                 label += " · " + safe.line(r.issuer)
+            labels.append((label, r.year))
+        for r, (label, year) in zip(result.reports, labels):
+            if labels.count((label, year)) > 1:  # two files of one place and year: say which is which
+                label += " · " + safe.name(os.path.basename(r.path))
             t.add_row(Text(label), years(r.year, r.report_year), *(cell(r, n) for n in names))  # Text: never markup
         parts.append(t)
     for r in result.reports:
