@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import os
 import shutil
 
 import openpyxl
@@ -227,3 +228,43 @@ def test_the_python_api_checks_its_arguments(ix):
         reportsearch.indicators([3], index_dir=ix)
     with pytest.raises(reportsearch.BadQuery):
         reportsearch.indicators(index_dir=ix, where="复议纠错率>>2")
+
+
+def _slow_figures_for(target: str, seconds: float = 3.0):
+    """The figure rules, but on the target report first spinning for `seconds` of processor time."""
+    import time
+
+    from reportsearch.report.figures import indicators as rules
+    real = rules.explain
+
+    def explain(report):
+        if os.path.basename(report.path) == target:
+            end = time.process_time() + seconds
+            while time.process_time() < end:
+                pass
+        return real(report)
+    return explain
+
+
+def test_finding_figures_runs_within_the_files_time_budget(tmp_path, monkeypatch):
+    """Reading a file and finding its figures share the file's time budget: a file whose figures take
+    too long is one warning, in `indicators PATHS` and in `index`, and the other files go on."""
+    from reportsearch.indexer import reports
+    from reportsearch.report.figures import indicators as rules
+    corpus = tmp_path / "corpus"
+    shutil.copytree(CORPUS, corpus)
+    monkeypatch.setattr(rules, "explain", _slow_figures_for("linfen-2021.txt"))
+    warning = f"warning: {corpus / 'linfen-2021.txt'}: took over 0.5 s of processor time"
+    res = CliRunner().invoke(main, ["indicators", str(corpus), "--json"],
+                             env={"REPORTSEARCH_FILE_TIME_LIMIT": "0.5"})
+    assert res.exit_code == 3, res.output
+    assert [x for x in res.stderr.splitlines() if x.startswith("warning:")] == [
+        x for x in res.stderr.splitlines() if x.startswith(warning)] and warning in res.stderr
+    others = sorted(p.name for p in SAMPLES if p.name != "linfen-2021.txt")
+    assert sorted(os.path.basename(r["path"]) for r in _lines(res.stdout)) == others
+    ix = str(tmp_path / "ix")
+    res = CliRunner().invoke(main, ["index", str(corpus), "--index", ix, "--jobs", "1", "--file-time-limit", "0.5"])
+    assert res.exit_code == 3, res.output
+    assert [x for x in res.stderr.splitlines() if x.startswith("warning:")] == [
+        x for x in res.stderr.splitlines() if x.startswith(warning)] and warning in res.stderr
+    assert sorted(os.path.basename(r["path"]) for r in reports(ix)) == others
