@@ -93,17 +93,19 @@ def extract_texts(texts: Iterable[str], year: int | None = None, region: str | N
 
 def explain_path(path: str | os.PathLike) -> tuple[Report | None, Extraction]:
     """Read a report file and explain its figures. A file without a recognisable report body
-    (a bare web page) is read line by line instead, with no report metadata (Report is None)."""
+    (a bare web page) is read line by line instead, with no report metadata (Report is None).
+    Reading and explaining share the file's time budget (UnreadableReport past it)."""
     from ...errors import UnreadableReport
-    from ..pipeline import outline
-    try:
-        report = outline(os.fspath(path))
-    except UnreadableReport:
-        from ...read import read_document
-        from ..clean import normalise
-        lines = [normalise(x) for x in read_document(os.fspath(path)).lines]
-        return None, explain_blocks([x for x in lines if x])
-    return report, explain(report)
+    from ..pipeline import file_budget, outline
+    with file_budget(path):
+        try:
+            report = outline(os.fspath(path))
+        except UnreadableReport:
+            from ...read import read_document
+            from ..clean import normalise
+            lines = [normalise(x) for x in read_document(os.fspath(path)).lines]
+            return None, explain_blocks([x for x in lines if x])
+        return report, explain(report)
 
 
 def to_json(figures: Iterable[Figure], why: bool = False) -> list[dict]:
