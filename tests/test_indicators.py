@@ -18,9 +18,11 @@ from hypothesis import strategies as st
 
 from conftest import ROOT, SAMPLES, shared_or_skip
 from reportsearch.report import outline
+from reportsearch.report.figures import clauses as C
 from reportsearch.report.figures.checks import check, choose, fits
 from reportsearch.report.figures.indicators import INDICATORS, explain, explain_blocks, explain_path, extract
 from reportsearch.report.figures.numbers import cn_number, fold, mentions
+from reportsearch.report.figures.reading import PrefixScan
 
 LABELS = ROOT / "tests" / "labels" / "indicators-samples.tsv"
 
@@ -469,3 +471,26 @@ def test_explain_on_an_outlined_report_keeps_skips(sample_text):
     report = outline(str(SAMPLES[1]))  # 瑞安: a withdrawal among the 复议 outcomes
     ex = explain(report)
     assert any("withdrawal" in s.reason for s in ex.skipped)
+
+
+# -- the sentence so far, scanned once --------------------------------------------------------------------
+
+_SCANNED = [C.YEAR, C.GOAL, C.ONE_YEAR, C.YEAR_SPAN, C.SEVERAL_YEARS, C.STATED_YEARS, C.DOMAIN, C.CATEGORY]
+_PIECES = st.sampled_from(["2021年", "2022年度", "至", "到", "-", "年", "全年", "过去", "五年", "5年来", "累计", "以来",
+                           "力争", "要求", "达到", "复议", "诉讼", "应诉", "类", "各类", "十三五", "时期", "本届政府",
+                           "较", "和", "受理", "1", "2", "件", ",", "。", "纠错率为1%"])
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.lists(_PIECES, max_size=40).map("".join), st.lists(st.tuples(st.integers(0, 200), st.booleans()),
+                                                             max_size=12))
+def test_scanning_the_sentence_so_far_finds_what_a_fresh_search_finds(text, asks):
+    """PrefixScan (each number's sentence so far, read on from where the last number's was) answers
+    as pattern.search / finditer over the whole text up to each number would."""
+    scan = PrefixScan()
+    ends = sorted(min(n, len(text)) for n, _ in asks)
+    for end, (_, last) in zip(ends, asks):
+        for rx in _SCANNED:
+            got = scan.last(rx, text[:end], 0) if last else scan.search(rx, text[:end], 0)
+            want = ([None] + list(rx.finditer(text[:end])))[-1] if last else rx.search(text[:end])
+            assert (got and (got.span(), got.groups())) == (want and (want.span(), want.groups()))

@@ -21,7 +21,7 @@ from . import tables
 from .figure import INDICATORS, Extraction, Figure, Skipped, default_scope
 from .numbers import as_number, fold, mentions
 from .rates import RateRules
-from .reading import Context, Read, domains, in_plans, last_domain
+from .reading import Context, PrefixScan, Read, domains, in_plans, last_domain
 from .scope import Subject, respondent, subject
 
 __all__ = ["INDICATORS", "Extraction", "Figure", "Skipped", "explain", "explain_blocks", "explain_path",
@@ -126,6 +126,7 @@ class _BlockReader(RateRules):
         self.t = self.folded.text
         self.seg = C.segment(self.t)
         self.masked = self.seg.masked
+        self.scan = PrefixScan()
         self.index, self.ctx = index, ctx
         self.plans = plans  # why the block stands in the plans part, or ''
         self.block_year: int | str | None = None  # the last year a sentence of the block named
@@ -156,6 +157,7 @@ class _BlockReader(RateRules):
                 if r.period is not None:
                     r.figure.year = r.period[0]
                     r.figure.rule += f"; a total over {r.period[0]}: {r.period[1]}"
+            r.named = r.subject if r.subject else earlier[-1].named if earlier else None
             earlier.append(r)
             reads.append(r)
         for rs in by_sentence.values():
@@ -177,7 +179,7 @@ class _BlockReader(RateRules):
     def sentence_year(self, sent: tuple[int, int], at: int) -> int | str | None:
         """The year a sentence's figures are for: its first year before the number, if any."""
         head = self.masked[sent[0]:at]
-        m = C.YEAR.search(head)
+        m = self.scan.search(C.YEAR, head, sent[0])
         if m:
             return f"{m.group(1)}-{m.group(2)}" if m.group(2) else int(m.group(1))
         if C.RELATIVE_YEAR.match(head.lstrip(", ")):
@@ -214,8 +216,7 @@ class _BlockReader(RateRules):
         start = r.earlier[-1].mention.end if r.earlier else r.sent[0]
         found = subject(self.masked, start, cue_at, self.ctx.region)
         if not found:
-            prev = next((p.subject for p in reversed(r.earlier) if p.subject), None)
-            found = prev or Subject(scope=self.ctx.block_scope)
+            found = (r.earlier[-1].named if r.earlier else None) or Subject(scope=self.ctx.block_scope)
         r.subject = found
 
     # -- one mention --------------------------------------------------------------------------------
@@ -256,7 +257,7 @@ class _BlockReader(RateRules):
             self.skip(r, "a baseline (an earlier period's figure)")
         elif C.CHANGE.search(core):
             self.skip(r, "a change, not a figure")
-        elif C.GOAL.search(lead):
+        elif self.scan.search(C.GOAL, lead, r.sent[0]):
             self.skip(r, "a target, not a result")
         elif self.over_years(r, lead, core):
             pass  # skipped: a span not stated
@@ -271,16 +272,17 @@ class _BlockReader(RateRules):
         head of its paragraph or its heading (过去五年, 五年来, 本届政府), counted back from the year
         reported on; the span is kept in r.period. True, with the read skipped, when the span is not
         stated (累计, 以来) or the year reported on is unknown."""
-        if C.ONE_YEAR.search(lead) or C.YEAR_SPAN.search(lead):
+        scan, start = self.scan, r.sent[0]
+        if scan.search(C.ONE_YEAR, lead, start) or scan.search(C.YEAR_SPAN, lead, start):
             return False
         head = self.ctx.heading_text
-        found, where = C.stated_years(lead, self.ctx.year), "its sentence"
+        found, where = C.years_stated_by(scan.last(C.STATED_YEARS, lead, start), self.ctx.year), "its sentence"
         if found is None and self.block_year is None:
             found, where = self.ctx.head_period, "the head of its paragraph"
             if found is None and not C.ONE_YEAR.search(head):
                 found, where = C.stated_years(head, self.ctx.year), "its heading"
         if found is None:
-            if C.SEVERAL_YEARS.search(lead) or (C.SEVERAL_YEARS.search(head) and not C.ONE_YEAR.search(head)):
+            if scan.search(C.SEVERAL_YEARS, lead, start) or (C.SEVERAL_YEARS.search(head) and not C.ONE_YEAR.search(head)):
                 self.skip(r, "a total over several years whose span is not stated")
                 return True
             return False
@@ -355,7 +357,7 @@ class _BlockReader(RateRules):
             self.skip(r, f"cases of another kind ({'、'.join(sorted(others))})" if obj_domains == others else
                       "cases of several kinds together")
             return
-        explicit = last_domain(clause_left)
+        explicit = self.last_domain(r.clause, m.start)
         if explicit not in (C.R, C.L, None):
             self.skip(r, f"cases of another kind ({explicit})")
             return
@@ -382,7 +384,7 @@ class _BlockReader(RateRules):
                 self.skip(r, "appearances of the agency, not of its head", "出庭应诉次数")
                 return
             indicator, rule = "出庭应诉次数", f"count: {cue_word} (heads in court)"
-        if C.CATEGORY.search(clause_left):
+        if self.scan.search(C.CATEGORY, clause_left, r.clause):
             self.skip(r, "one category of cases, not the total", indicator)
             return
         part = respondent(obj)
@@ -421,8 +423,13 @@ class _BlockReader(RateRules):
 
     def context_domain(self, r: Read, explicit: str | None) -> str | None:
         """复议 or 诉讼: the clause's own words, else the sentence so far, the sentence before, the heading."""
-        return explicit or last_domain(self.masked[r.sent[0]:r.clause]) or self.previous_domain(r.sent) \
+        return explicit or self.last_domain(r.sent[0], r.clause) or self.previous_domain(r.sent) \
             or self.head_domain
+
+    def last_domain(self, start: int, end: int) -> str | None:
+        """The last 复议/诉讼 (or other case kind) word in the text from start to end."""
+        found = self.scan.last(C.DOMAIN, self.masked[start:end], start)
+        return C.DOMAIN_WORDS[found.group(0)] if found else None
 
     def respectively(self, r: Read, before: str) -> tuple[str, str, int, str] | None:
         """受理、审结行政复议案件分别为120件、118件: the cue of a number by its place in the list."""
