@@ -353,6 +353,30 @@ def test_traditional_report_quotes_its_own_characters(tmp_path):
     assert any("糾錯" in f.quote for f in figures)
 
 
+def _only_its_own_words(text: str) -> str:
+    """Linfen's 复议 paragraph cut to the sentence of its count: 复议 is then its only topic word."""
+    line = next(x for x in text.splitlines() if "282件" in x)
+    return text.replace(line, line[:line.index("282件") + 4] + "。")
+
+
+@pytest.mark.parametrize("name", [p.name for p in SAMPLES] + ["linfen-2021.txt, cut"])
+def test_a_report_converted_to_traditional_characters_gives_the_same_figures(tmp_path, sample_text, name):
+    """OpenCC's s2t writes the standard 繁体 forms (行政複議, 訴訟, 審結): the same figures as the original."""
+    import opencc
+    text = sample_text(name.split(",")[0])
+    if name.endswith("cut"):
+        text = _only_its_own_words(text)
+    (tmp_path / "s.txt").write_text(text, encoding="utf-8")
+    (tmp_path / "t.txt").write_text(opencc.OpenCC("s2t").convert(text), encoding="utf-8")
+    simplified, traditional = (extract(outline(str(tmp_path / f"{n}.txt"))) for n in "st")
+    assert [(f.indicator, f.value, f.year, f.scope) for f in traditional] == \
+        [(f.indicator, f.value, f.year, f.scope) for f in simplified]
+    want = {(w["indicator"], float(w["value"])) for w in _labels()[name.split(",")[0]]}
+    if name.endswith("cut"):
+        want = {("复议收案", 282), ("诉讼案件", 241)}
+    assert {(f.indicator, f.value) for f in simplified} == want
+
+
 # -- tables ---------------------------------------------------------------------------------------------
 
 def test_a_table_row_under_its_header():
