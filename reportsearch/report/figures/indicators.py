@@ -19,7 +19,7 @@ from ...model import Block, Report
 from . import clauses as C
 from . import tables
 from .figure import INDICATORS, Extraction, Figure, Skipped, default_scope
-from .numbers import as_number, fold, mentions
+from .numbers import Folded, as_number, fold, mentions
 from .rates import RateRules
 from .reading import Context, PrefixScan, Read, domains, in_plans, last_domain
 from .scope import Subject, respondent, subject
@@ -27,8 +27,8 @@ from .scope import Subject, respondent, subject
 __all__ = ["INDICATORS", "Extraction", "Figure", "Skipped", "explain", "explain_blocks", "explain_path",
            "extract", "extract_texts", "skipped_json", "to_json"]
 
-# Blocks worth parsing mention one of these (simplified or traditional).
-TOPIC = re.compile("复议|復議|诉讼|訴訟|应诉|應訴|败诉|敗訴|纠错|糾錯|出庭|收案|受理|审结|審結")
+# Blocks worth parsing mention one of these (in the folded text: a traditional form is simplified).
+TOPIC = re.compile("复议|诉讼|应诉|败诉|纠错|出庭|收案|受理|审结")
 _COUNT_OF = {C.RECV: "复议收案", C.HANDLE: "复议收案", "noun": "复议收案", C.ACCEPT: "复议受理", C.CLOSE: "复议审结"}
 _MEANS = re.compile(r"(?:以|通过|采取|采用)([^,;。]{1,30}?)(?:等)?(?:方式|形式|途径|方法)")
 _NOUN = re.compile(r"(复议|应诉|诉讼|行政|一审)(?:案件|案)(?:数|数量|总数|总量|量)?(?:共|共计|合计|总计|累计|为|达到|达|有|是)*$|"
@@ -74,13 +74,14 @@ def explain_blocks(blocks: Sequence[Block | str], year: int | None = None,
                 figures += [] if plans else row[0]
                 skipped += row[1] + [_target(f, plans) for f in row[0] if plans]
                 continue
-        if not TOPIC.search(text):
+        folded = fold(text)
+        if not TOPIC.search(folded.text):
             if heading != last_heading:
-                last_heading, heading_topic = heading, any(TOPIC.search(h) for h in heading)
+                last_heading, heading_topic = heading, any(TOPIC.search(fold(h).text) for h in heading)
             if not heading_topic:
                 ctx.domain = None
                 continue
-        f, s = _BlockReader(text, i, heading, ctx, plans).read()
+        f, s = _BlockReader(folded, i, heading, ctx, plans).read()
         figures += f
         skipped += s
     return _settle(figures, skipped)
@@ -121,8 +122,8 @@ def skipped_json(skipped: Iterable[Skipped]) -> list[dict]:
 class _BlockReader(RateRules):
     """Reads the figures of one block of text."""
 
-    def __init__(self, text: str, index: int, heading: list[str], ctx: Context, plans: str = "") -> None:
-        self.folded = fold(text)
+    def __init__(self, folded: Folded, index: int, heading: list[str], ctx: Context, plans: str = "") -> None:
+        self.folded = folded  # the block's text, folded
         self.t = self.folded.text
         self.seg = C.segment(self.t)
         self.masked = self.seg.masked
