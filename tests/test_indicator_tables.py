@@ -268,3 +268,34 @@ def test_finding_figures_runs_within_the_files_time_budget(tmp_path, monkeypatch
     assert [x for x in res.stderr.splitlines() if x.startswith("warning:")] == [
         x for x in res.stderr.splitlines() if x.startswith(warning)] and warning in res.stderr
     assert sorted(os.path.basename(r["path"]) for r in reports(ix)) == others
+
+
+def _strict_json(line: str):
+    def refuse(name):
+        raise ValueError(f"{name} is not JSON")
+    return json.loads(line, parse_constant=refuse)
+
+
+def test_absurdly_large_numbers_are_malformed_not_figures(tmp_path, sample_text):
+    """A 400-digit count (inf as a float), 99999999999999999999999万件 (1e27) and a 30-digit rate are
+    malformed numbers, skipped with the reason: never a figure, never `Infinity` in the JSON."""
+    text = sample_text("linfen-2021.txt")
+    for old, new in [("办理行政复议案件282件", "办理行政复议案件" + "9" * 400 + "件"),
+                     ("办理行政应诉案件241件", "办理行政应诉案件99999999999999999999999万件"),
+                     ("纠错率为25.4%", "纠错率为" + "1" * 30 + "%")]:
+        assert old in text
+        text = text.replace(old, new)
+    (tmp_path / "huge").mkdir()
+    path = tmp_path / "huge" / "linfen-2021.txt"
+    path.write_text(text, encoding="utf-8")
+    res = CliRunner().invoke(main, ["indicators", str(path), "--json", "--why"])
+    assert res.exit_code == 0, res.output
+    (report,) = [_strict_json(x) for x in res.stdout.splitlines()]
+    assert [(f["indicator"], f["value"]) for f in report["indicators"]] == [("复议纠错", 50)]
+    too_large = [s for s in report["skipped"] if "malformed" in s["reason"] and "too large" in s["reason"]]
+    assert len(too_large) == 3 and all(abs(s["value"]) < 1e12 for s in report["skipped"])
+    ix = str(tmp_path / "ix")
+    build([str(tmp_path / "huge")], ix, jobs=1)
+    (stored,) = reportsearch.indicators(index_dir=ix).reports
+    assert [(f.indicator, f.value) for f in stored.figures] == [("复议纠错", 50)]
+

@@ -389,6 +389,12 @@ def test_a_table_row_under_its_header():
     assert all(rows[f.block][f.start:f.end] == f.quote for f in ex.figures)
 
 
+def test_an_absurdly_large_table_value_is_malformed():
+    rows = ["行政复议案件办理情况如下。", "项目  收案数  受理数", "合计  " + "9" * 16 + "  288"]
+    ex = explain_blocks(rows, 2022, "云溪县")
+    assert [(f.indicator, f.value) for f in ex.figures] == [("复议受理", 288)]
+    assert [s.value for s in ex.skipped if "malformed" in s.reason and "too large" in s.reason] == [0]
+
 def test_a_row_that_does_not_pair_is_skipped():
     ex = explain_blocks(["行政复议", "收案数  受理数  审结数", "305  288"])
     assert not ex.figures and "does not pair" in ex.skipped[0].reason
