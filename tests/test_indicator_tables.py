@@ -299,3 +299,21 @@ def test_absurdly_large_numbers_are_malformed_not_figures(tmp_path, sample_text)
     (stored,) = reportsearch.indicators(index_dir=ix).reports
     assert [(f.indicator, f.value) for f in stored.figures] == [("复议纠错", 50)]
 
+
+
+def test_figures_are_shown_in_plain_digits_and_without_a_missing_year(tmp_path, sample_text):
+    """--why and Markdown: a figure without a year shows its scope alone (not `None`), and every
+    number in plain digits (4373220, not 4.37322e+06), as the table does."""
+    clause = "全年共办理行政复议案件282件"
+    assert clause in sample_text("linfen-2021.txt")
+    page = tmp_path / "page.txt"  # a web page without a report body: no year, no region
+    page.write_text("首页 > 新闻\n" + clause.replace("282件", "4373220件，较上年增加1500000件") + "\n",
+                    encoding="utf-8")
+    why = CliRunner().invoke(main, ["indicators", str(page), "--why"])
+    assert why.exit_code == 0, why.output
+    assert "复议收案 4373220件 (未注明) 全年共办理行政复议案件4373220件" in why.stdout
+    assert "skipped 1500000件: a change" in why.stdout
+    md = CliRunner().invoke(main, ["indicators", str(page), "-o", "-", "--format", "md"]).stdout
+    assert "| 4373220件 |" in md and "**复议收案 4373220件** (未注明):" in md
+    for out in (why.stdout, md):
+        assert "None" not in out and "e+0" not in out
