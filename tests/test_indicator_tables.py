@@ -317,3 +317,19 @@ def test_figures_are_shown_in_plain_digits_and_without_a_missing_year(tmp_path, 
     assert "| 4373220件 |" in md and "**复议收案 4373220件** (未注明):" in md
     for out in (why.stdout, md):
         assert "None" not in out and "e+0" not in out
+
+
+@pytest.mark.parametrize("where", ["复议收案>20%", "诉讼败诉 >= 1 %", "出庭应诉次数<5%"])
+def test_a_percent_on_a_count_is_a_one_line_error(ix, where):
+    res = CliRunner().invoke(main, ["indicators", "--index", ix, "--where", where])
+    assert res.exit_code == 2, res.output
+    assert res.stderr.count("\n") == 1 and res.stderr.startswith("error: ") and "%" in res.stderr
+    assert where.split(">")[0].split("<")[0].strip() in res.stderr and "Traceback" not in res.stderr
+    with pytest.raises(reportsearch.BadQuery):
+        reportsearch.indicators(index_dir=ix, where=where)
+
+
+def test_a_rate_compares_with_or_without_its_percent(ix):
+    with_percent = reportsearch.indicators(index_dir=ix, where=["复议纠错率>20%"])
+    assert [r.region for r in with_percent.reports] == ["临汾市"]
+    assert [r.region for r in reportsearch.indicators(index_dir=ix, where=["复议纠错率>20"]).reports] == ["临汾市"]
