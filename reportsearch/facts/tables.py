@@ -19,7 +19,10 @@ from ..searcher import exact_path, report_doc, report_filter
 UP, DOWN, SAME = "↑", "↓", "→"
 _OPS = {">=": operator.ge, "<=": operator.le, "!=": operator.ne, ">": operator.gt, "<": operator.lt,
         "=": operator.eq, "==": operator.eq}
-_WHERE = re.compile(r"^\s*(?P<name>[^<>=!\s]+)\s*(?P<op>>=|<=|!=|==|>|<|=)\s*(?P<value>-?\d+(?:\.\d+)?)\s*%?\s*$")
+_WHERE = re.compile(r"^\s*(?P<name>[^<>=!\s]+)\s*(?P<op>>=|<=|!=|==|>|<|=)\s*(?P<value>-?\d+(?:\.\d+)?)\s*(?P<pct>%)?\s*$")
+# Indicators whose figures are counts only (件, 次, 人): a % after their number is a mistake.
+# 复议调解和解 is a count or a rate (调解率), the 率 ones are rates.
+_COUNTS = tuple(n for n in INDICATORS if not n.endswith("率") and n != "复议调解和解")
 
 
 @dataclass
@@ -29,26 +32,32 @@ class Condition:
     indicator: str
     op: str
     value: float
+    percent: bool = False  # written with %: only a rate passes
 
     def __call__(self, row: "ReportFigures") -> bool:
         f = row.chosen().get(self.indicator)
-        return f is not None and _OPS[self.op](float(f.value), self.value)
+        return f is not None and (not self.percent or f.unit == "%") and _OPS[self.op](float(f.value), self.value)
 
     def __str__(self) -> str:
-        return f"{self.indicator}{self.op}{self.value:g}"
+        return f"{self.indicator}{self.op}{self.value:g}{'%' if self.percent else ''}"
 
 
 def parse_where(text: str) -> Condition:
-    """`复议纠错率>20`, `诉讼败诉率 <= 5`, `复议收案>=100` → a Condition; BadQuery names what is wrong."""
+    """`复议纠错率>20` (or >20%), `诉讼败诉率 <= 5`, `复议收案>=100` → a Condition; BadQuery names what is
+    wrong (also a % after a count's number)."""
     if not isinstance(text, str):
         raise BadArgument(f"where must be a string such as '复议纠错率>20', not {text!r}")
     m = _WHERE.match(text)
     if not m:
         raise BadQuery(f"cannot read --where '{text}' — write an indicator, a comparison and a number, "
                        f"e.g. '复议纠错率>20' or '诉讼案件>=100'")
-    if m.group("name") not in INDICATORS:
-        raise BadQuery(f"unknown indicator '{m.group('name')}' in --where — use one of {'、'.join(INDICATORS)}")
-    return Condition(m.group("name"), "=" if m.group("op") == "==" else m.group("op"), float(m.group("value")))
+    name, op, value = m.group("name"), "=" if m.group("op") == "==" else m.group("op"), m.group("value")
+    if name not in INDICATORS:
+        raise BadQuery(f"unknown indicator '{name}' in --where — use one of {'、'.join(INDICATORS)}")
+    if m.group("pct") and name in _COUNTS:
+        raise BadQuery(f"'{name}' is a count (件, 次 or 人), not a rate — drop the % in --where "
+                       f"('{name}{op}{value}'), or compare a rate such as 复议纠错率")
+    return Condition(name, op, float(value), bool(m.group("pct")))
 
 
 @dataclass
