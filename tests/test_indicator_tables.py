@@ -333,3 +333,21 @@ def test_a_rate_compares_with_or_without_its_percent(ix):
     with_percent = reportsearch.indicators(index_dir=ix, where=["复议纠错率>20%"])
     assert [r.region for r in with_percent.reports] == ["临汾市"]
     assert [r.region for r in reportsearch.indicators(index_dir=ix, where=["复议纠错率>20"]).reports] == ["临汾市"]
+
+
+@pytest.mark.parametrize("fmt", [[], ["--json"], ["-o", "-", "--format", "md"], ["-o", "-", "--format", "csv"],
+                                 ["--why"], ["-o", "figures.xlsx"]], ids=["terminal", "json", "md", "csv", "why", "xlsx"])
+def test_reading_warnings_are_printed_for_each_file(tmp_path, sample_text, fmt, monkeypatch):
+    """What reading had to repair or guess (a scan read by OCR, bytes that are not UTF-8) is a
+    `warning: PATH: …` line on stderr, whatever the format; the report is still shown."""
+    data = sample_text("linfen-2021.txt").encode("utf-8")
+    at = data.index("全年共办理行政复议案件".encode("utf-8"))
+    path = tmp_path / "damaged.txt"
+    path.write_bytes(data[:at] + b"\xff" + data[at:])
+    monkeypatch.chdir(tmp_path)
+    res = CliRunner().invoke(main, ["indicators", str(path), str(SAMPLES[1]), *fmt])
+    assert res.exit_code == 0, res.output
+    warnings = [x for x in res.stderr.splitlines() if x.startswith("warning:")]
+    assert warnings == [f"warning: {path}: 1 byte not UTF-8, replaced with \ufffd"]
+    (damaged,) = [r for r in reportsearch.indicators([str(path), str(SAMPLES[1])]).reports if r.path == str(path)]
+    assert damaged.warnings == ["1 byte not UTF-8, replaced with \ufffd"] and damaged.figures
