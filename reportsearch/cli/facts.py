@@ -57,7 +57,7 @@ def indicators(paths: tuple[str, ...], index_dir, region, year, where, as_json, 
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 
     from ..facts import indicators as run_indicators
-    from ..read import budget
+    from ..read import budget, display_path
 
     if paths and index_dir:
         raise click.UsageError("give report files or --index, not both")
@@ -79,6 +79,9 @@ def indicators(paths: tuple[str, ...], index_dir, region, year, where, as_json, 
         result = run_indicators(index_dir=index_dir, region=region, year=year, where=where)
     for path, reason in result.failed if chosen is not None else ():
         say(f"warning: {path}: {reason}")
+    for r in result.reports:  # what reading repaired or guessed (a scan read by OCR): in every format
+        for warning in r.warnings:
+            say(f"warning: {display_path(r.path)}: {warning}")
     emit_facts(result, chosen, output, force, lambda con: con.print(render.indicator_table(result, why=why)), why)
     if result.failed:
         sys.exit(Exit.WARNINGS)

@@ -62,8 +62,8 @@ def parse_where(text: str) -> Condition:
 
 @dataclass
 class ReportFigures:
-    """One report's figures: where it is, whose and which year, the figures, the checks, and (with
-    why) the numbers skipped and the reason for each."""
+    """One report's figures: where it is, whose and which year, the figures, the checks, (with why)
+    the numbers skipped and the reason for each, and (from files) what reading repaired or guessed."""
 
     path: str
     title: str | None
@@ -76,6 +76,7 @@ class ReportFigures:
     skipped: list[Skipped] = field(default_factory=list)
     trend: dict[str, str] = field(default_factory=dict)  # indicator → ↑ ↓ → against the body's year before
     report_year: int | None = None  # the year delivered or published (year: the year reported on)
+    warnings: list[str] = field(default_factory=list)  # what reading repaired or guessed (files only: OCR)
     _chosen: dict[str, Figure] | None = field(default=None, init=False, repr=False, compare=False)
 
     @property
@@ -180,7 +181,7 @@ def _from_files(paths: list[str], keep, why: bool, progress) -> IndicatorResult:
                     issuer=m.issuer if m else None, year=m.year if m else None,
                     published=m.published if m else None, report_year=m.report_year if m else None,
                     figures=figures, checks=check_figures(figures),
-                    skipped=extraction.skipped if why else []))
+                    skipped=extraction.skipped if why else [], warnings=list(extraction.warnings)))
         if progress:
             progress(n, len(files))
     return out

@@ -49,8 +49,11 @@ def extract(report: Report) -> list[Figure]:
 
 
 def explain(report: Report) -> Extraction:
-    """The figures a report states and the candidates skipped, each with its reason."""
-    return explain_blocks(report.blocks, report.meta.year, report.meta.region)
+    """The figures a report states and the candidates skipped, each with its reason, and the
+    report's reading warnings."""
+    out = explain_blocks(report.blocks, report.meta.year, report.meta.region)
+    out.warnings = list(report.warnings)
+    return out
 
 
 def explain_blocks(blocks: Sequence[Block | str], year: int | None = None,
@@ -95,7 +98,8 @@ def extract_texts(texts: Iterable[str], year: int | None = None, region: str | N
 def explain_path(path: str | os.PathLike) -> tuple[Report | None, Extraction]:
     """Read a report file and explain its figures. A file without a recognisable report body
     (a bare web page) is read line by line instead, with no report metadata (Report is None).
-    Reading and explaining share the file's time budget (UnreadableReport past it)."""
+    Reading and explaining share the file's time budget (UnreadableReport past it). The
+    Extraction carries what reading repaired or guessed (a scan read by OCR)."""
     from ...errors import UnreadableReport
     from ..pipeline import file_budget, outline
     with file_budget(path):
@@ -104,8 +108,10 @@ def explain_path(path: str | os.PathLike) -> tuple[Report | None, Extraction]:
         except UnreadableReport:
             from ...read import read_document
             from ..clean import normalise
-            lines = [normalise(x) for x in read_document(os.fspath(path)).lines]
-            return None, explain_blocks([x for x in lines if x])
+            raw = read_document(os.fspath(path))
+            out = explain_blocks([x for x in (normalise(line) for line in raw.lines) if x])
+            out.warnings = list(raw.warnings)
+            return None, out
         return report, explain(report)
 
 
