@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import os
 import shutil
 
 import openpyxl
@@ -227,3 +228,126 @@ def test_the_python_api_checks_its_arguments(ix):
         reportsearch.indicators([3], index_dir=ix)
     with pytest.raises(reportsearch.BadQuery):
         reportsearch.indicators(index_dir=ix, where="复议纠错率>>2")
+
+
+def _slow_figures_for(target: str, seconds: float = 3.0):
+    """The figure rules, but on the target report first spinning for `seconds` of processor time."""
+    import time
+
+    from reportsearch.report.figures import indicators as rules
+    real = rules.explain
+
+    def explain(report):
+        if os.path.basename(report.path) == target:
+            end = time.process_time() + seconds
+            while time.process_time() < end:
+                pass
+        return real(report)
+    return explain
+
+
+def test_finding_figures_runs_within_the_files_time_budget(tmp_path, monkeypatch):
+    """Reading a file and finding its figures share the file's time budget: a file whose figures take
+    too long is one warning, in `indicators PATHS` and in `index`, and the other files go on."""
+    from reportsearch.indexer import reports
+    from reportsearch.report.figures import indicators as rules
+    corpus = tmp_path / "corpus"
+    shutil.copytree(CORPUS, corpus)
+    monkeypatch.setattr(rules, "explain", _slow_figures_for("linfen-2021.txt"))
+    warning = f"warning: {corpus / 'linfen-2021.txt'}: took over 0.5 s of processor time"
+    res = CliRunner().invoke(main, ["indicators", str(corpus), "--json"],
+                             env={"REPORTSEARCH_FILE_TIME_LIMIT": "0.5"})
+    assert res.exit_code == 3, res.output
+    assert [x for x in res.stderr.splitlines() if x.startswith("warning:")] == [
+        x for x in res.stderr.splitlines() if x.startswith(warning)] and warning in res.stderr
+    others = sorted(p.name for p in SAMPLES if p.name != "linfen-2021.txt")
+    assert sorted(os.path.basename(r["path"]) for r in _lines(res.stdout)) == others
+    ix = str(tmp_path / "ix")
+    res = CliRunner().invoke(main, ["index", str(corpus), "--index", ix, "--jobs", "1", "--file-time-limit", "0.5"])
+    assert res.exit_code == 3, res.output
+    assert [x for x in res.stderr.splitlines() if x.startswith("warning:")] == [
+        x for x in res.stderr.splitlines() if x.startswith(warning)] and warning in res.stderr
+    assert sorted(os.path.basename(r["path"]) for r in reports(ix)) == others
+
+
+def _strict_json(line: str):
+    def refuse(name):
+        raise ValueError(f"{name} is not JSON")
+    return json.loads(line, parse_constant=refuse)
+
+
+def test_absurdly_large_numbers_are_malformed_not_figures(tmp_path, sample_text):
+    """A 400-digit count (inf as a float), 99999999999999999999999万件 (1e27) and a 30-digit rate are
+    malformed numbers, skipped with the reason: never a figure, never `Infinity` in the JSON."""
+    text = sample_text("linfen-2021.txt")
+    for old, new in [("办理行政复议案件282件", "办理行政复议案件" + "9" * 400 + "件"),
+                     ("办理行政应诉案件241件", "办理行政应诉案件99999999999999999999999万件"),
+                     ("纠错率为25.4%", "纠错率为" + "1" * 30 + "%")]:
+        assert old in text
+        text = text.replace(old, new)
+    (tmp_path / "huge").mkdir()
+    path = tmp_path / "huge" / "linfen-2021.txt"
+    path.write_text(text, encoding="utf-8")
+    res = CliRunner().invoke(main, ["indicators", str(path), "--json", "--why"])
+    assert res.exit_code == 0, res.output
+    (report,) = [_strict_json(x) for x in res.stdout.splitlines()]
+    assert [(f["indicator"], f["value"]) for f in report["indicators"]] == [("复议纠错", 50)]
+    too_large = [s for s in report["skipped"] if "malformed" in s["reason"] and "too large" in s["reason"]]
+    assert len(too_large) == 3 and all(abs(s["value"]) < 1e12 for s in report["skipped"])
+    ix = str(tmp_path / "ix")
+    build([str(tmp_path / "huge")], ix, jobs=1)
+    (stored,) = reportsearch.indicators(index_dir=ix).reports
+    assert [(f.indicator, f.value) for f in stored.figures] == [("复议纠错", 50)]
+
+
+
+def test_figures_are_shown_in_plain_digits_and_without_a_missing_year(tmp_path, sample_text):
+    """--why and Markdown: a figure without a year shows its scope alone (not `None`), and every
+    number in plain digits (4373220, not 4.37322e+06), as the table does."""
+    clause = "全年共办理行政复议案件282件"
+    assert clause in sample_text("linfen-2021.txt")
+    page = tmp_path / "page.txt"  # a web page without a report body: no year, no region
+    page.write_text("首页 > 新闻\n" + clause.replace("282件", "4373220件，较上年增加1500000件") + "\n",
+                    encoding="utf-8")
+    why = CliRunner().invoke(main, ["indicators", str(page), "--why"])
+    assert why.exit_code == 0, why.output
+    assert "复议收案 4373220件 (未注明) 全年共办理行政复议案件4373220件" in why.stdout
+    assert "skipped 1500000件: a change" in why.stdout
+    md = CliRunner().invoke(main, ["indicators", str(page), "-o", "-", "--format", "md"]).stdout
+    assert "| 4373220件 |" in md and "**复议收案 4373220件** (未注明):" in md
+    for out in (why.stdout, md):
+        assert "None" not in out and "e+0" not in out
+
+
+@pytest.mark.parametrize("where", ["复议收案>20%", "诉讼败诉 >= 1 %", "出庭应诉次数<5%"])
+def test_a_percent_on_a_count_is_a_one_line_error(ix, where):
+    res = CliRunner().invoke(main, ["indicators", "--index", ix, "--where", where])
+    assert res.exit_code == 2, res.output
+    assert res.stderr.count("\n") == 1 and res.stderr.startswith("error: ") and "%" in res.stderr
+    assert where.split(">")[0].split("<")[0].strip() in res.stderr and "Traceback" not in res.stderr
+    with pytest.raises(reportsearch.BadQuery):
+        reportsearch.indicators(index_dir=ix, where=where)
+
+
+def test_a_rate_compares_with_or_without_its_percent(ix):
+    with_percent = reportsearch.indicators(index_dir=ix, where=["复议纠错率>20%"])
+    assert [r.region for r in with_percent.reports] == ["临汾市"]
+    assert [r.region for r in reportsearch.indicators(index_dir=ix, where=["复议纠错率>20"]).reports] == ["临汾市"]
+
+
+@pytest.mark.parametrize("fmt", [[], ["--json"], ["-o", "-", "--format", "md"], ["-o", "-", "--format", "csv"],
+                                 ["--why"], ["-o", "figures.xlsx"]], ids=["terminal", "json", "md", "csv", "why", "xlsx"])
+def test_reading_warnings_are_printed_for_each_file(tmp_path, sample_text, fmt, monkeypatch):
+    """What reading had to repair or guess (a scan read by OCR, bytes that are not UTF-8) is a
+    `warning: PATH: …` line on stderr, whatever the format; the report is still shown."""
+    data = sample_text("linfen-2021.txt").encode("utf-8")
+    at = data.index("全年共办理行政复议案件".encode("utf-8"))
+    path = tmp_path / "damaged.txt"
+    path.write_bytes(data[:at] + b"\xff" + data[at:])
+    monkeypatch.chdir(tmp_path)
+    res = CliRunner().invoke(main, ["indicators", str(path), str(SAMPLES[1]), *fmt])
+    assert res.exit_code == 0, res.output
+    warnings = [x for x in res.stderr.splitlines() if x.startswith("warning:")]
+    assert warnings == [f"warning: {path}: 1 byte not UTF-8, replaced with \ufffd"]
+    (damaged,) = [r for r in reportsearch.indicators([str(path), str(SAMPLES[1])]).reports if r.path == str(path)]
+    assert damaged.warnings == ["1 byte not UTF-8, replaced with \ufffd"] and damaged.figures

@@ -18,9 +18,11 @@ from hypothesis import strategies as st
 
 from conftest import ROOT, SAMPLES, shared_or_skip
 from reportsearch.report import outline
+from reportsearch.report.figures import clauses as C
 from reportsearch.report.figures.checks import check, choose, fits
 from reportsearch.report.figures.indicators import INDICATORS, explain, explain_blocks, explain_path, extract
 from reportsearch.report.figures.numbers import cn_number, fold, mentions
+from reportsearch.report.figures.reading import PrefixScan
 
 LABELS = ROOT / "tests" / "labels" / "indicators-samples.tsv"
 
@@ -351,6 +353,30 @@ def test_traditional_report_quotes_its_own_characters(tmp_path):
     assert any("糾錯" in f.quote for f in figures)
 
 
+def _only_its_own_words(text: str) -> str:
+    """Linfen's 复议 paragraph cut to the sentence of its count: 复议 is then its only topic word."""
+    line = next(x for x in text.splitlines() if "282件" in x)
+    return text.replace(line, line[:line.index("282件") + 4] + "。")
+
+
+@pytest.mark.parametrize("name", [p.name for p in SAMPLES] + ["linfen-2021.txt, cut"])
+def test_a_report_converted_to_traditional_characters_gives_the_same_figures(tmp_path, sample_text, name):
+    """OpenCC's s2t writes the standard 繁体 forms (行政複議, 訴訟, 審結): the same figures as the original."""
+    import opencc
+    text = sample_text(name.split(",")[0])
+    if name.endswith("cut"):
+        text = _only_its_own_words(text)
+    (tmp_path / "s.txt").write_text(text, encoding="utf-8")
+    (tmp_path / "t.txt").write_text(opencc.OpenCC("s2t").convert(text), encoding="utf-8")
+    simplified, traditional = (extract(outline(str(tmp_path / f"{n}.txt"))) for n in "st")
+    assert [(f.indicator, f.value, f.year, f.scope) for f in traditional] == \
+        [(f.indicator, f.value, f.year, f.scope) for f in simplified]
+    want = {(w["indicator"], float(w["value"])) for w in _labels()[name.split(",")[0]]}
+    if name.endswith("cut"):
+        want = {("复议收案", 282), ("诉讼案件", 241)}
+    assert {(f.indicator, f.value) for f in simplified} == want
+
+
 # -- tables ---------------------------------------------------------------------------------------------
 
 def test_a_table_row_under_its_header():
@@ -362,6 +388,12 @@ def test_a_table_row_under_its_header():
     assert any("石门镇" in s.reason for s in ex.skipped)
     assert all(rows[f.block][f.start:f.end] == f.quote for f in ex.figures)
 
+
+def test_an_absurdly_large_table_value_is_malformed():
+    rows = ["行政复议案件办理情况如下。", "项目  收案数  受理数", "合计  " + "9" * 16 + "  288"]
+    ex = explain_blocks(rows, 2022, "云溪县")
+    assert [(f.indicator, f.value) for f in ex.figures] == [("复议受理", 288)]
+    assert [s.value for s in ex.skipped if "malformed" in s.reason and "too large" in s.reason] == [0]
 
 def test_a_row_that_does_not_pair_is_skipped():
     ex = explain_blocks(["行政复议", "收案数  受理数  审结数", "305  288"])
@@ -469,3 +501,26 @@ def test_explain_on_an_outlined_report_keeps_skips(sample_text):
     report = outline(str(SAMPLES[1]))  # 瑞安: a withdrawal among the 复议 outcomes
     ex = explain(report)
     assert any("withdrawal" in s.reason for s in ex.skipped)
+
+
+# -- the sentence so far, scanned once --------------------------------------------------------------------
+
+_SCANNED = [C.YEAR, C.GOAL, C.ONE_YEAR, C.YEAR_SPAN, C.SEVERAL_YEARS, C.STATED_YEARS, C.DOMAIN, C.CATEGORY]
+_PIECES = st.sampled_from(["2021年", "2022年度", "至", "到", "-", "年", "全年", "过去", "五年", "5年来", "累计", "以来",
+                           "力争", "要求", "达到", "复议", "诉讼", "应诉", "类", "各类", "十三五", "时期", "本届政府",
+                           "较", "和", "受理", "1", "2", "件", ",", "。", "纠错率为1%"])
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.lists(_PIECES, max_size=40).map("".join), st.lists(st.tuples(st.integers(0, 200), st.booleans()),
+                                                             max_size=12))
+def test_scanning_the_sentence_so_far_finds_what_a_fresh_search_finds(text, asks):
+    """PrefixScan (each number's sentence so far, read on from where the last number's was) answers
+    as pattern.search / finditer over the whole text up to each number would."""
+    scan = PrefixScan()
+    ends = sorted(min(n, len(text)) for n, _ in asks)
+    for end, (_, last) in zip(ends, asks):
+        for rx in _SCANNED:
+            got = scan.last(rx, text[:end], 0) if last else scan.search(rx, text[:end], 0)
+            want = ([None] + list(rx.finditer(text[:end])))[-1] if last else rx.search(text[:end])
+            assert (got and (got.span(), got.groups())) == (want and (want.span(), want.groups()))

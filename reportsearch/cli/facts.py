@@ -20,6 +20,7 @@ from .app import (
     query_options,
     region_option,
     say,
+    time_limit_option,
     year_option,
 )
 
@@ -34,8 +35,10 @@ from .app import (
 @click.option("--json", "as_json", is_flag=True, help="One JSON object per report (JSON Lines); as --format jsonl.")
 @click.option("--why", is_flag=True, help="Show the clause and rule behind each figure, and every number skipped "
                                           "with the reason (report files only).")
+@time_limit_option
 @output_options
-def indicators(paths: tuple[str, ...], index_dir, region, year, where, as_json, why, fmt, output, force) -> None:
+def indicators(paths: tuple[str, ...], index_dir, region, year, where, as_json, why, time_limit, fmt, output,
+               force) -> None:
     """The figures reports state: 行政复议 received, accepted, concluded, corrected (纠错率), settled;
     行政诉讼 cases and losses (败诉率); heads in court (出庭应诉率).
 
@@ -54,6 +57,7 @@ def indicators(paths: tuple[str, ...], index_dir, region, year, where, as_json, 
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 
     from ..facts import indicators as run_indicators
+    from ..read import budget, display_path
 
     if paths and index_dir:
         raise click.UsageError("give report files or --index, not both")
@@ -61,8 +65,8 @@ def indicators(paths: tuple[str, ...], index_dir, region, year, where, as_json, 
     chosen = output_format(output, fmt, force)
     err = console(stderr=True)
     if paths:
-        with Progress(TextColumn("reading"), BarColumn(), MofNCompleteColumn(), console=err, transient=True,
-                      disable=not err.is_terminal) as bar:
+        with budget.per_file(time_limit), Progress(TextColumn("reading"), BarColumn(), MofNCompleteColumn(),
+                                                   console=err, transient=True, disable=not err.is_terminal) as bar:
             task = bar.add_task("read", total=None)
             result = run_indicators(list(paths), region=region, year=year, where=where, why=why,
                                     progress=lambda done, total: bar.update(task, completed=done, total=total))
@@ -75,6 +79,9 @@ def indicators(paths: tuple[str, ...], index_dir, region, year, where, as_json, 
         result = run_indicators(index_dir=index_dir, region=region, year=year, where=where)
     for path, reason in result.failed:  # messages: stderr, also beside the terminal table
         say(f"warning: {path}: {reason}")
+    for r in result.reports:  # what reading repaired or guessed (a scan read by OCR): in every format
+        for warning in r.warnings:
+            say(f"warning: {display_path(r.path)}: {warning}")
     emit_facts(result, chosen, output, force, lambda con: con.print(render.indicator_table(result, why=why)), why)
     if result.failed:
         sys.exit(Exit.WARNINGS)

@@ -19,7 +19,10 @@ from ..searcher import exact_path, report_doc, report_filter
 UP, DOWN, SAME = "↑", "↓", "→"
 _OPS = {">=": operator.ge, "<=": operator.le, "!=": operator.ne, ">": operator.gt, "<": operator.lt,
         "=": operator.eq, "==": operator.eq}
-_WHERE = re.compile(r"^\s*(?P<name>[^<>=!\s]+)\s*(?P<op>>=|<=|!=|==|>|<|=)\s*(?P<value>-?\d+(?:\.\d+)?)\s*%?\s*$")
+_WHERE = re.compile(r"^\s*(?P<name>[^<>=!\s]+)\s*(?P<op>>=|<=|!=|==|>|<|=)\s*(?P<value>-?\d+(?:\.\d+)?)\s*(?P<pct>%)?\s*$")
+# Indicators whose figures are counts only (件, 次, 人): a % after their number is a mistake.
+# 复议调解和解 is a count or a rate (调解率), the 率 ones are rates.
+_COUNTS = tuple(n for n in INDICATORS if not n.endswith("率") and n != "复议调解和解")
 
 
 @dataclass
@@ -29,32 +32,38 @@ class Condition:
     indicator: str
     op: str
     value: float
+    percent: bool = False  # written with %: only a rate passes
 
     def __call__(self, row: "ReportFigures") -> bool:
         f = row.chosen().get(self.indicator)
-        return f is not None and _OPS[self.op](float(f.value), self.value)
+        return f is not None and (not self.percent or f.unit == "%") and _OPS[self.op](float(f.value), self.value)
 
     def __str__(self) -> str:
-        return f"{self.indicator}{self.op}{self.value:g}"
+        return f"{self.indicator}{self.op}{self.value:g}{'%' if self.percent else ''}"
 
 
 def parse_where(text: str) -> Condition:
-    """`复议纠错率>20`, `诉讼败诉率 <= 5`, `复议收案>=100` → a Condition; BadQuery names what is wrong."""
+    """`复议纠错率>20` (or >20%), `诉讼败诉率 <= 5`, `复议收案>=100` → a Condition; BadQuery names what is
+    wrong (also a % after a count's number)."""
     if not isinstance(text, str):
         raise BadArgument(f"where must be a string such as '复议纠错率>20', not {text!r}")
     m = _WHERE.match(text)
     if not m:
         raise BadQuery(f"cannot read --where '{text}' — write an indicator, a comparison and a number, "
                        f"e.g. '复议纠错率>20' or '诉讼案件>=100'")
-    if m.group("name") not in INDICATORS:
-        raise BadQuery(f"unknown indicator '{m.group('name')}' in --where — use one of {'、'.join(INDICATORS)}")
-    return Condition(m.group("name"), "=" if m.group("op") == "==" else m.group("op"), float(m.group("value")))
+    name, op, value = m.group("name"), "=" if m.group("op") == "==" else m.group("op"), m.group("value")
+    if name not in INDICATORS:
+        raise BadQuery(f"unknown indicator '{name}' in --where — use one of {'、'.join(INDICATORS)}")
+    if m.group("pct") and name in _COUNTS:
+        raise BadQuery(f"'{name}' is a count (件, 次 or 人), not a rate — drop the % in --where "
+                       f"('{name}{op}{value}'), or compare a rate such as 复议纠错率")
+    return Condition(name, op, float(value), bool(m.group("pct")))
 
 
 @dataclass
 class ReportFigures:
-    """One report's figures: where it is, whose and which year, the figures, the checks, and (with
-    why) the numbers skipped and the reason for each."""
+    """One report's figures: where it is, whose and which year, the figures, the checks, (with why)
+    the numbers skipped and the reason for each, and (from files) what reading repaired or guessed."""
 
     path: str
     title: str | None
@@ -67,6 +76,7 @@ class ReportFigures:
     skipped: list[Skipped] = field(default_factory=list)
     trend: dict[str, str] = field(default_factory=dict)  # indicator → ↑ ↓ → against the body's year before
     report_year: int | None = None  # the year delivered or published (year: the year reported on)
+    warnings: list[str] = field(default_factory=list)  # what reading repaired or guessed (files only: OCR)
     _chosen: dict[str, Figure] | None = field(default=None, init=False, repr=False, compare=False)
 
     @property
@@ -171,7 +181,7 @@ def _from_files(paths: list[str], keep, why: bool, progress) -> IndicatorResult:
                     issuer=m.issuer if m else None, year=m.year if m else None,
                     published=m.published if m else None, report_year=m.report_year if m else None,
                     figures=figures, checks=check_figures(figures),
-                    skipped=extraction.skipped if why else []))
+                    skipped=extraction.skipped if why else [], warnings=list(extraction.warnings)))
         if progress:
             progress(n, len(files))
     return out

@@ -14,7 +14,7 @@ from typing import Callable
 
 from ..errors import UnreadableReport
 from ..read import display_path
-from ..report import check_figures, extract_figures, outline, sentences
+from ..report import check_figures, extract_figures, file_budget, outline, sentences
 from . import places, store
 from .features import block_code, glossary_runs, opens_with_heading
 from .files import INDEX_NAME
@@ -39,9 +39,12 @@ def _sentence_ends(text: str) -> list[int]:
 
 
 def prepare(path: str, digest: str) -> tuple[store.ReportRecord | None, str | None]:
-    """Read and parse one report and fold its blocks for the index (runs in a worker): (record, error)."""
+    """Read and parse one report and fold its blocks for the index (runs in a worker): (record, error).
+    Reading the file and finding its figures share the file's time budget."""
     try:
-        report = outline(path)
+        with file_budget(path):
+            report = outline(path)
+            figures = figures_record(report)
     except UnreadableReport as e:  # also any other exception while reading it (see outline)
         return None, e.reason
     m = report.meta
@@ -72,7 +75,7 @@ def prepare(path: str, digest: str) -> tuple[store.ReportRecord | None, str | No
     return store.ReportRecord(id=report_id(path, digest), path=display_path(apath),
                               real=display_path(os.path.realpath(path)), hash=digest, meta=meta, texts=texts,
                               masks=masks, headings=headings, codes=codes, display=store.display_blob(shown),
-                              warnings=list(report.warnings), figures=figures_record(report)), None
+                              warnings=list(report.warnings), figures=figures), None
 
 
 def figures_record(report) -> dict:

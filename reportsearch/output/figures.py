@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
+import math
 from typing import TYPE_CHECKING
 
 from ..searcher import printable_path
@@ -62,12 +63,31 @@ def figure_rows(result: IndicatorResult) -> list[dict]:
     return rows
 
 
+def number(value: int | float) -> str:
+    """A figure's value in plain digits: a whole number as an integer (4373220), a decimal with the
+    decimals it has (25.4), never an exponent."""
+    if isinstance(value, int):
+        return str(value)
+    v = float(value)
+    if not math.isfinite(v):
+        return str(v)
+    if v.is_integer():
+        return str(int(v))
+    text = repr(v)
+    return f"{v:.12f}".rstrip("0").rstrip(".") if "e" in text else text
+
+
+def whose(f: Figure) -> str:
+    """A figure's scope and year, as shown after it: 全市, 2021 (the scope alone without a year)."""
+    return f.scope if f.year is None else f"{f.scope}, {f.year}"
+
+
 def cell(r: ReportFigures, name: str) -> str:
     """A table cell: the figure, its unit, its trend mark; ! when a check questions it."""
     f = r.chosen().get(name)
     if f is None:
         return ""
-    value = f"{f.value:g}" if isinstance(f.value, float) else str(f.value)
+    value = number(f.value)
     flag = "!" if any(x.startswith(("mismatch", "contradicts", "more than")) for x in f.flags) else ""
     return f"{value}{f.unit}{r.trend.get(name, '')}{flag}"
 
@@ -94,8 +114,8 @@ def markdown(result: IndicatorResult) -> str:
             out.append("No figures stated.")
         for f in r.figures:
             flags = f" *({md_text('; '.join(f.flags))})*" if f.flags else ""
-            out.append(f"- **{md_text(f.indicator)} {md_text(f'{f.value:g}' if isinstance(f.value, float) else f.value)}"
-                       f"{md_text(f.unit)}** ({md_text(f.scope)}, {md_text(f.year)}): {md_text(f.quote)}{flags}")
+            out.append(f"- **{md_text(f.indicator)} {md_text(number(f.value))}"
+                       f"{md_text(f.unit)}** ({md_text(whose(f))}): {md_text(f.quote)}{flags}")
         for c in r.checks:
             out.append(f"- check: {md_text(c.message)}")
         out.append("")

@@ -359,7 +359,7 @@ def indicator_table(result, why: bool = False) -> Group:
     clause and rule and every number skipped with its reason."""
     from rich.table import Table
 
-    from .figures import cell
+    from .figures import cell, number, whose
 
     names = result.indicators()
     parts: list = []
@@ -389,12 +389,12 @@ def indicator_table(result, why: bool = False) -> Group:
             parts.append(Wrapped(Text(f"  {c.kind}: {safe.line(c.message)}", style=style)))
         if why:
             for f in r.figures:
-                line = Text(f"  {f.indicator} {f.value:g}{f.unit} ({safe.line(f.scope)}, {f.year}) ", style="cyan")
+                line = Text(f"  {f.indicator} {number(f.value)}{f.unit} ({safe.line(whose(f))}) ", style="cyan")
                 line.append(safe.line(f.quote))
                 line.append(f"  [{f.rule}]", style="dim")
                 parts.append(Wrapped(line))
             for s in r.skipped:
-                line = Text(f"  skipped {s.value:g}{s.unit}: {safe.line(s.reason)} — ", style="dim")
+                line = Text(f"  skipped {number(s.value)}{s.unit}: {safe.line(s.reason)} — ", style="dim")
                 line.append(safe.line(s.quote), style="dim")
                 parts.append(Wrapped(line))
         parts.append(Text(""))

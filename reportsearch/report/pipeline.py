@@ -3,6 +3,8 @@ from __future__ import annotations
 
 import dataclasses
 import os
+from collections.abc import Iterator
+from contextlib import contextmanager
 
 from ..errors import UnreadableReport
 from ..model import Report
@@ -17,18 +19,32 @@ def outline(path: str) -> Report:
     only that: any other exception while reading one file (a bug, met on a file no rule foresaw)
     is one too, and so is running past the time budget for one file (read.budget), so that a
     caller going through many files warns about this one and goes on."""
+    with file_budget(path):
+        try:
+            return _outline(path)
+        except UnreadableReport:
+            raise
+        except Exception as e:
+            raise UnreadableReport(os.fspath(path), _unexpected(e)) from e
+
+
+@contextmanager
+def file_budget(path: str | os.PathLike) -> Iterator[None]:
+    """Run the block within the time budget for one file (read.budget); past it, UnreadableReport.
+
+    outline() reads a file inside one; a caller that goes on to work on the report (its figures)
+    puts both inside one, so that the file has one budget for all of it: the outline inside then
+    adds nothing and its overrun is the caller's."""
     allowed = 0.0
     try:
         with budget.limit() as allowed:
-            return _outline(path)
+            yield
     except budget.OutOfTime:
+        if not allowed:
+            raise  # an outer budget's: its block says so
         raise UnreadableReport(os.fspath(path), f"took over {allowed:g} s of processor time to read — "
                                                 f"skipped; if it is a report, give it more with "
                                                 f"--file-time-limit or {budget.ENV}") from None
-    except UnreadableReport:
-        raise
-    except Exception as e:
-        raise UnreadableReport(os.fspath(path), _unexpected(e)) from e
 
 
 def _unexpected(e: BaseException) -> str:

@@ -133,6 +133,11 @@ def stated_years(text: str, year: int | None) -> tuple[str, str] | None:
     found = None
     for found in STATED_YEARS.finditer(text):
         pass
+    return years_stated_by(found, year)
+
+
+def years_stated_by(found: re.Match | None, year: int | None) -> tuple[str, str] | None:
+    """stated_years() of a text whose last STATED_YEARS match is `found`."""
     if found is None:
         return None
     words = re.sub(r"(?:配合|累计|共)$", "", found.group(0))

@@ -1,7 +1,7 @@
 """The figures drawn from a report, and the candidates skipped: plain data for output and checks."""
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from ...model import INDICATORS, Figure, Skipped  # noqa: F401 (the figures' plain data)
 from .. import regions
@@ -13,6 +13,7 @@ class Extraction:
 
     figures: list[Figure]
     skipped: list[Skipped]
+    warnings: list[str] = field(default_factory=list)  # what reading the file repaired or guessed (OCR)
 
 
 def default_scope(region: str | None) -> str:

@@ -19,16 +19,16 @@ from ...model import Block, Report
 from . import clauses as C
 from . import tables
 from .figure import INDICATORS, Extraction, Figure, Skipped, default_scope
-from .numbers import as_number, fold, mentions
+from .numbers import Folded, as_number, fold, mentions
 from .rates import RateRules
-from .reading import Context, Read, domains, in_plans, last_domain
+from .reading import Context, PrefixScan, Read, domains, in_plans, last_domain
 from .scope import Subject, respondent, subject
 
 __all__ = ["INDICATORS", "Extraction", "Figure", "Skipped", "explain", "explain_blocks", "explain_path",
            "extract", "extract_texts", "skipped_json", "to_json"]
 
-# Blocks worth parsing mention one of these (simplified or traditional).
-TOPIC = re.compile("复议|復議|诉讼|訴訟|应诉|應訴|败诉|敗訴|纠错|糾錯|出庭|收案|受理|审结|審結")
+# Blocks worth parsing mention one of these (in the folded text: a traditional form is simplified).
+TOPIC = re.compile("复议|诉讼|应诉|败诉|纠错|出庭|收案|受理|审结")
 _COUNT_OF = {C.RECV: "复议收案", C.HANDLE: "复议收案", "noun": "复议收案", C.ACCEPT: "复议受理", C.CLOSE: "复议审结"}
 _MEANS = re.compile(r"(?:以|通过|采取|采用)([^,;。]{1,30}?)(?:等)?(?:方式|形式|途径|方法)")
 _NOUN = re.compile(r"(复议|应诉|诉讼|行政|一审)(?:案件|案)(?:数|数量|总数|总量|量)?(?:共|共计|合计|总计|累计|为|达到|达|有|是)*$|"
@@ -49,8 +49,11 @@ def extract(report: Report) -> list[Figure]:
 
 
 def explain(report: Report) -> Extraction:
-    """The figures a report states and the candidates skipped, each with its reason."""
-    return explain_blocks(report.blocks, report.meta.year, report.meta.region)
+    """The figures a report states and the candidates skipped, each with its reason, and the
+    report's reading warnings."""
+    out = explain_blocks(report.blocks, report.meta.year, report.meta.region)
+    out.warnings = list(report.warnings)
+    return out
 
 
 def explain_blocks(blocks: Sequence[Block | str], year: int | None = None,
@@ -74,13 +77,14 @@ def explain_blocks(blocks: Sequence[Block | str], year: int | None = None,
                 figures += [] if plans else row[0]
                 skipped += row[1] + [_target(f, plans) for f in row[0] if plans]
                 continue
-        if not TOPIC.search(text):
+        folded = fold(text)
+        if not TOPIC.search(folded.text):
             if heading != last_heading:
-                last_heading, heading_topic = heading, any(TOPIC.search(h) for h in heading)
+                last_heading, heading_topic = heading, any(TOPIC.search(fold(h).text) for h in heading)
             if not heading_topic:
                 ctx.domain = None
                 continue
-        f, s = _BlockReader(text, i, heading, ctx, plans).read()
+        f, s = _BlockReader(folded, i, heading, ctx, plans).read()
         figures += f
         skipped += s
     return _settle(figures, skipped)
@@ -93,17 +97,22 @@ def extract_texts(texts: Iterable[str], year: int | None = None, region: str | N
 
 def explain_path(path: str | os.PathLike) -> tuple[Report | None, Extraction]:
     """Read a report file and explain its figures. A file without a recognisable report body
-    (a bare web page) is read line by line instead, with no report metadata (Report is None)."""
+    (a bare web page) is read line by line instead, with no report metadata (Report is None).
+    Reading and explaining share the file's time budget (UnreadableReport past it). The
+    Extraction carries what reading repaired or guessed (a scan read by OCR)."""
     from ...errors import UnreadableReport
-    from ..pipeline import outline
-    try:
-        report = outline(os.fspath(path))
-    except UnreadableReport:
-        from ...read import read_document
-        from ..clean import normalise
-        lines = [normalise(x) for x in read_document(os.fspath(path)).lines]
-        return None, explain_blocks([x for x in lines if x])
-    return report, explain(report)
+    from ..pipeline import file_budget, outline
+    with file_budget(path):
+        try:
+            report = outline(os.fspath(path))
+        except UnreadableReport:
+            from ...read import read_document
+            from ..clean import normalise
+            raw = read_document(os.fspath(path))
+            out = explain_blocks([x for x in (normalise(line) for line in raw.lines) if x])
+            out.warnings = list(raw.warnings)
+            return None, out
+        return report, explain(report)
 
 
 def to_json(figures: Iterable[Figure], why: bool = False) -> list[dict]:
@@ -119,11 +128,12 @@ def skipped_json(skipped: Iterable[Skipped]) -> list[dict]:
 class _BlockReader(RateRules):
     """Reads the figures of one block of text."""
 
-    def __init__(self, text: str, index: int, heading: list[str], ctx: Context, plans: str = "") -> None:
-        self.folded = fold(text)
+    def __init__(self, folded: Folded, index: int, heading: list[str], ctx: Context, plans: str = "") -> None:
+        self.folded = folded  # the block's text, folded
         self.t = self.folded.text
         self.seg = C.segment(self.t)
         self.masked = self.seg.masked
+        self.scan = PrefixScan()
         self.index, self.ctx = index, ctx
         self.plans = plans  # why the block stands in the plans part, or ''
         self.block_year: int | str | None = None  # the last year a sentence of the block named
@@ -154,6 +164,7 @@ class _BlockReader(RateRules):
                 if r.period is not None:
                     r.figure.year = r.period[0]
                     r.figure.rule += f"; a total over {r.period[0]}: {r.period[1]}"
+            r.named = r.subject if r.subject else earlier[-1].named if earlier else None
             earlier.append(r)
             reads.append(r)
         for rs in by_sentence.values():
@@ -175,7 +186,7 @@ class _BlockReader(RateRules):
     def sentence_year(self, sent: tuple[int, int], at: int) -> int | str | None:
         """The year a sentence's figures are for: its first year before the number, if any."""
         head = self.masked[sent[0]:at]
-        m = C.YEAR.search(head)
+        m = self.scan.search(C.YEAR, head, sent[0])
         if m:
             return f"{m.group(1)}-{m.group(2)}" if m.group(2) else int(m.group(1))
         if C.RELATIVE_YEAR.match(head.lstrip(", ")):
@@ -212,8 +223,7 @@ class _BlockReader(RateRules):
         start = r.earlier[-1].mention.end if r.earlier else r.sent[0]
         found = subject(self.masked, start, cue_at, self.ctx.region)
         if not found:
-            prev = next((p.subject for p in reversed(r.earlier) if p.subject), None)
-            found = prev or Subject(scope=self.ctx.block_scope)
+            found = (r.earlier[-1].named if r.earlier else None) or Subject(scope=self.ctx.block_scope)
         r.subject = found
 
     # -- one mention --------------------------------------------------------------------------------
@@ -254,7 +264,7 @@ class _BlockReader(RateRules):
             self.skip(r, "a baseline (an earlier period's figure)")
         elif C.CHANGE.search(core):
             self.skip(r, "a change, not a figure")
-        elif C.GOAL.search(lead):
+        elif self.scan.search(C.GOAL, lead, r.sent[0]):
             self.skip(r, "a target, not a result")
         elif self.over_years(r, lead, core):
             pass  # skipped: a span not stated
@@ -269,16 +279,17 @@ class _BlockReader(RateRules):
         head of its paragraph or its heading (过去五年, 五年来, 本届政府), counted back from the year
         reported on; the span is kept in r.period. True, with the read skipped, when the span is not
         stated (累计, 以来) or the year reported on is unknown."""
-        if C.ONE_YEAR.search(lead) or C.YEAR_SPAN.search(lead):
+        scan, start = self.scan, r.sent[0]
+        if scan.search(C.ONE_YEAR, lead, start) or scan.search(C.YEAR_SPAN, lead, start):
             return False
         head = self.ctx.heading_text
-        found, where = C.stated_years(lead, self.ctx.year), "its sentence"
+        found, where = C.years_stated_by(scan.last(C.STATED_YEARS, lead, start), self.ctx.year), "its sentence"
         if found is None and self.block_year is None:
             found, where = self.ctx.head_period, "the head of its paragraph"
             if found is None and not C.ONE_YEAR.search(head):
                 found, where = C.stated_years(head, self.ctx.year), "its heading"
         if found is None:
-            if C.SEVERAL_YEARS.search(lead) or (C.SEVERAL_YEARS.search(head) and not C.ONE_YEAR.search(head)):
+            if scan.search(C.SEVERAL_YEARS, lead, start) or (C.SEVERAL_YEARS.search(head) and not C.ONE_YEAR.search(head)):
                 self.skip(r, "a total over several years whose span is not stated")
                 return True
             return False
@@ -353,7 +364,7 @@ class _BlockReader(RateRules):
             self.skip(r, f"cases of another kind ({'、'.join(sorted(others))})" if obj_domains == others else
                       "cases of several kinds together")
             return
-        explicit = last_domain(clause_left)
+        explicit = self.last_domain(r.clause, m.start)
         if explicit not in (C.R, C.L, None):
             self.skip(r, f"cases of another kind ({explicit})")
             return
@@ -380,7 +391,7 @@ class _BlockReader(RateRules):
                 self.skip(r, "appearances of the agency, not of its head", "出庭应诉次数")
                 return
             indicator, rule = "出庭应诉次数", f"count: {cue_word} (heads in court)"
-        if C.CATEGORY.search(clause_left):
+        if self.scan.search(C.CATEGORY, clause_left, r.clause):
             self.skip(r, "one category of cases, not the total", indicator)
             return
         part = respondent(obj)
@@ -419,8 +430,13 @@ class _BlockReader(RateRules):
 
     def context_domain(self, r: Read, explicit: str | None) -> str | None:
         """复议 or 诉讼: the clause's own words, else the sentence so far, the sentence before, the heading."""
-        return explicit or last_domain(self.masked[r.sent[0]:r.clause]) or self.previous_domain(r.sent) \
+        return explicit or self.last_domain(r.sent[0], r.clause) or self.previous_domain(r.sent) \
             or self.head_domain
+
+    def last_domain(self, start: int, end: int) -> str | None:
+        """The last 复议/诉讼 (or other case kind) word in the text from start to end."""
+        found = self.scan.last(C.DOMAIN, self.masked[start:end], start)
+        return C.DOMAIN_WORDS[found.group(0)] if found else None
 
     def respectively(self, r: Read, before: str) -> tuple[str, str, int, str] | None:
         """受理、审结行政复议案件分别为120件、118件: the cue of a number by its place in the list."""

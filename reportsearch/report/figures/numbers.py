@@ -12,6 +12,7 @@ always cut from the original text.
 """
 from __future__ import annotations
 
+import math
 import re
 from dataclasses import dataclass
 
@@ -166,6 +167,21 @@ class Mention:
     chinese: bool = False
 
 
+# Past these, a number is no figure but a malformed one (a run of digits, a float's inf): no
+# report counts a trillion cases, and a rate, even a growth rate, stays well under 1000%.
+MAX_COUNT = 1e12
+MAX_PERCENT = 1000.0
+
+
+def too_large(value: float, unit: str, raw: str = "") -> str:
+    """Why a value is too large to be a figure with its unit (as written: raw), or ''."""
+    rate = unit in ("%", "pp")
+    if math.isfinite(value) and abs(value) <= (MAX_PERCENT if rate else MAX_COUNT):
+        return ""
+    shown = re.sub(r"\d{17,}", lambda d: f"{d.group(0)[:8]}…({len(d.group(0))} digits)", raw[:2000])
+    return f"{shown or value} is too large for {'a rate' if rate else 'a count'}"
+
+
 def _arabic(s: str) -> float | None:
     try:
         return float(s.replace(",", ""))
@@ -188,6 +204,8 @@ def mentions(text: str) -> list[Mention]:
                               chinese=chinese)
             if value is None:
                 mention.malformed = f"百分之{raw} is not a number"
+            elif too_large(value, "%"):
+                mention.value, mention.malformed = 0.0, too_large(value, "%", m.group(0))
             out.append(mention)
             continue
         raw, unit = m.group("num"), m.group("unit")
@@ -209,6 +227,8 @@ def mentions(text: str) -> list[Mention]:
             mention.approximate = True  # 两三件, 三五起: a few
         if value is not None:
             mention.value = round(value * 10_000, 6) if m.group("wan") else value
+            if too_large(mention.value, mention.unit):
+                mention.value, mention.malformed = 0.0, too_large(mention.value, mention.unit, m.group(0))
         if not chinese:
             prev = text[start - 1] if start else ""
             if prev.isdigit() or (prev and prev in ".," and text[start - 2:start - 1].isdigit()):

@@ -67,9 +67,8 @@ class RateRules:
             self.skip(r, "the rate word is not followed by its number")
             return
         indicator, note = C.RATE_CUES[known.group(0)]
-        elsewhere = _OTHER_MEDIATION.search(self.masked[r.sent[0]:r.mention.start]) \
-            or C.R not in domains(self.masked + self.ctx.heading_text)
-        if indicator == "复议调解和解" and elsewhere:
+        if indicator == "复议调解和解" and (_OTHER_MEDIATION.search(self.masked[r.sent[0]:r.mention.start])
+                                        or C.R not in domains(self.masked + self.ctx.heading_text)):
             self.skip(r, "the rate of another kind of mediation (人民调解, 矛盾纠纷)", indicator)
             return
         if indicator == "出庭应诉率" and _PRINCIPAL.search(before[max(0, known.start() - 8):known.start()]):

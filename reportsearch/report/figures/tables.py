@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 from . import clauses as C
 from .figure import Figure, Skipped, default_scope
-from .numbers import as_number, fold
+from .numbers import as_number, fold, too_large
 
 _SENTENCE = re.compile(r"[。，,；;：:！？!?、]")
 _VALUE = re.compile(r"^(\d+(?:,\d{3})*(?:\.\d+)?)(%|件|宗|人次|次|人)?$")
@@ -128,6 +128,10 @@ def read_row(text: str, index: int, heading: list[str], ctx) -> tuple[list, list
         if not name and row_domain:
             name, unit = _cell_indicator(hcells[k], row_domain)
         if not name:
+            continue
+        large = too_large(value, unit, cell)
+        if large:
+            skipped.append(Skipped(0, unit, text[s:e], index, s, e, f"a malformed number: {large}", name))
             continue
         if not own:
             why = f"a table row for a part ({label})"
