@@ -100,15 +100,15 @@ def compare(q: str, *, index_dir: str | None = None, sections: tuple[str, ...] |
                 c.reports += 1
                 total += j - i
                 reports += 1
-                if quotes:
+                if quotes:  # ties: the report first by identity, as search ranks them (in any index)
                     part = scores[i:j]
                     top = max(part)
-                    if top > c.best:
+                    if top > c.best or (top == c.best and meta["id"] < best[key][1]["id"]):
                         c.best = top
-                        best[key] = (seg, doc, blocks[i + part.index(top)], top)
+                        best[key] = (seg, meta, doc, blocks[i + part.index(top)], top)
         for key, c in cells.items():
             c.of = of.get(key, 0)
-        for key, (seg, doc, b, score) in best.items():
+        for key, (seg, _, doc, b, score) in best.items():
             hit = block_hit(seg, doc, b, score, compiled.highlights, 1)
             c = cells[key]
             c.quote = hit.snippets[0].marked("【", "】") if hit.snippets else hit.text[:160]

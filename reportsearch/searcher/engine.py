@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import heapq
 from collections import Counter
+from itertools import compress
 
 from ..errors import BadArgument
 from ..indexer import default_index_dir, labels_of, read_index
@@ -47,11 +48,13 @@ def _positive(name: str, value) -> int:
     return value
 
 
-def _hit(seg, doc: int, b: int, score: float, rank: int, terms: list[str], snippet_count: int) -> Hit:
+def _hit(seg, doc: int, b: int, score: float, rank: int, terms: list[str], snippet_count: int,
+         digits: int | None = 4) -> Hit:
     meta = seg.data.docs[doc]
     d = seg.display(doc, b - meta["b0"])
     spans = find_matches(d["text"], terms)
-    return Hit(rank=rank, score=round(float(score), 4), report_id=meta["id"], block_id=f"{meta['id']}:{b - meta['b0']}",
+    score = float(score) if digits is None else round(float(score), digits)
+    return Hit(rank=rank, score=score, report_id=meta["id"], block_id=f"{meta['id']}:{b - meta['b0']}",
                path=meta["path"], title=meta["title"], region=meta["region"], issuer=meta["issuer"],
                year=meta["year"], published=meta["published"], labels=d["labels"], heading=d["heading"],
                text=d["text"], matches=spans, snippets=make_snippets(d["text"], d["ends"], spans, snippet_count),
@@ -73,7 +76,7 @@ def search(q: str, *, index_dir: str | None = None, sections: tuple[str, ...] | 
            snippets: int = 2) -> SearchResult:
     """Ranked results for a query. `by="report"`: one entry per report with its best 1–3 blocks.
     Wrong arguments raise BadArgument; a query that does not parse, BadQuery. Best score first;
-    ties in index order."""
+    ties by report identity, then block number (ranked())."""
     sections, region, year = _filters(q, sections, region, year)
     limit = _positive("limit", limit)
     per_report, snippets = _positive("per_report", per_report), _positive("snippets", snippets)
@@ -84,33 +87,49 @@ def search(q: str, *, index_dir: str | None = None, sections: tuple[str, ...] | 
     def run(snap) -> SearchResult:
         # compiled here: a missing or foreign index is reported (by read_index) before a bad query
         compiled = compile_query(q, sections=sections, region=region, year=year, index_dir=index_dir)
-        out = SearchResult(query=q, by=by, total=0)
-        # by block: each segment's best blocks; by report: each report's best block. An entry starts
-        # (-score, segment index, block): unique, so the order never compares what follows
-        tops = []
-        for si, seg, blocks, scores, groups in scored(snap, compiled):
-            out.total += len(blocks)
-            if by == "block":
-                best = heapq.nlargest(limit, range(len(blocks)), key=scores.__getitem__)  # ties: first
-                tops.extend((-scores[i], si, blocks[i], seg, seg.data.doc_of[blocks[i]]) for i in best)
-            else:
-                for doc, i, j in groups:
-                    part = scores[i:j]
-                    m = max(part)  # the first block with the best score:
-                    tops.append((-m, si, blocks[i + part.index(m)], seg, doc, blocks, scores, i, j))
-        chosen = heapq.nsmallest(limit, tops)
-
-        def hit(neg_score, b, seg, doc, rank):
-            return _hit(seg, doc, b, -neg_score, rank, compiled.highlights, snippets)
-        if by == "block":
-            out.blocks = [hit(neg, b, seg, doc, r) for r, (neg, _, b, seg, doc) in enumerate(chosen, 1)]
-            return out
-        for rank, (_, si, _, seg, doc, blocks, scores, i, j) in enumerate(chosen, 1):
-            top = heapq.nsmallest(per_report, zip([-x for x in scores[i:j]], blocks[i:j]))
-            hits = [hit(neg, b, seg, doc, r) for r, (neg, b) in enumerate(top, 1)]
-            out.reports.append(ReportHit(rank=rank, score=hits[0].score, hits=hits))
-        return out
+        return ranked(snap, compiled, q, by=by, limit=limit, per_report=per_report, snippets=snippets)
     return read_index(index_dir, run)
+
+
+def ranked(snap, compiled, q: str, *, by: str, limit: int, per_report: int, snippets: int,
+           digits: int | None = 4) -> SearchResult:
+    """search()'s answer from a snapshot for a compiled query; also one shard's answer where it lives
+    (digits=None keeps exact scores, to merge shards' answers in order). Ties in score are broken by
+    the report's identity, then the block's number in it: the same order in every index, sharded or
+    not, whatever order the segments hold the reports in."""
+    out = SearchResult(query=q, by=by, total=0)
+    # by block: each segment's best blocks; by report: each report's best block. An entry starts
+    # (-score, report id, block number in the report, segment index, block): unique, so the order
+    # never compares what follows
+    tops = []
+    for si, seg, blocks, scores, groups in scored(snap, compiled):
+        out.total += len(blocks)
+        docs = seg.data.docs
+        if by == "block":
+            cut = scores[heapq.nlargest(limit, range(len(blocks)), key=scores.__getitem__)[-1]]
+            doc_of = seg.data.doc_of
+            for i in compress(range(len(blocks)), map(cut.__le__, scores)):  # the best, and all tied with the last
+                b = blocks[i]
+                d = docs[doc_of[b]]
+                tops.append((-scores[i], d["id"], b - d["b0"], si, b, seg, doc_of[b]))
+        else:
+            for doc, i, j in groups:
+                part = scores[i:j]
+                m = max(part)  # the first block with the best score:
+                b = blocks[i + part.index(m)]
+                tops.append((-m, docs[doc]["id"], b - docs[doc]["b0"], si, b, seg, doc, blocks, scores, i, j))
+    chosen = heapq.nsmallest(limit, tops)
+
+    def hit(neg_score, b, seg, doc, rank):
+        return _hit(seg, doc, b, -neg_score, rank, compiled.highlights, snippets, digits)
+    if by == "block":
+        out.blocks = [hit(neg, b, seg, doc, r) for r, (neg, _, _, _, b, seg, doc) in enumerate(chosen, 1)]
+        return out
+    for rank, (_, _, _, _, _, seg, doc, blocks, scores, i, j) in enumerate(chosen, 1):
+        top = heapq.nsmallest(per_report, zip([-x for x in scores[i:j]], blocks[i:j]))
+        hits = [hit(neg, b, seg, doc, r) for r, (neg, b) in enumerate(top, 1)]
+        out.reports.append(ReportHit(rank=rank, score=hits[0].score, hits=hits))
+    return out
 
 
 def tally(q: str, *, index_dir: str | None = None, sections: tuple[str, ...] | str = (), region: str | None = None,
@@ -122,20 +141,24 @@ def tally(q: str, *, index_dir: str | None = None, sections: tuple[str, ...] | s
     index_dir = index_dir or default_index_dir()
 
     def run(snap) -> Tally:
-        compiled = compile_query(q, sections=sections, region=region, year=year, index_dir=index_dir)
-        out = Tally(query=q)
-        for _, seg, doc, blocks in matches(snap, compiled.plan):
-            reg = seg.data.docs[doc].get("region") or ""
-            by_label = out.regions.setdefault(reg, Counter())
-            masks = seg.data.masks
-            for b in blocks:
-                for lab in labels_of(masks[b]) or [OTHER]:
-                    out.sections[lab] += 1
-                    by_label[lab] += 1
-            out.region_blocks[reg] += len(blocks)
-            out.blocks += len(blocks)
-            out.reports += 1
-        return out
+        return counted(snap, compile_query(q, sections=sections, region=region, year=year, index_dir=index_dir), q)
     return read_index(index_dir, run)
+
+
+def counted(snap, compiled, q: str) -> Tally:
+    """tally()'s answer from a snapshot for a compiled query (also one shard's, where it lives)."""
+    out = Tally(query=q)
+    for _, seg, doc, blocks in matches(snap, compiled.plan):
+        reg = seg.data.docs[doc].get("region") or ""
+        by_label = out.regions.setdefault(reg, Counter())
+        masks = seg.data.masks
+        for b in blocks:
+            for lab in labels_of(masks[b]) or [OTHER]:
+                out.sections[lab] += 1
+                by_label[lab] += 1
+        out.region_blocks[reg] += len(blocks)
+        out.blocks += len(blocks)
+        out.reports += 1
+    return out
 
 
