@@ -10,7 +10,7 @@ import traceback
 import click
 from rich.console import Console
 
-from .errors import ExportError, ReportSearchError, UnreadableReport
+from .errors import ReportSearchError, UnreadableReport
 from .output import render, safe
 
 
@@ -209,6 +209,10 @@ def _index_option(f):
                         help="Index directory (default: $REPORTSEARCH_INDEX or ./index).")(f)
 
 
+_cluster_option = click.option("--cluster", metavar="tcp://HOST:PORT", default=None,
+                               help="Run on this Dask scheduler's workers (default: $REPORTSEARCH_CLUSTER, else here).")
+
+
 @main.command()
 @click.argument("paths", nargs=-1, type=click.Path())
 @_index_option
@@ -218,8 +222,10 @@ def _index_option(f):
               help="Seconds to wait for another index run to release the lock.")
 @click.option("--commit-every", type=click.IntRange(1), default=500, show_default=True,
               help="Commit after this many files (an interrupted run keeps what it committed).")
+@click.option("--shards", type=click.IntRange(1, 999), default=None, help="Write a sharded index of N shards.")
+@_cluster_option
 def index(paths: tuple[str, ...], index_dir: str | None, rebuild: bool, jobs: int | None, wait: float,
-          commit_every: int) -> None:
+          commit_every: int, shards: int | None, cluster: str | None) -> None:
     """Index report files and directories (default: corpus/), incrementally.
 
     Unchanged files are skipped, changed ones replaced, vanished ones removed.
@@ -229,6 +235,7 @@ def index(paths: tuple[str, ...], index_dir: str | None, rebuild: bool, jobs: in
     Example:
       reportsearch index corpus/
       reportsearch index ~/reports --index ~/reports-index --jobs 2
+      reportsearch index /shared/reports --index /shared/ix --shards 8 --cluster tcp://10.0.0.5:8786
     """
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 
@@ -239,8 +246,9 @@ def index(paths: tuple[str, ...], index_dir: str | None, rebuild: bool, jobs: in
     with Progress(TextColumn("indexing"), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn(),
                   console=err, transient=True, disable=not err.is_terminal) as bar:
         task = bar.add_task("index", total=None)
-        summary = build(list(paths) or ["corpus"], index_dir, rebuild=rebuild, jobs=jobs, wait=wait,
-                        batch=commit_every, progress=lambda done, total: bar.update(task, completed=done, total=total))
+        summary = build(list(paths) or ["corpus"], index_dir, rebuild=rebuild, jobs=jobs, wait=wait, shards=shards,
+                        cluster=cluster, batch=commit_every,
+                        progress=lambda done, total: bar.update(task, completed=done, total=total))
     _say(f"index at {index_dir}:")
     err.print(render.index_summary(summary), soft_wrap=True)
     if summary.failed:
@@ -260,22 +268,8 @@ _FORMATS = click.Choice(["text", "json", "jsonl", "csv", "md", "xlsx"])
 
 def _output_format(output: str | None, fmt: str | None, force: bool):
     """Check -o/--format before any query runs: the format to write, or None for the terminal view."""
-    from .output import XLSX_TO_FILE, Format, refuse_overwrite
-
-    if output == "-":  # stdout, like a text format without -o
-        if not fmt:
-            raise ExportError("-o - writes to stdout and has no extension to tell the format — add "
-                              "--format csv (or json, jsonl, md, text, xlsx)")
-        if fmt == Format.XLSX.value and sys.stdout.isatty():
-            raise ExportError(XLSX_TO_FILE)
-        return Format(fmt)
-    if output:
-        chosen = Format(fmt) if fmt else Format.from_path(output)
-        refuse_overwrite(output, force)
-        return chosen
-    if fmt == Format.XLSX.value:
-        raise ExportError(XLSX_TO_FILE)
-    return Format(fmt) if fmt else None
+    from .output import output_format
+    return output_format(output, fmt, force)
 
 
 def _emit(results, fmt, output: str | None, force: bool, pretty, tallies=None, tables=None) -> None:
@@ -339,7 +333,10 @@ def _output_options(f):
 @click.option("--by", type=click.Choice(["report", "block"]), default="report", show_default=True,
               help="One entry per report with its best snippets, or one per block.")
 @_output_options
-def search(query: tuple[str, ...], index_dir, sections, region, year, limit, by, fmt, output, force) -> None:
+@_cluster_option
+@click.option("--partial", is_flag=True, help="With --cluster: the other shards' results when a worker is lost.")
+def search(query: tuple[str, ...], index_dir, sections, region, year, limit, by, fmt, output, force, cluster,
+           partial) -> None:
     """Search the index: ranked reports with highlighted, section-tagged snippets.
 
     Words are all required; OR, NOT, -word (a word after a minus sign: 复议 -应诉), (parentheses),
@@ -361,7 +358,9 @@ def search(query: tuple[str, ...], index_dir, sections, region, year, limit, by,
     chosen = _output_format(output, fmt, force)
     q = " ".join(query)
     result = run_search(q, index_dir=index_dir, sections=sections, region=region, year=year,
-                        limit=limit, by=by)
+                        limit=limit, by=by, cluster=cluster, partial=partial)
+    if result.missing:
+        _say(f"warning: incomplete: shards {', '.join(result.missing)} were lost with their worker and not searched")
     _emit([("", result)], chosen, output, force, lambda con: con.print(render.search_results(result)))
     sys.exit(Exit.OK if result.total else Exit.NO_HITS)
 

@@ -11,18 +11,19 @@
 
 Public: export(results, path, fmt, …), export_indicators(result, path, fmt, …) (also a comparison or
 recurring problems), facts_text, facts_workbook, to_text, run_text,
-indicators_text, cleaned, Format, refuse_overwrite, XLSX_TO_FILE, workbook_bytes,
-indicators_workbook; the render and safe modules (the CLI draws with render's functions).
+indicators_text, cleaned, Format, refuse_overwrite, output_format (-o and --format checked),
+XLSX_TO_FILE, workbook_bytes, indicators_workbook; the render and safe modules (the CLI draws with
+render's functions).
 """
 from ..lazy import exports
 from . import render, safe
 
 __all__ = ["render", "safe", "export", "export_indicators", "to_text", "indicators_text", "cleaned", "Format",
-           "refuse_overwrite", "run_text", "facts_text", "facts_workbook", "XLSX_TO_FILE", "workbook_bytes",
-           "indicators_workbook"]
+           "refuse_overwrite", "output_format", "run_text", "facts_text", "facts_workbook", "XLSX_TO_FILE",
+           "workbook_bytes", "indicators_workbook"]
 
 __getattr__, __dir__ = exports(__name__, {
-    "export": "files", "export_indicators": "files", "refuse_overwrite": "files", "run_text": "files",
-    "facts_text": "files", "facts_workbook": "files",
+    "export": "files", "export_indicators": "files", "refuse_overwrite": "files", "output_format": "files",
+    "run_text": "files", "facts_text": "files", "facts_workbook": "files",
     "to_text": "formats", "cleaned": "formats", "Format": "formats", "XLSX_TO_FILE": "formats",
     "indicators_text": "figures:to_text", "workbook_bytes": "xlsx", "indicators_workbook": "xlsx"})

@@ -5,12 +5,13 @@ from __future__ import annotations
 
 import json
 import os
+import sys
 import tempfile
 from typing import TYPE_CHECKING
 
 from ..errors import ExportError
 from . import safe
-from .formats import Format, cleaned, to_text
+from .formats import XLSX_TO_FILE, Format, cleaned, to_text
 
 if TYPE_CHECKING:  # a search writes no indicator table: the facts stage stays unloaded
     from ..facts import IndicatorResult
@@ -21,6 +22,25 @@ def refuse_overwrite(path: str, force: bool) -> None:
     """ExportError if path exists and force is not given (called before any work, and again at writing)."""
     if os.path.lexists(path) and not force:
         raise ExportError(f"{path} exists — pass --force to overwrite it")
+
+
+def output_format(output: str | None, fmt: str | None, force: bool) -> Format | None:
+    """-o FILE and --format checked before any query runs: the format to write, or None for the
+    terminal view (-o - is stdout: a format must be given, and xlsx only into a pipe)."""
+    if output == "-":  # stdout, like a text format without -o
+        if not fmt:
+            raise ExportError("-o - writes to stdout and has no extension to tell the format — add "
+                              "--format csv (or json, jsonl, md, text, xlsx)")
+        if fmt == Format.XLSX.value and sys.stdout.isatty():
+            raise ExportError(XLSX_TO_FILE)
+        return Format(fmt)
+    if output:
+        chosen = Format(fmt) if fmt else Format.from_path(output)
+        refuse_overwrite(output, force)
+        return chosen
+    if fmt == Format.XLSX.value:
+        raise ExportError(XLSX_TO_FILE)
+    return Format(fmt) if fmt else None
 
 
 def _new_file_mode(existing: str) -> int:

@@ -64,6 +64,7 @@ class SearchResult:
     total: int
     reports: list[ReportHit] = field(default_factory=list)
     blocks: list[Hit] = field(default_factory=list)
+    missing: list[str] = field(default_factory=list)  # shards a cluster search lost (partial=True): incomplete
 
     def hits(self) -> list[Hit]:
         """Every hit shown, in rank order (blocks grouped under their report for --by report)."""

@@ -1,0 +1,235 @@
+"""search() and tally() as the package offers them: here (engine.py) or, given a Dask cluster, on
+the workers where a sharded index's shards are searched.
+
+Without a cluster (no `cluster=` and no $REPORTSEARCH_CLUSTER) both are engine.py's own, and a
+sharded index reads as one index there (the indexer's ShardedSnapshot); dask is never imported.
+With one, a query runs in two rounds of one task per shard:
+
+1. the client compiles the query (with the index's dictionary copy) and reads the manifest; each
+   shard returns its report count, its field lengths and its document frequency of every query
+   word. Summed, they are the statistics one index of the same reports has.
+2. each shard ranks its blocks with those statistics (engine.ranked, exact scores) and returns its
+   best `limit` entries with their snippets; the client merges them in the order engine.ranked
+   uses (score, then report identity, then block number), keeps `limit` and rounds the scores.
+
+So the answer is the one a single index gives: the same blocks, scores and order. Shard i is
+searched by worker i mod W (the workers sorted by address), which keeps the shard open between
+queries. A worker lost while it searches: the answer would miss its shards, so ClusterError
+names them; with partial=True the answer comes without them, its `missing` listing them.
+"""
+from __future__ import annotations
+
+import os
+import threading
+import time
+from collections import Counter
+from dataclasses import dataclass
+
+from ..errors import BadArgument, ClusterError
+from ..indexer import averages, cluster_address, connect, default_index_dir, open_index, open_shard, read_manifest
+from ..indexer import workers as cluster_workers
+from . import engine
+from .query import compile_query
+from .results import BY_VALUES, SearchResult, Tally
+
+WAIT_SECONDS = 120.0  # a shard that has not answered by then is missing (its worker hangs)
+
+
+def search(q: str, *, index_dir: str | None = None, sections: tuple[str, ...] | str = (), region: str | None = None,
+           year: str | int | None = None, limit: int = 10, by: str = "report", per_report: int = 3,
+           snippets: int = 2, cluster: str | None = None, partial: bool = False) -> SearchResult:
+    """Ranked results for a query (engine.search), on the Dask cluster at `cluster` (or
+    $REPORTSEARCH_CLUSTER) when there is one. A shard lost on the way: ClusterError, or with
+    partial=True the results without it (`missing` names it)."""
+    address = cluster_address(cluster)
+    if address is None:
+        return engine.search(q, index_dir=index_dir, sections=sections, region=region, year=year, limit=limit,
+                             by=by, per_report=per_report, snippets=snippets)
+    sections, region, year = engine.check_filters(q, sections, region, year)
+    limit, per_report, snippets = (engine._positive(n, v) for n, v in
+                                   (("limit", limit), ("per_report", per_report), ("snippets", snippets)))
+    if by not in BY_VALUES:
+        raise BadArgument(f"by must be \"report\" or \"block\", not {by!r}")
+    index_dir = index_dir or default_index_dir()
+    shards = _shards(index_dir)
+    compiled = compile_query(q, sections=sections, region=region, year=year, index_dir=index_dir)
+    client = connect(address)
+    place = _placement(client, len(shards))
+    counts, missing = _on_workers(client, place, _shard_stats,
+                                  [(d, g, compiled.words) for d, g in shards], shards, partial)
+    stats = _Stats(sum(c[0] for c in counts.values()),
+                   averages(tuple(map(sum, zip(*(c[1] for c in counts.values()))))),
+                   {w: sum(c[2][w] for c in counts.values()) for w in compiled.words})
+    answers, lost = _on_workers(client, place, _shard_search,
+                                [(d, g, stats, compiled, q, by, limit, per_report, snippets) for d, g in shards],
+                                shards, partial, skip=missing)
+    return _merged(q, by, limit, list(answers.values()), sorted(set(missing) | set(lost)))
+
+
+def tally(q: str, *, index_dir: str | None = None, sections: tuple[str, ...] | str = (), region: str | None = None,
+          year: str | int | None = None, cluster: str | None = None) -> Tally:
+    """Every block the query matches, counted (engine.tally), on the cluster when there is one."""
+    address = cluster_address(cluster)
+    if address is None:
+        return engine.tally(q, index_dir=index_dir, sections=sections, region=region, year=year)
+    sections, region, year = engine.check_filters(q, sections, region, year)
+    index_dir = index_dir or default_index_dir()
+    shards = _shards(index_dir)
+    compiled = compile_query(q, sections=sections, region=region, year=year, index_dir=index_dir)
+    client = connect(address)
+    parts, _ = _on_workers(client, _placement(client, len(shards)), _shard_tally,
+                           [(d, g, compiled, q) for d, g in shards], shards, False)
+    out = Tally(query=q)
+    for t in parts.values():
+        out.blocks += t.blocks
+        out.reports += t.reports
+        out.sections.update(t.sections)
+        out.region_blocks.update(t.region_blocks)
+        for reg, c in t.regions.items():
+            out.regions.setdefault(reg, Counter()).update(c)
+    return out
+
+
+def _shards(index_dir: str) -> list[tuple[str, int]]:
+    """(absolute shard directory, generation) per shard, as the manifest names them; an index that is
+    not sharded is one shard, at its latest commit."""
+    manifest = read_manifest(index_dir)
+    if manifest is None:
+        return [(os.path.abspath(index_dir), open_index(index_dir).latest_generation())]
+    return [(os.path.abspath(os.path.join(index_dir, d)), g) for d, g in zip(manifest.dirs, manifest.generations)]
+
+
+def _placement(client, n: int) -> list[str]:
+    """The worker that searches each shard: shard i on worker i mod W, the workers sorted by address."""
+    ws = cluster_workers(client)
+    if not ws:
+        raise ClusterError("the Dask cluster has no workers left — start some (`dask worker ADDRESS`)")
+    return [ws[i % len(ws)] for i in range(n)]
+
+
+def _on_workers(client, place: list[str], fn, jobs: list[tuple], shards: list[tuple[str, int]], partial: bool,
+                skip=()) -> tuple[dict[int, object], list[str]]:
+    """fn(*job) for shard i on worker place[i] (only there: its answer is needed now, not after a
+    retry elsewhere): {shard: result} and the names of the shards whose worker left or did not
+    answer. Missing shards without partial: ClusterError naming them."""
+    tag = os.urandom(4).hex()
+    futures = {i: client.submit(fn, *job, key=f"reportsearch-{fn.__name__.strip('_').replace('_', '-')}-{i}-{tag}", pure=False,
+                                workers=[place[i]], allow_other_workers=False)
+               for i, job in enumerate(jobs) if os.path.basename(shards[i][0]) not in skip}
+    settled = threading.Event()  # set as any task finishes, fails or is cancelled
+    for f in futures.values():
+        f.add_done_callback(lambda _: settled.set())
+    results: dict[int, object] = {}
+    lost: list[int] = []
+    deadline = time.monotonic() + WAIT_SECONDS
+    failed: BaseException | None = None
+    try:
+        while futures and failed is None:
+            quiet = not settled.wait(0.05)
+            settled.clear()
+            for i, f in list(futures.items()):
+                if f.status == "finished":
+                    results[i] = f.result()
+                    del futures[i]
+                elif f.status == "error":  # the task's own error (a damaged shard): raised below
+                    failed = failed or f.exception()
+                    del futures[i]
+                elif f.status != "pending":  # cancelled or lost by the scheduler
+                    lost.append(i)
+                    del futures[i]
+            if futures and quiet:  # nothing answered for a while: are their workers still there?
+                alive = set(client.nthreads())
+                for i in [i for i in futures if place[i] not in alive or time.monotonic() > deadline]:
+                    futures.pop(i).cancel()
+                    lost.append(i)
+    except OSError as e:  # the connection to the scheduler (Dask's CommClosedError is one)
+        raise ClusterError(f"lost the Dask scheduler at {client.scheduler.address} ({e}) — check that it runs")
+    finally:
+        for f in futures.values():
+            f.cancel()
+    if failed is not None:
+        raise failed
+    names = [os.path.basename(shards[i][0]) for i in sorted(lost)]
+    if names and not partial:
+        who = ", ".join(sorted({place[i] for i in lost}))
+        raise ClusterError(f"lost shard{'s' if len(names) > 1 else ''} {', '.join(names)} with worker {who} during "
+                           f"the search — search again, or pass --partial for the other shards' results")
+    return results, names
+
+
+@dataclass
+class _Stats:
+    """The whole index's statistics, from every shard: reports, average field lengths, document
+    frequency of each query word."""
+
+    reports: int
+    averages: tuple[float, float, float]
+    df: dict[str, int]
+
+
+class _Scoped:
+    """A shard's snapshot with the whole index's statistics: what rank.py reads of a snapshot."""
+
+    def __init__(self, snap, stats: _Stats) -> None:
+        self.segments = snap.segments
+        self.reports = stats.reports
+        self.avg_text, self.avg_heading, self.avg_title = stats.averages
+        self._df = stats.df
+
+    def doc_freq(self, word: str) -> int:
+        return self._df[word]
+
+
+_open: dict[str, object] = {}  # in a worker: shard directory → the snapshot of the generation last asked for
+_opening = threading.Lock()
+
+
+def _shard(shard_dir: str, generation: int):
+    with _opening:
+        snap = _open.get(shard_dir)
+        if snap is None or snap.generation != generation:  # the old one is left to the garbage collector:
+            snap = _open[shard_dir] = open_shard(shard_dir, generation)  # a query may still read it
+        return snap
+
+
+def _shard_stats(shard_dir: str, generation: int, words: list[str]) -> tuple[int, tuple, dict[str, int]]:
+    snap = _shard(shard_dir, generation)
+    return snap.reports, snap.totals, {w: snap.doc_freq(w) for w in words}
+
+
+def _shard_search(shard_dir: str, generation: int, stats: _Stats, compiled, q: str, by: str, limit: int,
+                  per_report: int, snippets: int) -> SearchResult:
+    return engine.ranked(_Scoped(_shard(shard_dir, generation), stats), compiled, q, by=by, limit=limit,
+                         per_report=per_report, snippets=snippets, digits=None)
+
+
+def _shard_tally(shard_dir: str, generation: int, compiled, q: str) -> Tally:
+    return engine.counted(_shard(shard_dir, generation), compiled, q)
+
+
+def _key(hit_score: float, report_id: str, block_id: str) -> tuple:
+    """engine.ranked's order: score, report identity, block number in the report."""
+    return -hit_score, report_id, int(block_id.rpartition(":")[2])
+
+
+def _merged(q: str, by: str, limit: int, answers: list[SearchResult], missing: list[str]) -> SearchResult:
+    """The shards' answers as one: merged in engine.ranked's order, `limit` kept, scores rounded."""
+    out = SearchResult(query=q, by=by, total=sum(a.total for a in answers), missing=missing)
+    if by == "block":
+        out.blocks = sorted((h for a in answers for h in a.blocks),
+                            key=lambda h: _key(h.score, h.report_id, h.block_id))[:limit]
+        hits = out.blocks
+        for rank, h in enumerate(out.blocks, 1):
+            h.rank = rank
+    else:
+        out.reports = sorted((r for a in answers for r in a.reports),
+                             key=lambda r: _key(r.hits[0].score, r.report_id, r.hits[0].block_id))[:limit]
+        hits = [h for r in out.reports for h in r.hits]
+        for rank, r in enumerate(out.reports, 1):
+            r.rank = rank
+    for h in hits:
+        h.score = round(h.score, 4)
+    for r in out.reports:
+        r.score = r.hits[0].score
+    return out
+
