@@ -19,7 +19,7 @@ import re
 import shutil
 from typing import Callable, Iterable
 
-from ..errors import IndexIncompatible, IndexWriteFailed
+from ..errors import ClusterError, IndexIncompatible, IndexWriteFailed, ReportSearchError
 from ..read import display_path
 from .cluster import cluster_address, connect, run_tasks
 from .directory import acquire_lock, ensure_dictionary, open_for_writing, write_failure
@@ -193,7 +193,14 @@ class _Run:
                 if tick:
                     tick(files_done[0])
             tasks = [(os.path.abspath(self.path(i)), [(os.path.abspath(f), d) for f, d in c]) for i, c in jobs]
-            results = run_tasks(self.client, write_segment, tasks, "reportsearch-index", done)
+            try:
+                results = run_tasks(self.client, write_segment, tasks, "reportsearch-index", done)
+            except (OSError, ReportSearchError):
+                raise
+            except Exception as e:  # Whoosh's EmptyIndexError: the worker sees no shard there
+                raise ClusterError(f"a worker could not write to {tasks[0][0]} ({type(e).__name__}) — the workers "
+                                   f"must reach the reports and the index directory at the same paths as here "
+                                   f"(shared storage)")
             results = [([o.__class__(**dict(vars(o), path=f)) for o, (f, _) in zip(outcomes, c)], seg)
                        for (outcomes, seg), (_, c) in zip(results, jobs)]
         elif self.jobs > 1 and len(part) >= 2 * self.jobs:

@@ -25,7 +25,7 @@ import time
 from collections import Counter
 from dataclasses import dataclass
 
-from ..errors import BadArgument, ClusterError
+from ..errors import BadArgument, ClusterError, IndexMissing
 from ..indexer import averages, cluster_address, connect, default_index_dir, open_index, open_shard, read_manifest
 from ..indexer import workers as cluster_workers
 from . import engine
@@ -133,6 +133,9 @@ def _on_workers(client, place: list[str], fn, jobs: list[tuple], shards: list[tu
                     del futures[i]
                 elif f.status == "error":  # the task's own error (a damaged shard): raised below
                     failed = failed or f.exception()
+                    if isinstance(failed, IndexMissing):
+                        failed = ClusterError(f"worker {place[i]} finds no shard at {shards[i][0]} — the workers must "
+                                              f"reach the index directory at the same path as here (shared storage)")
                     del futures[i]
                 elif f.status != "pending":  # cancelled or lost by the scheduler
                     lost.append(i)
