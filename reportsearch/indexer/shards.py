@@ -49,11 +49,11 @@ def build(paths: Iterable[str], index_dir: str | None = None, *, shards: int | N
         raise IndexIncompatible(f"--shards must be between 1 and 999, not {shards}")
     paths = list(paths)
     files, problems, digests, summary = scan(paths)
-    os.makedirs(index_dir, exist_ok=True)
-    _refuse_foreign(index_dir)
-    lock = acquire_lock(index_dir, wait)
-    run = None
+    lock = run = None
     try:
+        os.makedirs(index_dir, exist_ok=True)
+        _refuse_foreign(index_dir)
+        lock = acquire_lock(index_dir, wait)
         current = _current(index_dir, rebuild)
         count = shards or _count(index_dir, current)
         if current is not None and current.count != count and not rebuild:
@@ -77,8 +77,9 @@ def build(paths: Iterable[str], index_dir: str | None = None, *, shards: int | N
         if run is not None:
             run.stop()
             run.roll_back()
-        lock.release()
-        lock = None
+        if lock is not None:
+            lock.release()
+            lock = None
         if e.errno in (errno.ENOSPC, errno.EDQUOT) or run is not None:
             raise IndexWriteFailed(write_failure(index_dir, e))
         raise IndexIncompatible(f"cannot create or open an index at {index_dir} ({e.strerror or e}) — "
