@@ -178,10 +178,10 @@ class _Run:
         for f, digest in part:
             routed[shard_of(report_id(f, digest), len(self.dirs))].append((f, digest))
         parallel = self.jobs if self.client is None else max(1, sum(self.client.nthreads().values()))
-        jobs = []  # (shard, files): about `parallel` tasks in all, each shard split in proportion
-        for i, files in enumerate(routed):
+        jobs = []  # (shard, files): about two tasks per process or worker thread, each shard split in
+        for i, files in enumerate(routed):  # proportion (3 shards on 2 processes: 6 tasks, not 3)
             if files:
-                n = max(1, math.ceil(parallel * len(files) / len(part)))
+                n = max(1, math.ceil(2 * parallel * len(files) / len(part)))
                 jobs += [(i, c) for c in _chunks(files, n)]
         out: list[list] = [[] for _ in self.dirs]
         if not jobs:

@@ -7,7 +7,8 @@ With one, a query runs in two rounds of one task per shard:
 
 1. the client compiles the query (with the index's dictionary copy) and reads the manifest; each
    shard returns its report count, its field lengths and its document frequency of every query
-   word. Summed, they are the statistics one index of the same reports has.
+   word. Summed, they are the statistics one index of the same reports has. They never change
+   within a shard's generation, so the client keeps them and asks only for words it lacks.
 2. each shard ranks its blocks with those statistics (engine.ranked, exact scores) and returns its
    best `limit` entries with their snippets; the client merges them in the order engine.ranked
    uses (score, then report identity, then block number), keeps `limit` and rounds the scores.
@@ -55,8 +56,9 @@ def search(q: str, *, index_dir: str | None = None, sections: tuple[str, ...] | 
     compiled = compile_query(q, sections=sections, region=region, year=year, index_dir=index_dir)
     client = connect(address)
     place = _placement(client, len(shards))
-    counts, missing = _on_workers(client, place, _shard_stats,
-                                  [(d, g, compiled.words) for d, g in shards], shards, partial)
+    counts, missing = _statistics(client, place, shards, compiled.words, partial)
+    if not counts:  # every shard lost (partial)
+        return _merged(q, by, limit, [], missing)
     stats = _Stats(sum(c[0] for c in counts.values()),
                    averages(tuple(map(sum, zip(*(c[1] for c in counts.values()))))),
                    {w: sum(c[2][w] for c in counts.values()) for w in compiled.words})
@@ -88,6 +90,28 @@ def tally(q: str, *, index_dir: str | None = None, sections: tuple[str, ...] | s
         for reg, c in t.regions.items():
             out.regions.setdefault(reg, Counter()).update(c)
     return out
+
+
+_known: dict[tuple[str, int], tuple[int, tuple, dict[str, int]]] = {}  # (shard, generation) → its statistics
+
+
+def _statistics(client, place: list[str], shards: list[tuple[str, int]], words: list[str],
+                partial: bool) -> tuple[dict[int, tuple], list[str]]:
+    """Each shard's report count, field lengths and the words' document frequencies: the first round,
+    asked only of shards whose figures for these words at this generation are not known yet (they
+    never change within a generation)."""
+    need = {os.path.basename(d) for d, g in shards if not set(words) <= _known.get((d, g), (0, (), {}))[2].keys()}
+    got, missing = {}, []
+    if need:
+        skip = {os.path.basename(d) for d, _ in shards} - need
+        got, missing = _on_workers(client, place, _shard_stats, [(d, g, words) for d, g in shards], shards,
+                                   partial, skip=skip)
+    for i, (d, g) in enumerate(shards):
+        if i in got:
+            old = _known.get((d, g))
+            df = old[2] if old and len(old[2]) < 100_000 else {}
+            _known[(d, g)] = (got[i][0], got[i][1], dict(df, **got[i][2]))
+    return {i: _known[s] for i, s in enumerate(shards) if os.path.basename(s[0]) not in missing}, missing
 
 
 def _shards(index_dir: str) -> list[tuple[str, int]]:
