@@ -265,6 +265,14 @@ def test_samples_built_and_searched_on_the_cluster_rank_as_one_index(samples, cl
             assert (a.total, _ranked(a)) == (b.total, _ranked(b)), q
     got = _cli("search", "复议", "--index", ix, "--format", "json", env={"REPORTSEARCH_CLUSTER": CLUSTER})
     assert got.stdout == _cli("search", "复议", "--index", single, "--format", "json").stdout
+    # another index made at the same path (the same generations): no statistics of the old one are used
+    shutil.rmtree(ix)
+    two = [str(CORPUS / "linfen-2021.txt"), str(CORPUS / "ruian-2019.txt")]
+    build(two, ix, shards=3, jobs=1)
+    build(two, str(tmp_path / "single-two"), jobs=1)
+    for q in ["行政复议", "执法 人员 素质"]:
+        a, b = search(q, index_dir=str(tmp_path / "single-two")), search(q, index_dir=ix, cluster=CLUSTER)
+        assert (a.total, _ranked(a)) == (b.total, _ranked(b)), q
 
 
 @pytest.fixture(scope="module")
