@@ -30,6 +30,7 @@ class Manifest:
     dirs: list[str]
     generations: list[int]
     sequence: int = 0
+    uid: str = ""  # made when the index is created, kept by its commits: tells a new index at the same path
 
     @property
     def count(self) -> int:
@@ -80,17 +81,18 @@ def read_manifest(index_dir: str) -> Manifest | None:
         dirs = [str(s["dir"]) for s in shards]
         gens = [int(s["generation"]) for s in shards]
         seq = int(raw.get("sequence", 0))
+        uid = str(raw.get("uid", ""))
         if not dirs or any(os.sep in d or d.startswith(".") for d in dirs):
             raise ValueError("shard names")
     except (KeyError, TypeError, ValueError) as e:
         raise IndexDamaged(f"the index at {index_dir} is damaged ({type(e).__name__}: {MANIFEST}) — {rebuild}")
-    return Manifest(dirs, gens, seq)
+    return Manifest(dirs, gens, seq, uid)
 
 
 def write_manifest(index_dir: str, manifest: Manifest) -> None:
     """Commit: the manifest written to a temporary file, flushed to disk, and renamed over the old
     one (atomic on POSIX); then the directory entry flushed too."""
-    body = {"schema": SCHEMA_VERSION, "format": FORMAT, "sequence": manifest.sequence,
+    body = {"schema": SCHEMA_VERSION, "format": FORMAT, "uid": manifest.uid, "sequence": manifest.sequence,
             "shards": [{"dir": d, "generation": g} for d, g in zip(manifest.dirs, manifest.generations)]}
     path = manifest_path(index_dir)
     tmp = path + ".tmp"

@@ -150,6 +150,7 @@ class _Run:
         self.index_dir, self.client, self.jobs = index_dir, client, jobs
         self.dirs = [shard_name(i, count) for i in range(count)]
         self.sequence = current.sequence if current else 0
+        self.uid = current.uid if current and current.uid else os.urandom(8).hex()
         self.manifest_written = current is not None
         pinned = dict(zip(current.dirs, current.generations)) if current else {}
         for e in os.listdir(index_dir):  # a shard no manifest names: left by a killed first run or reshard
@@ -276,7 +277,7 @@ class _Run:
         if all(x is None for x in segments_of) and self.manifest_written and not self.old:
             return  # nothing changed: readers keep their snapshots
         self.sequence += 1
-        write_manifest(self.index_dir, Manifest(list(self.dirs), list(self.generations), self.sequence))
+        write_manifest(self.index_dir, Manifest(list(self.dirs), list(self.generations), self.sequence, self.uid))
         self.manifest_written, self.pinned = True, list(self.generations)
         self.drop_old = [False] * n
         for i, final in enumerate(segments_of):

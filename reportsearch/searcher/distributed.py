@@ -52,18 +52,18 @@ def search(q: str, *, index_dir: str | None = None, sections: tuple[str, ...] | 
     if by not in BY_VALUES:
         raise BadArgument(f"by must be \"report\" or \"block\", not {by!r}")
     index_dir = index_dir or default_index_dir()
-    shards = _shards(index_dir)
+    shards, uid = _shards(index_dir)
     compiled = compile_query(q, sections=sections, region=region, year=year, index_dir=index_dir)
     client = connect(address)
     place = _placement(client, len(shards))
-    counts, missing = _statistics(client, place, shards, compiled.words, partial)
+    counts, missing = _statistics(client, place, shards, compiled.words, uid, partial)
     if not counts:  # every shard lost (partial)
         return _merged(q, by, limit, [], missing)
     stats = _Stats(sum(c[0] for c in counts.values()),
                    averages(tuple(map(sum, zip(*(c[1] for c in counts.values()))))),
                    {w: sum(c[2][w] for c in counts.values()) for w in compiled.words})
     answers, lost = _on_workers(client, place, _shard_search,
-                                [(d, g, stats, compiled, q, by, limit, per_report, snippets) for d, g in shards],
+                                [(d, g, uid, stats, compiled, q, by, limit, per_report, snippets) for d, g in shards],
                                 shards, partial, skip=missing)
     return _merged(q, by, limit, list(answers.values()), sorted(set(missing) | set(lost)))
 
@@ -76,11 +76,11 @@ def tally(q: str, *, index_dir: str | None = None, sections: tuple[str, ...] | s
         return engine.tally(q, index_dir=index_dir, sections=sections, region=region, year=year)
     sections, region, year = engine.check_filters(q, sections, region, year)
     index_dir = index_dir or default_index_dir()
-    shards = _shards(index_dir)
+    shards, uid = _shards(index_dir)
     compiled = compile_query(q, sections=sections, region=region, year=year, index_dir=index_dir)
     client = connect(address)
     parts, _ = _on_workers(client, _placement(client, len(shards)), _shard_tally,
-                           [(d, g, compiled, q) for d, g in shards], shards, False)
+                           [(d, g, uid, compiled, q) for d, g in shards], shards, False)
     out = Tally(query=q)
     for t in parts.values():
         out.blocks += t.blocks
@@ -92,35 +92,47 @@ def tally(q: str, *, index_dir: str | None = None, sections: tuple[str, ...] | s
     return out
 
 
-_known: dict[tuple[str, int], tuple[int, tuple, dict[str, int]]] = {}  # (shard, generation) → its statistics
+_known: dict[tuple, tuple[int, tuple, dict[str, int]]] = {}  # (index uid, shard, generation) → its statistics
 
 
-def _statistics(client, place: list[str], shards: list[tuple[str, int]], words: list[str],
+def _statistics(client, place: list[str], shards: list[tuple[str, int]], words: list[str], uid: str,
                 partial: bool) -> tuple[dict[int, tuple], list[str]]:
     """Each shard's report count, field lengths and the words' document frequencies: the first round,
     asked only of shards whose figures for these words at this generation are not known yet (they
-    never change within a generation)."""
-    need = {os.path.basename(d) for d, g in shards if not set(words) <= _known.get((d, g), (0, (), {}))[2].keys()}
+    never change within a generation of one index)."""
+    keys = [(uid, d, g) for d, g in shards]
+    need = {os.path.basename(d) for (d, _), k in zip(shards, keys)
+            if not set(words) <= _known.get(k, (0, (), {}))[2].keys()}
     got, missing = {}, []
     if need:
         skip = {os.path.basename(d) for d, _ in shards} - need
-        got, missing = _on_workers(client, place, _shard_stats, [(d, g, words) for d, g in shards], shards,
+        got, missing = _on_workers(client, place, _shard_stats, [(d, g, uid, words) for d, g in shards], shards,
                                    partial, skip=skip)
-    for i, (d, g) in enumerate(shards):
+    known = {}
+    for i, k in enumerate(keys):
         if i in got:
-            old = _known.get((d, g))
+            old = _known.get(k)
             df = old[2] if old and len(old[2]) < 100_000 else {}
-            _known[(d, g)] = (got[i][0], got[i][1], dict(df, **got[i][2]))
-    return {i: _known[s] for i, s in enumerate(shards) if os.path.basename(s[0]) not in missing}, missing
+            for stale in [x for x in _known if x[1] == k[1] and x != k]:  # the shard's older commits
+                del _known[stale]
+            known[i] = _known[k] = (got[i][0], got[i][1], dict(df, **got[i][2]))
+        elif os.path.basename(shards[i][0]) not in missing:
+            known[i] = _known[k]
+    return known, missing
 
 
-def _shards(index_dir: str) -> list[tuple[str, int]]:
-    """(absolute shard directory, generation) per shard, as the manifest names them; an index that is
-    not sharded is one shard, at its latest commit."""
+def _shards(index_dir: str) -> tuple[list[tuple[str, int]], str]:
+    """(absolute shard directory, generation) per shard, as the manifest names them, and the index's
+    uid; an index that is not sharded is one shard, at its latest commit, and its uid is the identity
+    of that commit's table of contents (inode and time: another index at the path has another)."""
     manifest = read_manifest(index_dir)
     if manifest is None:
-        return [(os.path.abspath(index_dir), open_index(index_dir).latest_generation())]
-    return [(os.path.abspath(os.path.join(index_dir, d)), g) for d, g in zip(manifest.dirs, manifest.generations)]
+        ix = open_index(index_dir)
+        gen = ix.latest_generation()
+        toc = os.stat(os.path.join(index_dir, f"_{ix.indexname}_{gen}.toc"))
+        return [(os.path.abspath(index_dir), gen)], f"toc-{toc.st_ino}-{toc.st_mtime_ns}"
+    return [(os.path.abspath(os.path.join(index_dir, d)), g)
+            for d, g in zip(manifest.dirs, manifest.generations)], manifest.uid
 
 
 def _placement(client, n: int) -> list[str]:
@@ -137,7 +149,8 @@ def _on_workers(client, place: list[str], fn, jobs: list[tuple], shards: list[tu
     retry elsewhere): {shard: result} and the names of the shards whose worker left or did not
     answer. Missing shards without partial: ClusterError naming them."""
     tag = os.urandom(4).hex()
-    futures = {i: client.submit(fn, *job, key=f"reportsearch-{fn.__name__.strip('_').replace('_', '-')}-{i}-{tag}", pure=False,
+    name = fn.__name__.strip("_").replace("_", "-")
+    futures = {i: client.submit(fn, *job, key=f"reportsearch-{name}-{i}-{tag}", pure=False,
                                 workers=[place[i]], allow_other_workers=False)
                for i, job in enumerate(jobs) if os.path.basename(shards[i][0]) not in skip}
     settled = threading.Event()  # set as any task finishes, fails or is cancelled
@@ -158,8 +171,9 @@ def _on_workers(client, place: list[str], fn, jobs: list[tuple], shards: list[tu
                 elif f.status == "error":  # the task's own error (a damaged shard): raised below
                     failed = failed or f.exception()
                     if isinstance(failed, IndexMissing):
-                        failed = ClusterError(f"worker {place[i]} finds no shard at {shards[i][0]} — the workers must "
-                                              f"reach the index directory at the same path as here (shared storage)")
+                        failed = ClusterError(f"worker {place[i]} finds no shard at {shards[i][0]} — the workers "
+                                              f"must reach the index directory at the same path as here (shared "
+                                              f"storage)")
                     del futures[i]
                 elif f.status != "pending":  # cancelled or lost by the scheduler
                     lost.append(i)
@@ -207,31 +221,32 @@ class _Scoped:
         return self._df[word]
 
 
-_open: dict[str, object] = {}  # in a worker: shard directory → the snapshot of the generation last asked for
+_open: dict[str, tuple] = {}  # in a worker: shard directory → (index uid, generation, its snapshot)
 _opening = threading.Lock()
 
 
-def _shard(shard_dir: str, generation: int):
+def _shard(shard_dir: str, generation: int, uid: str):
+    """The shard at this generation of this index (a new index at the same path has other files)."""
     with _opening:
-        snap = _open.get(shard_dir)
-        if snap is None or snap.generation != generation:  # the old one is left to the garbage collector:
-            snap = _open[shard_dir] = open_shard(shard_dir, generation)  # a query may still read it
-        return snap
+        got = _open.get(shard_dir)
+        if got is None or got[:2] != (uid, generation):  # the old one is left to the garbage collector:
+            got = _open[shard_dir] = (uid, generation, open_shard(shard_dir, generation))  # a query may read it
+        return got[2]
 
 
-def _shard_stats(shard_dir: str, generation: int, words: list[str]) -> tuple[int, tuple, dict[str, int]]:
-    snap = _shard(shard_dir, generation)
+def _shard_stats(shard_dir: str, generation: int, uid: str, words: list[str]) -> tuple[int, tuple, dict[str, int]]:
+    snap = _shard(shard_dir, generation, uid)
     return snap.reports, snap.totals, {w: snap.doc_freq(w) for w in words}
 
 
-def _shard_search(shard_dir: str, generation: int, stats: _Stats, compiled, q: str, by: str, limit: int,
+def _shard_search(shard_dir: str, generation: int, uid: str, stats: _Stats, compiled, q: str, by: str, limit: int,
                   per_report: int, snippets: int) -> SearchResult:
-    return engine.ranked(_Scoped(_shard(shard_dir, generation), stats), compiled, q, by=by, limit=limit,
+    return engine.ranked(_Scoped(_shard(shard_dir, generation, uid), stats), compiled, q, by=by, limit=limit,
                          per_report=per_report, snippets=snippets, digits=None)
 
 
-def _shard_tally(shard_dir: str, generation: int, compiled, q: str) -> Tally:
-    return engine.counted(_shard(shard_dir, generation), compiled, q)
+def _shard_tally(shard_dir: str, generation: int, uid: str, compiled, q: str) -> Tally:
+    return engine.counted(_shard(shard_dir, generation, uid), compiled, q)
 
 
 def _key(hit_score: float, report_id: str, block_id: str) -> tuple:
