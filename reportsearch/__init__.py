@@ -15,6 +15,7 @@ from .errors import (
                      BadArgument,
                      BadQuery,
                      BadQueryFile,
+                     ClusterError,
                      ExportError,
                      IndexDamaged,
                      IndexIncompatible,
@@ -37,7 +38,7 @@ __getattr__, __dir__ = exports(__name__, {
     "Block": "model", "Metadata": "model", "Report": "model", "Section": "model"})
 
 __version__ = "0.1.0"
-__all__ = ["BadArgument", "BadQuery", "BadQueryFile", "ExportError", "IndexDamaged", "IndexIncompatible",
+__all__ = ["BadArgument", "BadQuery", "BadQueryFile", "ClusterError", "ExportError", "IndexDamaged", "IndexIncompatible",
            "IndexLocked", "IndexMissing", "IndexWriteFailed", "PathMissing", "ReportSearchError", "UnreadableReport", "Block", "Hit", "Metadata",
            "QueryFile", "Report", "ReportHit", "SavedQuery", "SearchResult", "Section", "Tally", "index",
            "compare", "indicators", "load_queries", "recurring", "outline", "search", "tally", "__version__"]

@@ -53,3 +53,7 @@ class IndexDamaged(IndexIncompatible):
 
 class IndexWriteFailed(ReportSearchError):
     """An index run could not write (a full disk); the index keeps its last commit."""
+
+
+class ClusterError(ReportSearchError):
+    """The Dask cluster could not be reached, or lost shards or workers a command needed."""

@@ -33,3 +33,61 @@ def shared_or_skip(*parts: str) -> pathlib.Path:
     if not path.exists():
         pytest.skip(f"{path} is not here (only in the project's workplace)")
     return path
+
+
+@pytest.fixture(scope="session")
+def dask_cluster(tmp_path_factory):
+    """A real Dask cluster's scheduler address: $REPORTSEARCH_TEST_CLUSTER's (.ci/run starts one), or
+    else one started here as .ci/run does — a scheduler and two one-thread workers under nannies on
+    127.0.0.1, on free ports — and stopped by process id at the end of the session. Skips when
+    Dask is not installed (it is in the test extra)."""
+    import os
+    import shutil
+    import subprocess
+    import sys
+    import time
+
+    given = os.environ.get("REPORTSEARCH_TEST_CLUSTER")
+    if given:
+        yield given
+        return
+    pytest.importorskip("distributed")
+    dask = shutil.which("dask", path=os.path.dirname(sys.executable)) or shutil.which("dask")
+    if dask is None:
+        pytest.skip("Dask is installed without its `dask` command")
+    root = tmp_path_factory.mktemp("dask-cluster")
+    env = {k: v for k, v in os.environ.items() if k not in ("REPORTSEARCH_CLUSTER", "REPORTSEARCH_INDEX")}
+    env["DASK_CONFIG"] = str(root / "config")  # not the user's ~/.config/dask
+    procs = []
+
+    def start(*args: str, log: str) -> None:
+        with open(root / log, "wb") as out:
+            procs.append(subprocess.Popen([dask, *args], stdout=out, stderr=subprocess.STDOUT, env=env,
+                                          start_new_session=True))
+    scheduler_file = root / "scheduler.json"
+    try:
+        start("scheduler", "--host", "127.0.0.1", "--port", "0", "--dashboard-address", "127.0.0.1:0",
+              "--scheduler-file", str(scheduler_file), log="scheduler.log")
+        end = time.monotonic() + 60
+        while not (scheduler_file.exists() and scheduler_file.stat().st_size) and time.monotonic() < end:
+            time.sleep(0.1)
+        for w in (1, 2):
+            start("worker", "--scheduler-file", str(scheduler_file), "--host", "127.0.0.1", "--nthreads", "1",
+                  "--dashboard-address", "127.0.0.1:0", "--local-directory", str(root / f"worker-{w}"),
+                  log=f"worker-{w}.log")
+        import json
+
+        from distributed import Client
+        address = json.loads(scheduler_file.read_text())["address"]
+        with Client(address, timeout=60, set_as_default=False) as c:
+            c.wait_for_workers(2, timeout=120)
+        yield address
+    finally:
+        for p in procs:
+            p.terminate()
+        for p in procs:
+            try:
+                p.wait(timeout=30)
+            except subprocess.TimeoutExpired:
+                os.killpg(p.pid, 9)
+                p.wait()

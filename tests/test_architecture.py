@@ -6,6 +6,7 @@ A stage uses another only through the public names its __init__ lists."""
 from __future__ import annotations
 
 import ast
+import os
 import subprocess
 import sys
 
@@ -230,5 +231,23 @@ def test_a_search_imports_neither_the_reading_stage_nor_the_heavy_libraries(tmp_
     loaded = set(res.stderr.split())
     assert "reportsearch.searcher.engine" in loaded, res.stderr[-500:]
     heavy = {"openpyxl", "docx", "pypdfium2", "opencc", "lxml", "reportsearch.read", "reportsearch.report.pipeline",
-             "reportsearch.indexer.writer", "reportsearch.indexer.sync", "reportsearch.output.xlsx"}
+             "reportsearch.indexer.writer", "reportsearch.indexer.sync", "reportsearch.output.xlsx", "dask",
+             "distributed"}
     assert heavy & loaded == set()
+
+
+@pytest.mark.slow
+def test_a_local_sharded_index_run_and_search_import_no_dask(tmp_path):
+    """Dask is for a cluster: a sharded index built in local processes and searched here never loads it."""
+    ix = str(tmp_path / "ix")
+    code = ("import sys\nfrom reportsearch.cli import main\n"
+            f"for args in (['index', {str(ROOT / 'corpus')!r}, '--index', {ix!r}, '--shards', '2'],"
+            f" ['search', '复议', '--index', {ix!r}]):\n"
+            "    try:\n        main(args)\n    except SystemExit as e:\n        assert e.code == 0, e.code\n"
+            "print(' '.join(sorted(sys.modules)), file=sys.stderr)\n")
+    env = {k: v for k, v in os.environ.items() if k != "REPORTSEARCH_CLUSTER"}
+    res = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=300, env=env)
+    assert res.returncode == 0, res.stderr[-800:]
+    loaded = set(res.stderr.strip().splitlines()[-1].split())
+    assert "reportsearch.indexer.shards" in loaded and "reportsearch.searcher.engine" in loaded
+    assert {m for m in loaded if m.split(".")[0] in ("dask", "distributed")} == set()

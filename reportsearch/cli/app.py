@@ -207,6 +207,11 @@ def index_option(f):
                         help="Index directory (default: $REPORTSEARCH_INDEX or ./index).")(f)
 
 
+def cluster_option(f):
+    return click.option("--cluster", metavar="tcp://HOST:PORT", default=None,
+                        help="Run on this Dask scheduler's workers (default: $REPORTSEARCH_CLUSTER, else here).")(f)
+
+
 def region_option(f):
     return click.option("-r", "--region", default=None,
                         help="Only reports from this place and the places under it (广东: also 广州's); =广东: the "

@@ -8,7 +8,7 @@ import click
 
 from ..errors import UnreadableReport
 from ..output import render
-from .app import Exit, OcrBar, console, index_option, main, say, time_limit_option
+from .app import Exit, OcrBar, cluster_option, console, index_option, main, say, time_limit_option
 
 
 @main.command()
@@ -67,9 +67,11 @@ def outline(paths: tuple[str, ...], as_json: bool, why: bool, time_limit: float)
               help="Seconds to wait for another index run to release the lock.")
 @click.option("--commit-every", type=click.IntRange(1), default=500, show_default=True,
               help="Commit after this many files (an interrupted run keeps what it committed).")
+@click.option("--shards", type=click.IntRange(1, 999), default=None, help="Write a sharded index of N shards.")
+@cluster_option
 @time_limit_option
 def index(paths: tuple[str, ...], index_dir: str | None, rebuild: bool, jobs: int | None, wait: float,
-          commit_every: int, time_limit: float) -> None:
+          commit_every: int, shards: int | None, cluster: str | None, time_limit: float) -> None:
     """Index report files and directories (default: corpus/), incrementally.
 
     Unchanged files are skipped, changed ones replaced, vanished ones removed.
@@ -79,6 +81,7 @@ def index(paths: tuple[str, ...], index_dir: str | None, rebuild: bool, jobs: in
     Example:
       reportsearch index corpus/
       reportsearch index ~/reports --index ~/reports-index --jobs 2
+      reportsearch index /shared/reports --index /shared/ix --shards 8 --cluster tcp://10.0.0.5:8786
     """
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 
@@ -96,7 +99,7 @@ def index(paths: tuple[str, ...], index_dir: str | None, rebuild: bool, jobs: in
             bar.update(pages, completed=done, total=total, visible=done < total)
         with ocr_reporting(ocr_pages):
             summary = build(list(paths) or ["corpus"], index_dir, rebuild=rebuild, jobs=jobs, wait=wait,
-                            batch=commit_every,
+                            shards=shards, cluster=cluster, batch=commit_every,
                             progress=lambda done, total: bar.update(task, completed=done, total=total))
     console().print(render.index_summary(summary, index_dir), soft_wrap=True)  # the result: stdout
     err.print(render.index_warnings(summary), soft_wrap=True)

@@ -8,6 +8,7 @@ import click
 from ..output import render
 from .app import (
     Exit,
+    cluster_option,
     emit,
     index_option,
     main,
@@ -27,7 +28,10 @@ from .app import (
               help="One entry per report with its best snippets, or one per block.")
 @click.option("--explain", is_flag=True, help="Show the features behind each hit's score (also in JSON).")
 @output_options
-def search(query: tuple[str, ...], index_dir, sections, region, year, limit, by, explain, fmt, output, force) -> None:
+@cluster_option
+@click.option("--partial", is_flag=True, help="With --cluster: the other shards' results when a worker is lost.")
+def search(query: tuple[str, ...], index_dir, sections, region, year, limit, by, explain, fmt, output, force,
+           cluster, partial) -> None:
     """Search the index: ranked reports with highlighted, section-tagged snippets.
 
     Words are all required; OR (or |), NOT, -word (a word after a minus sign: 复议 -应诉), (parentheses),
@@ -49,9 +53,11 @@ def search(query: tuple[str, ...], index_dir, sections, region, year, limit, by,
     chosen = output_format(output, fmt, force)
     q = " ".join(query)
     result = run_search(q, index_dir=index_dir, sections=sections, region=region, year=year,
-                        limit=limit, by=by, explain=explain)
+                        limit=limit, by=by, explain=explain, cluster=cluster, partial=partial)
     for warning in result.warnings:
         say(f"warning: {warning}")
+    if result.missing:
+        say(f"warning: incomplete: shards {', '.join(result.missing)} were lost with their worker and not searched")
     emit([("", result)], chosen, output, force, lambda con: con.print(render.search_results(result)))
     sys.exit(Exit.OK if result.total else Exit.NO_HITS)
 

@@ -100,15 +100,15 @@ def compare(q: str, *, index_dir: str | None = None, sections: tuple[str, ...] |
                 c.reports += 1
                 total += j - i
                 reports += 1
-                if quotes:
+                if quotes:  # ties: the report first by identity, as search ranks them (in any index)
                     part = scores[i:j]
                     top = max(part)
-                    if top > c.best:
+                    if top > c.best or (top == c.best and meta["id"] < best[key][1]["id"]):
                         c.best = top
-                        best[key] = (seg, doc, blocks[i + part.index(top)], top)
+                        best[key] = (seg, meta, doc, blocks[i + part.index(top)], top)
         for key, c in cells.items():
             c.of = of.get(key, 0)
-        for key, (seg, doc, b, score) in best.items():
+        for key, (seg, _, doc, b, score) in best.items():
             hit = block_hit(seg, doc, b, score, compiled.highlights, 1)
             c = cells[key]
             c.quote = hit.snippets[0].marked("【", "】") if hit.snippets else hit.text[:160]
@@ -139,5 +139,9 @@ def _assemble(q, rows_by, cols_by, cells, of, total, reports) -> CompareResult:
             col_totals[c].of += n
     rows = sorted(row_totals, key=lambda r: (r == UNKNOWN, -row_totals[r].blocks, r))
     cols = _order(col_totals)
+    # in row and column order, not in the order the index holds the reports (another in a sharded index)
+    at_row, at_col = {r: i for i, r in enumerate(rows)}, {c: i for i, c in enumerate(cols)}
+    cells = {k: cells[k] for k in sorted(cells, key=lambda k: (at_row[k[0]], at_col[k[1]]))}
+    row_totals, col_totals = {r: row_totals[r] for r in rows}, {c: col_totals[c] for c in cols}
     return CompareResult(query=q, rows_by=rows_by, cols_by=cols_by, cells=cells, rows=rows, cols=cols, total=total,
                          reports=reports, row_totals=row_totals, col_totals=col_totals)

@@ -3,7 +3,9 @@
 A snapshot stays open in a process for every query until a commit makes a new generation. It
 never reads a file twice: Whoosh's term and posting files and the side files (store.py) are
 opened once, the folded block texts memory-mapped. Errors that a damaged file causes (truncated,
-garbled, deleted) become one IndexDamaged that asks for `--rebuild`.
+garbled, deleted) become one IndexDamaged that asks for `--rebuild`. A sharded index (manifest.py)
+reads the same way: ShardedSnapshot opens each shard at the generation the manifest names and
+lists all their segments as one index's, with statistics over them all.
 """
 from __future__ import annotations
 
@@ -13,9 +15,11 @@ from itertools import accumulate, repeat
 from operator import add, mul, sub
 from typing import Callable
 
-from ..errors import IndexMissing
+from ..errors import IndexIncompatible, IndexMissing
 from . import store
 from .files import damage_errors, damaged, default_index_dir, open_index
+from .manifest import Manifest, read_manifest
+from .manifest import stamp as manifest_stamp
 from .store import bucket
 
 
@@ -54,6 +58,7 @@ class Segment:
         self._bits: dict = {}  # filter → bitmap of its blocks; BM25 parameters → every block's norm
         self._numbers: list[int] | None = None
         self._titles: _Blob | None = None  # the reports' folded titles, for finding words in them
+        self._ties: list[int] | None = None  # tie_keys()
         self.live_bits = self._blocks_of(self.live)
 
     def _blocks_of(self, docs) -> int:
@@ -96,6 +101,17 @@ class Segment:
         if self._numbers is None:
             self._numbers = list(range(len(self.data.masks)))
         return self._numbers
+
+    def tie_keys(self) -> list[int]:
+        """Per block, an integer that orders the segment's blocks by their report's identity, then by
+        number in the report: how ranking breaks ties, the same in every index (kept)."""
+        if self._ties is None:
+            docs, nblocks = self.data.docs, len(self.data.masks)
+            place = [0] * len(docs)
+            for r, d in enumerate(sorted(range(len(docs)), key=lambda d: docs[d]["id"])):
+                place[d] = r * nblocks
+            self._ties = list(map(add, map(place.__getitem__, self.data.doc_of), range(nblocks)))
+        return self._ties
 
     def norms(self, base: float, per_byte: float) -> list[float]:
         """Every block's BM25 length norm, base + per_byte × its text's length (without the newline)."""
@@ -153,26 +169,63 @@ class Segment:
             raise damaged(self.index_dir, e)
 
 
+def lengths(segments: list[Segment]) -> tuple[int, int, int, int]:
+    """The sums behind BM25F's average field lengths, over every block the segments hold (deleted
+    ones too): blocks, text bytes, heading bytes, title bytes (a report's title once per block)."""
+    return (sum(len(s.data.masks) for s in segments),
+            sum(s.data.starts[-1] - len(s.data.masks) for s in segments),
+            sum(s.data.heading_bytes for s in segments),
+            sum(len(d["ft"].encode("utf-8")) * d["n"] for s in segments for d in s.data.docs))
+
+
+def averages(totals: tuple[int, int, int, int]) -> tuple[float, float, float]:
+    """The average text, heading and title lengths of a block, from lengths() summed over segments
+    (or over shards: the same sums give the same floats, so shards score as one index does)."""
+    n, text, heading, title = totals
+    n = n or 1
+    return max(1.0, text / n), max(1.0, heading / n), max(1.0, title / n)
+
+
 class Snapshot:
     """The index as of one commit: its segments, opened; reused by every query until a new commit."""
 
-    def __init__(self, index_dir: str, ix) -> None:
+    def __init__(self, index_dir: str, ix, generation: int | None = None) -> None:
+        from whoosh.index import TOC, FileIndex
         from whoosh.reading import SegmentReader
 
         self.index_dir = index_dir
         self.ix = ix
-        self._reader = ix.reader()
+        if generation is None:
+            self._reader = ix.reader()
+        else:  # a shard, at the commit its index's manifest names (manifest.py)
+            toc = TOC.read(ix.storage, ix.indexname, generation, schema=ix._schema)
+            self._reader = FileIndex._reader(ix.storage, toc.schema, toc.segments, toc.generation)
         self.generation = self._reader.generation()
         leaves = [r for r, _ in self._reader.leaf_readers() if isinstance(r, SegmentReader)]
-        self.segments = [Segment(index_dir, r) for r in leaves]
+        self._measure([Segment(index_dir, r) for r in leaves])
+
+    def _measure(self, segments: list[Segment]) -> None:
+        self.segments = segments
         self.reports = sum(len(s.live) for s in self.segments)
         self.blocks = sum(s.data.docs[d]["n"] for s in self.segments for d in s.live)
-        # average field lengths for BM25F (over every block the segments hold, deleted ones too)
-        n = sum(len(s.data.masks) for s in self.segments) or 1
-        self.avg_text = max(1.0, sum(s.data.starts[-1] - len(s.data.masks) for s in self.segments) / n)
-        self.avg_heading = max(1.0, sum(s.data.heading_bytes for s in self.segments) / n)
-        self.avg_title = max(1.0, sum(len(d["ft"].encode("utf-8")) * d["n"] for s in self.segments
-                                      for d in s.data.docs) / n)
+        self.totals = lengths(self.segments)
+        self.avg_text, self.avg_heading, self.avg_title = averages(self.totals)
+
+    def doc_freq(self, word: str) -> int:
+        """The live reports whose text may hold the word: those with all its bigrams (postings)."""
+        df = 0
+        for seg in self.segments:
+            if len(word) < 2:
+                df += len(seg.live)
+                continue
+            got = None
+            for i in range(len(word) - 1):
+                p = seg.postings(word[i:i + 2])
+                got = set(p) if got is None else got & p
+                if not got:
+                    break
+            df += len(got.intersection(seg.live)) if got else 0
+        return df
 
     def up_to_date(self) -> bool:
         return self.ix.latest_generation() == self.generation
@@ -192,9 +245,62 @@ class Snapshot:
 _snapshots: dict[str, Snapshot] = {}  # index dir → the latest snapshot opened in this process
 
 
+class ShardedSnapshot(Snapshot):
+    """A sharded index (manifest.py) as of its manifest: every shard opened at the generation the
+    manifest names, their segments read as one index's. Counts, average field lengths and document
+    frequencies are over all shards, so scores are those of one index holding the same reports."""
+
+    def __init__(self, index_dir: str, manifest: Manifest, stamp: tuple) -> None:
+        self.index_dir, self.stamp, self.manifest = index_dir, stamp, manifest
+        self.generation = manifest.sequence
+        self.parts: list[Snapshot] = []
+        try:
+            for name, gen in zip(manifest.dirs, manifest.generations):
+                shard = os.path.join(index_dir, name)
+                self.parts.append(Snapshot(shard, open_index(shard), gen))
+        except BaseException:
+            self.close()
+            raise
+        self._measure([s for p in self.parts for s in p.segments])
+
+    def up_to_date(self) -> bool:
+        return manifest_stamp(self.index_dir) == self.stamp
+
+    def close(self) -> None:
+        for p in self.parts:
+            p.close()
+
+
+def open_shard(shard_dir: str, generation: int) -> Snapshot:
+    """One shard at the generation its manifest names (for a search run where the shard lives)."""
+    try:
+        return Snapshot(shard_dir, open_index(shard_dir), generation)
+    except damage_errors() as e:
+        raise damaged(shard_dir, e)
+
+
+def _open_sharded(index_dir: str) -> Snapshot | None:
+    """The sharded index's commit, opened (None: not a sharded index). A commit made meanwhile may
+    delete files of the shards' generations being opened: then open the new manifest's."""
+    for attempt in range(10):
+        stamp = manifest_stamp(index_dir)
+        manifest = read_manifest(index_dir)
+        if manifest is None:
+            return None
+        try:
+            return ShardedSnapshot(index_dir, manifest, stamp)
+        except (IndexMissing, IndexIncompatible, *damage_errors()) as e:  # a shard's, so the whole index's
+            if manifest_stamp(index_dir) == stamp or attempt == 9:
+                raise damaged(index_dir, e)
+    raise AssertionError("unreachable")
+
+
 def open_snapshot(index_dir: str) -> Snapshot:
     """The latest commit, opened. A commit made meanwhile may delete the files of the generation
     being opened: then open the new one. Files that stay missing or unreadable: damaged."""
+    sharded = _open_sharded(index_dir)
+    if sharded is not None:
+        return sharded
     for attempt in range(10):
         ix = open_index(index_dir)
         gen = ix.latest_generation()

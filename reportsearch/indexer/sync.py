@@ -101,6 +101,24 @@ def _plan(files: list[str], digests: dict[str, str], known: dict[str, Known], ro
     return todo, replaces, gone
 
 
+def scan(paths: list[str]) -> tuple[list[str], list[tuple[str, str]], dict[str, str], IndexSummary]:
+    """The report files under paths, the directories that could not be listed, each file's SHA-256,
+    and a summary that names the unreadable ones. A path that does not exist: PathMissing."""
+    for p in paths:  # a typo or an unmounted drive must not read as "every report there is gone"
+        if not os.path.lexists(p):
+            raise PathMissing(f"{display_path(p)}: no such file or directory — check the path; "
+                              f"the index was not changed")
+    files, problems = expand_paths(paths)
+    summary = IndexSummary(failed=[(display_path(p), why) for p, why in problems])
+    digests: dict[str, str] = {}
+    for f in files:
+        try:
+            digests[f] = hashlib.sha256(read_bytes(f)).hexdigest()
+        except UnreadableReport as e:
+            summary.failed.append((display_path(f), e.reason))
+    return files, problems, digests, summary
+
+
 def build(paths: Iterable[str], index_dir: str | None = None, *, rebuild: bool = False, jobs: int | None = None,
           wait: float = 0.0, progress: Callable[[int, int], None] | None = None,
           batch: int = 500) -> IndexSummary:
@@ -113,20 +131,9 @@ def build(paths: Iterable[str], index_dir: str | None = None, *, rebuild: bool =
     disk) leaves the last commit as it was, deletes the run's files and raises IndexWriteFailed."""
     index_dir = index_dir or default_index_dir()
     paths = list(paths)
-    for p in paths:  # a typo or an unmounted drive must not read as "every report there is gone"
-        if not os.path.lexists(p):
-            raise PathMissing(f"{display_path(p)}: no such file or directory — check the path; "
-                              f"the index was not changed")
     jobs = max(1, jobs or os.cpu_count() or 1)
     batch = max(1, batch)
-    files, problems = expand_paths(paths)
-    summary = IndexSummary(failed=[(display_path(p), why) for p, why in problems])
-    digests: dict[str, str] = {}
-    for f in files:
-        try:
-            digests[f] = hashlib.sha256(read_bytes(f)).hexdigest()
-        except UnreadableReport as e:
-            summary.failed.append((display_path(f), e.reason))
+    files, problems, digests, summary = scan(paths)
     lock = pool = ix = None
     try:
         try:

@@ -54,6 +54,8 @@ def json_record(result: SearchResult, name: str = "") -> dict:
             **({"explain": h.explain} if h.explain is not None else {}),
         }
     rec = {"query": result.query, "name": name or None, "by": result.by, "total_blocks": result.total}
+    if result.missing:  # a cluster search without some shards (--partial)
+        rec.update(incomplete=True, missing_shards=result.missing)
     if result.by == "block":
         rec["blocks"] = [hit(h) for h in result.blocks]
     else:
@@ -109,6 +111,8 @@ def to_text(results: list[tuple[str, SearchResult]], fmt: Format,
                 rec.update({"text": h.text, "matches": [[a, b] for a, b in h.matches],
                             "snippet_start": sn.start, "snippet_matches": [[a, b] for a, b in sn.spans]})
                 rec["path_display"] = h.path_display
+                if r.missing:
+                    rec.update(incomplete=True, missing_shards=r.missing)
                 buf.write(json_text(rec) + "\n")
     elif fmt == Format.CSV:
         w = csv.DictWriter(buf, fieldnames=COLUMNS, lineterminator="\r\n")

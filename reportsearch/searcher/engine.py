@@ -20,7 +20,7 @@ from ..model import OTHER
 from .match import matches
 from .query import check_region_option, compile_query
 from .rank import explain_first_pass, scored
-from .refine import best_blocks, best_reports, refiner_of
+from .refine import best_blocks, best_reports, refiner_of, tie_order
 from .results import BY_VALUES, Hit, ReportHit, SearchResult, Tally, exact_path, printable_path
 from .snippets import find_matches, make_snippets
 
@@ -52,14 +52,15 @@ def _positive(name: str, value) -> int:
 
 
 def _hit(seg, doc: int, b: int, score: float, rank: int, terms: list[str], snippet_count: int,
-         explain: dict | None = None) -> Hit:
+         explain: dict | None = None, digits: int | None = 4) -> Hit:
     meta = seg.data.docs[doc]
     d = seg.display(doc, b - meta["b0"])
     spans = find_matches(d["text"], terms)
     heading = d["heading"]
     if opens_with_heading(d["text"], heading, d.get("kind", "")):
         heading = heading[:-1]  # the block is its heading, or opens with it: shown once, in the snippet
-    return Hit(rank=rank, score=round(float(score), 4), report_id=meta["id"], block_id=f"{meta['id']}:{b - meta['b0']}",
+    score = float(score) if digits is None else round(float(score), digits)
+    return Hit(rank=rank, score=score, report_id=meta["id"], block_id=f"{meta['id']}:{b - meta['b0']}",
                path=exact_path(meta), path_display=printable_path(meta["path"]), title=meta["title"],
                region=meta["region"], issuer=meta["issuer"], year=meta["year"], published=meta["published"],
                labels=d["labels"], heading=heading, text=d["text"], matches=spans,
@@ -101,7 +102,8 @@ def search(q: str, *, index_dir: str | None = None, sections: tuple[str, ...] | 
            snippets: int = 2, explain: bool = False) -> SearchResult:
     """Ranked results for a query. `by="report"`: one entry per report with its best 1–3 blocks.
     Wrong arguments raise BadArgument; a query that does not parse, BadQuery. Best score first;
-    ties in index order. `explain`: each hit carries the features behind its score (Hit.explain)."""
+    ties by report identity, then block number (ranked()). `explain`: each hit carries the features
+    behind its score (Hit.explain)."""
     sections, region, year = _filters(q, sections, region, year)
     limit = _positive("limit", limit)
     per_report, snippets = _positive("per_report", per_report), _positive("snippets", snippets)
@@ -112,42 +114,59 @@ def search(q: str, *, index_dir: str | None = None, sections: tuple[str, ...] | 
     def run(snap) -> SearchResult:
         # compiled here: a missing or foreign index is reported (by read_index) before a bad query
         compiled = compile_query(q, sections=sections, region=region, year=year, index_dir=index_dir)
-        out = SearchResult(query=q, by=by, total=0, warnings=compiled.warnings)
-        refiner = refiner_of(compiled)
-        # by block: each segment's best blocks; by report: each segment's best reports, each by its
-        # best block. An entry starts (-score, segment index, block): unique, so the order never
-        # compares what follows. Each segment's choice is exact, so the merged one is too.
-        tops: list = []
-        floor = float("-inf")  # the limit-th best score of the segments before: later ones need more
-        for si, seg, blocks, scores, groups, texts, codes in scored(snap, compiled):
-            out.total += len(blocks)
-            ref = refiner if texts is not None else None  # no words to rank by: index order
-            if by == "block":
-                for score, i in best_blocks(scores, texts, codes, ref, limit, floor):
-                    tops.append((-score, si, blocks[i], seg, seg.data.doc_of[blocks[i]]))
-            else:
-                for score, g, i in best_reports(scores, texts, codes, groups, ref, limit, floor):
-                    doc, a, z = groups[g]
-                    tops.append((-score, si, blocks[i], seg, doc, blocks, scores, texts, codes, a, z))
-            if len(tops) > limit:
-                tops = heapq.nsmallest(limit, tops)
-            if len(tops) == limit:
-                floor = -max(tops)[0]
-        chosen = heapq.nsmallest(limit, tops)
-
-        def hit(score, b, seg, doc, rank):
-            why = _explain(snap, compiled, refiner, seg, b, score) if explain else None
-            return _hit(seg, doc, b, score, rank, compiled.highlights, snippets, why)
-        if by == "block":
-            out.blocks = [hit(-neg, b, seg, doc, r) for r, (neg, _, b, seg, doc) in enumerate(chosen, 1)]
-            return out
-        for rank, (_, si, _, seg, doc, blocks, scores, texts, codes, a, z) in enumerate(chosen, 1):
-            part = refiner if texts is not None else None
-            top = best_blocks(scores[a:z], texts and texts[a:z], codes and codes[a:z], part, per_report)
-            hits = [hit(score, blocks[a + i], seg, doc, r) for r, (score, i) in enumerate(top, 1)]
-            out.reports.append(ReportHit(rank=rank, score=hits[0].score, hits=hits))
-        return out
+        return ranked(snap, compiled, q, by=by, limit=limit, per_report=per_report, snippets=snippets,
+                      explain=explain)
     return read_index(index_dir, run)
+
+
+def ranked(snap, compiled, q: str, *, by: str, limit: int, per_report: int, snippets: int,
+           digits: int | None = 4, explain: bool = False) -> SearchResult:
+    """search()'s answer from a snapshot for a compiled query; also one shard's answer where it lives
+    (digits=None keeps exact scores, to merge shards' answers in order). Ties in score are broken by
+    the report's identity, then the block's number in it: the same order in every index, sharded or
+    not, whatever order the segments hold the reports in."""
+    out = SearchResult(query=q, by=by, total=0, warnings=compiled.warnings)
+    refiner = refiner_of(compiled)
+    # by block: each segment's best blocks; by report: each segment's best reports, each by its best
+    # block. An entry starts (-score, report id, block number in the report, segment index): unique,
+    # so the order never compares what follows. Each segment's choice is exact (ties by the same
+    # identity, tie_order), so the merged one is too.
+    tops: list = []
+    floor = float("-inf")  # the limit-th best score of the segments before: later ones need more
+    for si, seg, blocks, scores, groups, texts, codes in scored(snap, compiled):
+        out.total += len(blocks)
+        ref = refiner if texts is not None else None  # no words to rank by: every score is 0
+        docs, doc_of = seg.data.docs, seg.data.doc_of
+        order = tie_order(seg, blocks)
+        if by == "block":
+            for score, i in best_blocks(scores, texts, codes, ref, limit, floor, order):
+                b = blocks[i]
+                d = docs[doc_of[b]]
+                tops.append((-score, d["id"], b - d["b0"], si, b, seg, doc_of[b]))
+        else:
+            for score, g, i in best_reports(scores, texts, codes, groups, ref, limit, floor, order):
+                doc, a, z = groups[g]
+                b = blocks[i]
+                tops.append((-score, docs[doc]["id"], b - docs[doc]["b0"], si, b, seg, doc, blocks, scores,
+                             texts, codes, a, z))
+        if len(tops) > limit:
+            tops = heapq.nsmallest(limit, tops)
+        if len(tops) == limit:
+            floor = -max(tops)[0]
+    chosen = heapq.nsmallest(limit, tops)
+
+    def hit(score, b, seg, doc, rank):
+        why = _explain(snap, compiled, refiner, seg, b, score) if explain else None
+        return _hit(seg, doc, b, score, rank, compiled.highlights, snippets, why, digits)
+    if by == "block":
+        out.blocks = [hit(-neg, b, seg, doc, r) for r, (neg, _, _, _, b, seg, doc) in enumerate(chosen, 1)]
+        return out
+    for rank, (_, _, _, _, _, seg, doc, blocks, scores, texts, codes, a, z) in enumerate(chosen, 1):
+        part = refiner if texts is not None else None
+        top = best_blocks(scores[a:z], texts and texts[a:z], codes and codes[a:z], part, per_report)
+        hits = [hit(score, blocks[a + i], seg, doc, r) for r, (score, i) in enumerate(top, 1)]
+        out.reports.append(ReportHit(rank=rank, score=hits[0].score, hits=hits))
+    return out
 
 
 def tally(q: str, *, index_dir: str | None = None, sections: tuple[str, ...] | str = (), region: str | None = None,
@@ -159,20 +178,24 @@ def tally(q: str, *, index_dir: str | None = None, sections: tuple[str, ...] | s
     index_dir = index_dir or default_index_dir()
 
     def run(snap) -> Tally:
-        compiled = compile_query(q, sections=sections, region=region, year=year, index_dir=index_dir)
-        out = Tally(query=q)
-        for _, seg, doc, blocks in matches(snap, compiled.plan):
-            reg = seg.data.docs[doc].get("region") or ""
-            by_label = out.regions.setdefault(reg, Counter())
-            masks = seg.data.masks
-            for b in blocks:
-                for lab in labels_of(masks[b]) or [OTHER]:
-                    out.sections[lab] += 1
-                    by_label[lab] += 1
-            out.region_blocks[reg] += len(blocks)
-            out.blocks += len(blocks)
-            out.reports += 1
-        return out
+        return counted(snap, compile_query(q, sections=sections, region=region, year=year, index_dir=index_dir), q)
     return read_index(index_dir, run)
+
+
+def counted(snap, compiled, q: str) -> Tally:
+    """tally()'s answer from a snapshot for a compiled query (also one shard's, where it lives)."""
+    out = Tally(query=q)
+    for _, seg, doc, blocks in matches(snap, compiled.plan):
+        reg = seg.data.docs[doc].get("region") or ""
+        by_label = out.regions.setdefault(reg, Counter())
+        masks = seg.data.masks
+        for b in blocks:
+            for lab in labels_of(masks[b]) or [OTHER]:
+                out.sections[lab] += 1
+                by_label[lab] += 1
+        out.region_blocks[reg] += len(blocks)
+        out.blocks += len(blocks)
+        out.reports += 1
+    return out
 
 

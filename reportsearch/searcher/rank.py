@@ -96,20 +96,9 @@ def current_priors() -> Priors:
 
 
 def _idf(snap, word: str) -> float:
-    """Whoosh's idf, over reports: log(N / (df + 1)) + 1, df from the word's bigram postings."""
-    df = 0
-    for seg in snap.segments:
-        if len(word) < 2:
-            df += len(seg.live)
-            continue
-        got = None
-        for i in range(len(word) - 1):
-            p = seg.postings(word[i:i + 2])
-            got = set(p) if got is None else got & p
-            if not got:
-                break
-        df += len(got.intersection(seg.live)) if got else 0
-    return math.log(max(1, snap.reports) / (df + 1)) + 1
+    """Whoosh's idf, over reports: log(N / (df + 1)) + 1, df from the word's bigram postings (over
+    every shard of a sharded index: Snapshot.doc_freq)."""
+    return math.log(max(1, snap.reports) / (snap.doc_freq(word) + 1)) + 1
 
 
 def scored(snap, compiled, factors: dict[int, float] | None = None):

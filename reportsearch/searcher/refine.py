@@ -17,11 +17,14 @@ in the block the query's words stand — and the exact choice of the best blocks
 Both factors are at most 1, so a block's first-pass score bounds its final one. The blocks are read
 best bound first (by report: reports by their best bound, then their blocks), and reading stops as
 soon as no unread block can reach the top: the best k blocks (or n reports) are exactly those of
-the final score, and a few dozen blocks are read however many match. Ties keep index order.
+the final score, and a few dozen blocks are read however many match. Ties in score go to the block
+of the report whose identity sorts first, then to the earlier block (tie_order): the same order in
+every index, sharded or not.
 """
 from __future__ import annotations
 
 import heapq
+from itertools import compress
 
 from ..indexer import count_figures, count_names, features_of, fold
 from .match import conjunction
@@ -174,6 +177,17 @@ def refiner_of(compiled) -> Refiner | None:
     return Refiner(words, proximity=False) if words else None
 
 
+def tie_order(seg, blocks: list[int]):
+    """For a segment's matching blocks: i → the key that breaks ties between blocks[i] and others
+    (lower first): the report's identity, then the block's number in it (Segment.tie_keys)."""
+    keys = seg.tie_keys()
+    return lambda i: keys[blocks[i]]
+
+
+def _index(i: int) -> int:
+    return i
+
+
 def _descending(scores: list[float]):
     """Indices by score, best first (ties: lower index first), in growing batches: a few hundred
     are usually all that is read."""
@@ -185,42 +199,55 @@ def _descending(scores: list[float]):
         done = m
 
 
+def _plain_best(scores: list[float], k: int, tie) -> list[tuple[float, int]]:
+    """The k best (score, index), best first, ties by `tie`: those above the k-th score, then the
+    tied ones it has room for."""
+    top = heapq.nlargest(k, range(len(scores)), key=scores.__getitem__)
+    if not top:
+        return []
+    cut = scores[top[-1]]
+    above = [i for i in top if scores[i] > cut]
+    tied = heapq.nsmallest(k - len(above), compress(range(len(scores)), map(cut.__eq__, scores)), key=tie)
+    return [(scores[i], i) for i in above + tied]
+
+
 def best_blocks(scores: list[float], texts, codes, refiner: Refiner | None, k: int,
-                floor: float = float("-inf")) -> list[tuple[float, int]]:
-    """The k best (final score, index) of the blocks, best first, ties in index order. `scores` are
-    first-pass scores (upper bounds of the final ones), `texts` the blocks' folded texts and
-    `codes` their feature codes. Blocks whose final score is below `floor` (the k-th best of other
-    segments, already known) may be left out."""
+                floor: float = float("-inf"), tie=_index) -> list[tuple[float, int]]:
+    """The k best (final score, index) of the blocks, best first, ties by `tie` (index order by
+    default). `scores` are first-pass scores (upper bounds of the final ones), `texts` the blocks'
+    folded texts and `codes` their feature codes. Blocks whose final score is below `floor` (the
+    k-th best of other segments, already known) may be left out."""
     if refiner is None:
-        return [(scores[i], i) for i in heapq.nlargest(k, range(len(scores)), key=scores.__getitem__)]
-    heap: list[tuple[float, int]] = []  # the best k so far as (final, -index): the worst on top
+        return _plain_best(scores, k, tie)
+    heap: list[tuple[float, int, int]] = []  # the best k so far as (final, -tie, index): the worst on top
     for i in _descending(scores):
         bound = scores[i]
         if bound < floor or len(heap) == k and bound < heap[0][0]:
             break  # no block left can reach the k-th
-        item = (bound * refiner.factor(texts[i], codes[i]), -i)
+        item = (bound * refiner.factor(texts[i], codes[i]), -tie(i), i)
         if len(heap) < k:
             heapq.heappush(heap, item)
         elif item > heap[0]:
             heapq.heapreplace(heap, item)
-    return [(f, -ni) for f, ni in sorted(heap, reverse=True)]
+    return [(f, i) for f, _, i in sorted(heap, reverse=True)]
 
 
 def best_reports(scores: list[float], texts, codes, groups: list[tuple[int, int, int]], refiner: Refiner | None,
-                 n: int, floor: float = float("-inf")) -> list[tuple[float, int, int]]:
+                 n: int, floor: float = float("-inf"), tie=_index) -> list[tuple[float, int, int]]:
     """The n best reports as (final score of its best block, group number, that block's index),
-    best first; a report's score is its best block's. Ties: index order. Reports whose score is
-    below `floor` may be left out. Reports are read by their best bound, and each report's blocks by
+    best first; a report's score is its best block's (the earlier block on a tie). Ties between
+    reports: by `tie` of their blocks (index order by default). Reports whose score is below
+    `floor` may be left out. Reports are read by their best bound, and each report's blocks by
     theirs, until no unread report can reach the n-th."""
     tops = []
     for g, (_, i, j) in enumerate(groups):
         part = scores[i:j]
         m = max(part)
         tops.append((m, g, i + part.index(m)))  # the first block with the best bound
-    tops.sort(key=lambda t: (-t[0], t[2]))
+    tops.sort(key=lambda t: (-t[0], tie(t[2])))
     if refiner is None:
         return tops[:n]
-    found: list[tuple[float, int, int]] = []  # (final, -index, group) of each report read
+    found: list[tuple[float, int, int, int]] = []  # (final, -tie, group, index) of each report read
     heap: list[float] = []  # the n best finals so far
     threshold = floor
     for bound, g, _ in tops:
@@ -236,11 +263,11 @@ def best_reports(scores: list[float], texts, codes, groups: list[tuple[int, int,
                 best = item
         if best is None:
             continue
-        found.append((best[0], best[1], g))
+        found.append((best[0], -tie(-best[1]), g, -best[1]))
         heapq.heappush(heap, best[0])
         if len(heap) > n:
             heapq.heappop(heap)
         if len(heap) == n:
             threshold = max(floor, heap[0])
-    found.sort(key=lambda t: (-t[0], -t[1]))
-    return [(f, g, -ni) for f, ni, g in found[:n]]
+    found.sort(reverse=True)
+    return [(f, g, i) for f, _, g, i in found[:n]]

@@ -93,6 +93,7 @@ class SearchResult:
     reports: list[ReportHit] = field(default_factory=list)
     blocks: list[Hit] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)  # about the query: read, but maybe not as meant
+    missing: list[str] = field(default_factory=list)  # shards a cluster search lost (partial=True): incomplete
 
     def hits(self) -> list[Hit]:
         """Every hit shown, in rank order (blocks grouped under their report for --by report)."""

@@ -1,0 +1,113 @@
+"""A sharded index's manifest: which shard directories make up the index, and the commit
+(Whoosh generation) of each that readers use.
+
+A sharded index directory holds N shard directories, each an index as a single one is, and
+`shards.json`. A report lives in the shard its identity (writer.report_id) hashes to, so an
+incremental run finds it there again. Shards commit their generations first; the manifest,
+written to a temporary file and renamed over the old one, then names them all at once: that
+rename is the commit of the whole index. Readers open each shard at the generation the manifest
+names, never at a later one, so a report that moved from one shard to another is found in
+exactly one of them whatever moment a reader or a killed run catches.
+"""
+from __future__ import annotations
+
+import json
+import os
+from dataclasses import dataclass
+
+from ..errors import IndexDamaged, IndexIncompatible
+from .files import SCHEMA_VERSION, index_command
+
+MANIFEST = "shards.json"
+FORMAT = 1
+
+
+@dataclass
+class Manifest:
+    """The committed state of a sharded index: its shard directories (names inside the index
+    directory), the generation of each, and a sequence number that grows with every commit."""
+
+    dirs: list[str]
+    generations: list[int]
+    sequence: int = 0
+    uid: str = ""  # made when the index is created, kept by its commits: tells a new index at the same path
+
+    @property
+    def count(self) -> int:
+        return len(self.dirs)
+
+
+def shard_name(i: int, n: int) -> str:
+    """The directory of shard i of n (the count is in the name, so a resharded index never reuses one)."""
+    return f"shard-{i:03d}-of-{n:03d}"
+
+
+def shard_of(report_id: str, n: int) -> int:
+    """The shard a report lives in: its identity (a hex digest) modulo the shard count."""
+    return int(report_id[:12], 16) % n
+
+
+def manifest_path(index_dir: str) -> str:
+    return os.path.join(index_dir, MANIFEST)
+
+
+def stamp(index_dir: str) -> tuple | None:
+    """What changes whenever the manifest is replaced (its inode, size and time), or None when the
+    directory holds no manifest (not a sharded index)."""
+    try:
+        st = os.stat(manifest_path(index_dir))
+    except FileNotFoundError:
+        return None
+    return st.st_ino, st.st_size, st.st_mtime_ns, st.st_ctime_ns
+
+
+def read_manifest(index_dir: str) -> Manifest | None:
+    """The manifest, checked; None when there is none. A garbled one: IndexDamaged; another schema:
+    IndexIncompatible (the one-line `--rebuild` message a single index gives)."""
+    rebuild = f"run `{index_command(index_dir, '--rebuild')}` with the report paths to rebuild it"
+    try:
+        with open(manifest_path(index_dir), encoding="utf-8") as f:
+            raw = json.load(f)
+    except FileNotFoundError:
+        return None
+    except (OSError, ValueError) as e:
+        raise IndexDamaged(f"the index at {index_dir} is damaged ({type(e).__name__}: {MANIFEST}) — {rebuild}")
+    if not isinstance(raw, dict) or raw.get("schema") != SCHEMA_VERSION:
+        version = raw.get("schema") if isinstance(raw, dict) else None
+        raise IndexIncompatible(f"the index at {index_dir} has schema version {version}, this reportsearch uses "
+                                f"{SCHEMA_VERSION} — {rebuild}")
+    try:
+        shards = raw["shards"]
+        dirs = [str(s["dir"]) for s in shards]
+        gens = [int(s["generation"]) for s in shards]
+        seq = int(raw.get("sequence", 0))
+        uid = str(raw.get("uid", ""))
+        if not dirs or any(os.sep in d or d.startswith(".") for d in dirs):
+            raise ValueError("shard names")
+    except (KeyError, TypeError, ValueError) as e:
+        raise IndexDamaged(f"the index at {index_dir} is damaged ({type(e).__name__}: {MANIFEST}) — {rebuild}")
+    return Manifest(dirs, gens, seq, uid)
+
+
+def write_manifest(index_dir: str, manifest: Manifest) -> None:
+    """Commit: the manifest written to a temporary file, flushed to disk, and renamed over the old
+    one (atomic on POSIX); then the directory entry flushed too."""
+    body = {"schema": SCHEMA_VERSION, "format": FORMAT, "uid": manifest.uid, "sequence": manifest.sequence,
+            "shards": [{"dir": d, "generation": g} for d, g in zip(manifest.dirs, manifest.generations)]}
+    path = manifest_path(index_dir)
+    tmp = path + ".tmp"
+    with open(tmp, "w", encoding="utf-8") as f:
+        json.dump(body, f, indent=1)
+        f.flush()
+        os.fsync(f.fileno())
+    os.replace(tmp, path)
+    try:
+        fd = os.open(index_dir, os.O_RDONLY)
+    except OSError:
+        return
+    try:
+        os.fsync(fd)
+    except OSError:
+        pass
+    finally:
+        os.close(fd)
