@@ -21,6 +21,24 @@ def _isolated(tmp_path, monkeypatch):
         monkeypatch.delenv(name, raising=False)
 
 
+@pytest.fixture(scope="session")
+def _sample_index(tmp_path_factory) -> pathlib.Path:
+    """One index of the bundled samples, built once per session (modules get copies: `ix`)."""
+    from reportsearch.indexer import build
+    d = tmp_path_factory.mktemp("samples-index") / "index"
+    build([str(CORPUS)], str(d), jobs=1)
+    return d
+
+
+@pytest.fixture(scope="module")
+def ix(_sample_index, tmp_path_factory) -> str:
+    """An index of the bundled samples for this module's tests: its own copy, free to change."""
+    import shutil
+    d = tmp_path_factory.mktemp("ix") / "index"
+    shutil.copytree(_sample_index, d)
+    return str(d)
+
+
 @pytest.fixture
 def sample_text():
     def read(name: str) -> str:
@@ -91,3 +109,37 @@ def dask_cluster(tmp_path_factory):
             except subprocess.TimeoutExpired:
                 os.killpg(p.pid, 9)
                 p.wait()
+
+
+def on_terminal(args: list[str], columns: int = 80, env: dict | None = None) -> tuple[int, bytes, str]:
+    """Run `python -m reportsearch ARGS` with stdout on a pseudo-terminal of the given width:
+    (exit code, the bytes that reached the terminal, stderr). `env` adds variables; a value of None
+    removes one (NO_COLOR: None lets colour through)."""
+    import os
+    import pty
+    import subprocess
+    import sys
+
+    e = dict(os.environ, COLUMNS=str(columns), LINES="50", TERM="xterm-256color")
+    for k, v in (env or {}).items():
+        if v is None:
+            e.pop(k, None)
+        else:
+            e[k] = v
+    master, slave = pty.openpty()
+    p = subprocess.Popen([sys.executable, "-m", "reportsearch", *args], stdout=slave, stderr=subprocess.PIPE,
+                         env=e)
+    os.close(slave)
+    chunks = []
+    while True:
+        try:
+            data = os.read(master, 65536)
+        except OSError:
+            break
+        if not data:
+            break
+        chunks.append(data)
+    err = p.stderr.read().decode("utf-8", "replace")
+    p.wait(120)
+    os.close(master)
+    return p.returncode, b"".join(chunks), err

@@ -18,13 +18,6 @@ from reportsearch.indexer import build
 
 
 @pytest.fixture(scope="module")
-def ix(tmp_path_factory):
-    d = tmp_path_factory.mktemp("cmp")
-    build([str(CORPUS)], str(d / "ix"), jobs=1)
-    return str(d / "ix")
-
-
-@pytest.fixture(scope="module")
 def years_ix(tmp_path_factory):
     """The samples, Linfen's report again a year later (its problems restated in other words here and
     there), and a copy of Ruian's report under another name (one report in two files)."""

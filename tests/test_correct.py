@@ -12,18 +12,11 @@ import json
 import pytest
 from click.testing import CliRunner
 
-from conftest import CORPUS
+from conftest import CORPUS, on_terminal
 from reportsearch.cli import main
 from reportsearch.indexer import build, fold
 from reportsearch.output import Format, to_text
 from reportsearch.searcher import all_blocks, search, tally
-
-
-@pytest.fixture(scope="module")
-def ix(tmp_path_factory):
-    d = tmp_path_factory.mktemp("ix") / "index"
-    build([str(CORPUS)], str(d), jobs=1)
-    return str(d)
 
 
 def _compact(s: str) -> str:
@@ -251,29 +244,7 @@ def test_item10_markdown_of_a_hostile_report(tmp_path):
 
 def _tty(args: list[str], columns: int = 80) -> tuple[int, bytes, str]:
     """Run the command with stdout on a pseudo-terminal: (exit code, what reached it, stderr)."""
-    import os
-    import pty
-    import subprocess
-    import sys
-
-    master, slave = pty.openpty()
-    env = dict(os.environ, COLUMNS=str(columns), LINES="50", TERM="xterm-256color")
-    p = subprocess.Popen([sys.executable, "-m", "reportsearch", *args], stdout=slave, stderr=subprocess.PIPE,
-                         env=env)
-    os.close(slave)
-    chunks = []
-    while True:
-        try:
-            data = os.read(master, 65536)
-        except OSError:
-            break
-        if not data:
-            break
-        chunks.append(data)
-    err = p.stderr.read().decode("utf-8")
-    p.wait(120)
-    os.close(master)
-    return p.returncode, b"".join(chunks), err
+    return on_terminal(args, columns)
 
 
 def _piped(args: list[str], out_path) -> tuple[int, str]:

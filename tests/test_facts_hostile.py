@@ -20,13 +20,6 @@ from reportsearch.indexer import build
 from reportsearch.output import safe
 
 
-@pytest.fixture(scope="module")
-def ix(tmp_path_factory):
-    d = tmp_path_factory.mktemp("fh")
-    build([str(CORPUS)], str(d / "ix"), jobs=1)
-    return str(d / "ix")
-
-
 def _markup_report(tmp_path):
     """A report whose front matter carries rich markup: a link and blinking text."""
     text = (CORPUS / "linfen-2021.txt").read_text(encoding="utf-8")

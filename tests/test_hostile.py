@@ -10,7 +10,6 @@ import importlib
 import io
 import json
 import os
-import pty
 import re
 import shutil
 import subprocess
@@ -21,7 +20,7 @@ import pytest
 from click.testing import CliRunner
 
 import reportsearch
-from conftest import CORPUS, ROOT, SAMPLES
+from conftest import CORPUS, ROOT, SAMPLES, on_terminal
 from reportsearch.cli import main
 from reportsearch.indexer import build, reports
 from reportsearch.output import Format, export, to_text
@@ -42,33 +41,9 @@ def _cli(*args: str, env: dict | None = None, timeout: float = 120, **kw) -> sub
 
 
 def _in_terminal(args: list[str], env: dict | None = None, columns: int = 60) -> str:
-    """Run the command with stdout on a pseudo-terminal of the given width; its output."""
-    master, slave = pty.openpty()
-    e = dict(os.environ, COLUMNS=str(columns), LINES="50", TERM="xterm-256color")
-    e.pop("NO_COLOR", None)
-    e.update(env or {})
-    p = subprocess.Popen([sys.executable, "-m", "reportsearch", *args], stdout=slave, stderr=subprocess.PIPE,
-                         env=e)
-    os.close(slave)
-    chunks = []
-    while True:
-        try:
-            data = os.read(master, 65536)
-        except OSError:
-            break
-        if not data:
-            break
-        chunks.append(data)
-    p.wait(120)
-    os.close(master)
-    return b"".join(chunks).decode("utf-8").replace("\r\n", "\n")
-
-
-@pytest.fixture(scope="module")
-def ix(tmp_path_factory):
-    d = tmp_path_factory.mktemp("ix") / "index"
-    build([str(CORPUS)], str(d), jobs=1)
-    return str(d)
+    """Run the command with stdout on a pseudo-terminal of the given width (colour allowed); its output."""
+    _, out, _ = on_terminal(args, columns, {"NO_COLOR": None, **(env or {})})
+    return out.decode("utf-8").replace("\r\n", "\n")
 
 
 def _state(ix_dir: str) -> dict:

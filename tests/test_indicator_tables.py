@@ -21,13 +21,6 @@ from reportsearch.queryfile import loads
 SAMPLE_FIGURES = 16  # the five samples' labelled figures (tests/labels/indicators-samples.tsv)
 
 
-@pytest.fixture(scope="module")
-def ix(tmp_path_factory):
-    d = tmp_path_factory.mktemp("ind")
-    build([str(CORPUS)], str(d / "ix"), jobs=1)
-    return str(d / "ix")
-
-
 def _later_year(tmp_path):
     """A corpus with a second Linfen report a year later: other figures, so trends show."""
     d = tmp_path / "two-years"

@@ -10,7 +10,7 @@ import shutil
 import pytest
 from click.testing import CliRunner
 
-from conftest import CORPUS, ROOT, SAMPLES
+from conftest import ROOT, SAMPLES
 from reportsearch.cli import main
 from reportsearch.indexer import build, fold
 from reportsearch.indexer.features import block_code, count_figures, features_of, glossary_runs, opens_with_heading
@@ -19,13 +19,6 @@ from reportsearch.searcher import rank, refine, search, tally
 
 EXCERPT = ROOT / "tests" / "ranking" / "huanggang-2023-excerpt.md"  # bulk: 政府工作报告-其他地市/黄冈市/2023.md
 NEUTRAL = rank.Priors(concreteness=0.0, heading_only=1.0, headed=1.0, glossary=1.0, boilerplate=1.0)
-
-
-@pytest.fixture(scope="module")
-def ix(tmp_path_factory):
-    d = tmp_path_factory.mktemp("ix") / "index"
-    build([str(CORPUS)], str(d), jobs=1)
-    return str(d)
 
 
 @pytest.fixture(scope="module")

@@ -151,13 +151,6 @@ def test_hostile_corpus_indexes_every_good_file_and_names_every_bad_one(tmp_path
 # ------------------------------------------------------------------ hostile queries
 
 
-@pytest.fixture(scope="module")
-def sample_ix(tmp_path_factory):
-    d = tmp_path_factory.mktemp("ix") / "index"
-    build([str(CORPUS)], str(d), jobs=1)
-    return str(d)
-
-
 QUERY_ALPHABET = st.sampled_from(list("行政复议执法人员素质存在问题法治政府临汾 \t\n\"“”()（）:：-—OR AND NOT") +
                                  ["section:", "region:", "year:", "year:2019-2021", "year:2021-2019", "year:>=", "OR",
                                   "NOT", "AND", "-", "x:y", "section:problems", "存在问题", "，", "\x00", "\x1b[31m",
@@ -168,9 +161,9 @@ QUERIES = st.one_of(st.lists(QUERY_ALPHABET, max_size=40).map("".join),
 
 @settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(q=QUERIES)
-def test_search_never_crashes_on_any_query(sample_ix, q):
+def test_search_never_crashes_on_any_query(ix, q):
     try:
-        res = search(q, index_dir=sample_ix, limit=3)
+        res = search(q, index_dir=ix, limit=3)
     except ReportSearchError as e:
         assert str(e) and "\n" not in str(e)
         return
@@ -180,8 +173,8 @@ def test_search_never_crashes_on_any_query(sample_ix, q):
 
 @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(q=QUERIES)
-def test_search_command_gives_results_or_one_line_error(sample_ix, q):
-    res = CliRunner().invoke(main, ["search", "--index", sample_ix, "--", q])
+def test_search_command_gives_results_or_one_line_error(ix, q):
+    res = CliRunner().invoke(main, ["search", "--index", ix, "--", q])
     assert res.exit_code in (0, 1, 2), res.output
     assert res.exception is None or isinstance(res.exception, SystemExit), repr(res.exception)
     if res.exit_code == 2:
@@ -191,8 +184,8 @@ def test_search_command_gives_results_or_one_line_error(sample_ix, q):
 @pytest.mark.parametrize("q", ["", "   ", "，。！？", "((((", '"', "“行政", "OR", "NOT", "-", "- -", "section:",
                                "year:abc", "year:2023-2019", "region:", "section:nosuch 复议", "a" * 10000,
                                "复议 " * 5000, "\x00\x01\x02", "(" * 500 + "复议" + ")" * 500])
-def test_edge_queries_give_results_or_one_line_error(sample_ix, q):
-    res = CliRunner().invoke(main, ["search", "--index", sample_ix, "--", q])
+def test_edge_queries_give_results_or_one_line_error(ix, q):
+    res = CliRunner().invoke(main, ["search", "--index", ix, "--", q])
     # CliRunner turns a crash into exit 1 and keeps the exception: only SystemExit is an answer
     assert res.exception is None or isinstance(res.exception, SystemExit), repr(res.exception)
     assert res.exit_code in (0, 1, 2) and "Traceback" not in res.output
@@ -200,9 +193,9 @@ def test_edge_queries_give_results_or_one_line_error(sample_ix, q):
         assert res.output.startswith("error: ") and res.output.count("\n") == 1, res.output
 
 
-def test_a_closed_pipe_is_quiet(sample_ix):
+def test_a_closed_pipe_is_quiet(ix):
     """`reportsearch search … | head`: the reader stops early; no traceback."""
-    p = subprocess.Popen(f"{sys.executable} -m reportsearch search 复议 -n 100 --format jsonl --index {sample_ix} "
+    p = subprocess.Popen(f"{sys.executable} -m reportsearch search 复议 -n 100 --format jsonl --index {ix} "
                          f"| head -c 10", shell=True, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
                          env=dict(os.environ, NO_COLOR="1"))
     out, err = p.communicate(timeout=120)
@@ -215,7 +208,7 @@ def test_a_closed_pipe_is_quiet(sample_ix):
     (["index", "--jobs", "0"], "--jobs"), (["index", "--wait", "-1"], "--wait"),
     (["index", "--commit-every", "x"], "--commit-every"), (["show"], "REPORT"),
 ])
-def test_bad_options_name_the_option_in_one_line(args, option, sample_ix):
+def test_bad_options_name_the_option_in_one_line(args, option, ix):
     res = CliRunner().invoke(main, args)
     assert res.exit_code == 2
     assert res.output.startswith("error: ") and res.output.count("\n") == 1 and option in res.output, res.output

@@ -14,7 +14,7 @@ import openpyxl
 import pytest
 from click.testing import CliRunner
 
-from conftest import CORPUS, ROOT
+from conftest import ROOT
 from reportsearch import load_queries, tally
 from reportsearch.cli import main
 from reportsearch.errors import BadQueryFile
@@ -39,13 +39,6 @@ query = '"行政复议" -应诉'
 year = "2019-2023"
 by = "block"
 """
-
-
-@pytest.fixture(scope="module")
-def ix(tmp_path_factory):
-    d = tmp_path_factory.mktemp("ix") / "index"
-    build([str(CORPUS)], str(d), jobs=1)
-    return str(d)
 
 
 @pytest.fixture

@@ -19,13 +19,6 @@ from reportsearch.report import outline
 from reportsearch.searcher import search
 
 
-@pytest.fixture(scope="module")
-def ix(tmp_path_factory):
-    d = tmp_path_factory.mktemp("ix") / "index"
-    build([str(CORPUS)], str(d), jobs=1)
-    return str(d)
-
-
 def _blocks():
     return [(p, b) for p in SAMPLES for b in outline(str(p)).blocks]
 
