@@ -134,6 +134,18 @@ def test_ties_break_on_report_identity_then_block_number_in_any_index(tmp_path):
         assert keys == sorted(keys) and len(keys) == blocks.total
     assert _ranked(search("行政复议", index_dir=single, by="block", limit=4)) == \
         _ranked(search("行政复议", index_dir=sharded, by="block", limit=4))
+    # an index whose segments hold the copies in another order (added one run at a time, last
+    # name first): the limit cuts among equal scores by identity too, by report and by block
+    grown = str(tmp_path / "grown")
+    for name in ("copy-3.txt", "copy-1.txt", "copy-2.txt"):
+        build([str(corpus / name)], grown, jobs=1)
+    everyone = sorted(r.report_id for r in search("行政复议", index_dir=single, limit=10).reports)
+    for ix in (single, sharded, grown):
+        for n in (1, 2):
+            for q in ("行政复议", "行政 复议 案件"):  # one word; several (the second pass weighs them)
+                assert [r.report_id for r in search(q, index_dir=ix, limit=n).reports] == everyone[:n], (ix, q, n)
+                assert _ranked(search(q, index_dir=ix, by="block", limit=n)) == \
+                    _ranked(search(q, index_dir=single, by="block", limit=n)), (ix, q, n)
 
 
 def test_an_index_run_keeps_the_shards_and_refuses_another_count(samples, tmp_path):
