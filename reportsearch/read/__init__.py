@@ -5,7 +5,8 @@ reading order (not yet cleaned), any metadata the file itself states (front matt
 tags, document properties), and warnings about what was repaired. Everything after that —
 furniture, metadata, blocks, labels — is the same pipeline for every format (report/pipeline.py).
 
-    text.py   .txt, .md      front matter, Markdown syntax (decode.py: encodings)
+    text.py   .txt, .md      front matter, Markdown syntax (decode.py: encodings; unwrap.py: hard-wrapped
+                             lines joined back into paragraphs)
     html.py   .html, .htm    visible text of a saved page
     pdf.py    .pdf           text layer, wrapped lines joined, running heads and page numbers dropped
     docx.py   .docx          paragraphs, tables, heading styles and automatic numbering

@@ -1,4 +1,5 @@
-"""Plain text and Markdown: decode (decode.py), split front matter and lines."""
+"""Plain text and Markdown: decode (decode.py), split front matter and lines, join hard-wrapped
+lines back into paragraphs (unwrap.py)."""
 from __future__ import annotations
 
 import re
@@ -6,6 +7,7 @@ import re
 from ..model import RawDocument
 from .decode import decode_lines
 from .html import looks_like_html, read_html
+from .unwrap import unwrap
 
 # ---------------------------------------------------------------- markdown
 
@@ -87,6 +89,7 @@ def read_markdown(path: str, data: bytes) -> RawDocument:
     warnings: list[str] = []
     text, encoding = decode_lines(path, data, warnings)
     front, body = parse_front_matter(text)
+    body = "\n".join(unwrap(body.split("\n"), markdown=True))  # hard-wrapped paragraphs joined (unwrap.py)
     return RawDocument(path, markdown_lines(body), front, encoding, warnings=warnings)
 
 
@@ -99,4 +102,4 @@ def read_text(path: str, data: bytes) -> RawDocument:
     front: dict[str, str] = {}
     if text.startswith("---"):
         front, text = parse_front_matter(text)
-    return RawDocument(path, text.split("\n"), front, encoding, warnings=warnings)
+    return RawDocument(path, unwrap(text.split("\n")), front, encoding, warnings=warnings)
