@@ -166,6 +166,27 @@ def test_item2_suggested_commands_are_whole(tmp_path):
     assert f"--index {tmp_path / 'none'}" in cmd, res.output
 
 
+def test_item2_a_directory_of_other_files_is_not_offered_for_a_rebuild(tmp_path):
+    """--index pointing at a folder of the user's own files: the message must not suggest a rebuild
+    there, since `index` refuses to write into such a folder (the suggestion led nowhere)."""
+    folder = tmp_path / "notes"
+    folder.mkdir()
+    (folder / "todo.txt").write_text("hi", encoding="utf-8")
+    for args in (["search", "复议"], ["stats"], ["show", "linfen"], ["indicators"]):
+        res = CliRunner().invoke(main, [*args, "--index", str(folder)])
+        assert res.exit_code == 2 and res.output.count("\n") == 1, (args, res.output)
+        assert "--rebuild" not in res.output and "todo.txt" in res.output, (args, res.output)
+        assert "choose another --index" in res.output, (args, res.output)
+    assert sorted(os.listdir(folder)) == ["todo.txt"]
+    # an index whose schema file alone is gone is still offered its rebuild, which then works
+    ixd = tmp_path / "ix"
+    build([str(CORPUS)], str(ixd), jobs=1)
+    os.remove(ixd / "reportsearch.json")
+    res = CliRunner().invoke(main, ["search", "复议", "--index", str(ixd)])
+    assert res.exit_code == 2 and "--rebuild" in res.output, res.output
+    assert CliRunner().invoke(main, ["index", str(CORPUS), "--rebuild", "--index", str(ixd)]).exit_code == 0
+
+
 # ------------------------------------------------------------------ 5. deep nesting
 
 
