@@ -38,12 +38,26 @@ def _rebuild_hint(index_dir: str) -> str:
     return f"run `{index_command(index_dir, '--rebuild')}` with the report paths to rebuild it"
 
 
+def _foreign(index_dir: str) -> list[str]:
+    """Up to three names in the directory that no index writes (sorted): the user's own files."""
+    try:
+        names = os.listdir(index_dir)
+    except OSError:
+        return []
+    ours = ("_" + INDEX_NAME, INDEX_NAME, DICT_FILE, "shard-", "shards.json")
+    return sorted(n for n in names if n not in ("README.md", ".gitkeep") and not n.startswith(ours))[:3]
+
+
 def _check_meta(index_dir: str) -> None:
     meta_path = os.path.join(index_dir, META_FILE)
     try:
         with open(meta_path, encoding="utf-8") as f:
             meta = json.load(f)
     except (OSError, ValueError):
+        others = _foreign(index_dir)
+        if others:  # the user's own files: `index` never writes there, so no rebuild is offered
+            raise IndexIncompatible(f"{index_dir} is not a reportsearch index (it holds {', '.join(others)}) — "
+                                    f"choose another --index")
         raise IndexIncompatible(f"{index_dir} is not a reportsearch index — choose another --index, "
                                 f"or {_rebuild_hint(index_dir)}")
     if not isinstance(meta, dict) or meta.get("schema") != SCHEMA_VERSION:
