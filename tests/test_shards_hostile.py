@@ -1,0 +1,77 @@
+"""Issue 24's sharded index tried as a hostile new user would: one test per problem found, each
+failing before its fix. They run the command line on the samples (and, for cluster cases, the
+real local cluster of conftest.dask_cluster)."""
+from __future__ import annotations
+
+import json
+import os
+import re
+import shutil
+import subprocess
+import sys
+
+import pytest
+
+from conftest import CORPUS
+from reportsearch.indexer import build, read_manifest, reports
+
+UNSAFE = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+
+
+def _cli(*args: str, env: dict | None = None, timeout: float = 120) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-m", "reportsearch", *args], capture_output=True, text=True,
+                          timeout=timeout, env=dict(os.environ, NO_COLOR="1", **(env or {})))
+
+
+def _one_error(res: subprocess.CompletedProcess, *words: str) -> None:
+    """Exit 2 with one `error:` line on stderr (no traceback, nothing raw), holding each of words."""
+    assert res.returncode == 2, (res.returncode, res.stderr)
+    assert res.stderr.count("\n") == 1 and res.stderr.startswith("error: "), res.stderr
+    assert "Traceback" not in res.stderr and not UNSAFE.search(res.stderr), res.stderr
+    for w in words:
+        assert w in res.stderr, (w, res.stderr)
+
+
+@pytest.fixture(scope="module")
+def sharded(tmp_path_factory):
+    """An index of the samples in 3 shards, to copy."""
+    d = str(tmp_path_factory.mktemp("sharded") / "ix")
+    build([str(CORPUS)], d, shards=3, jobs=1)
+    return d
+
+
+def _edit_manifest(ix: str, change) -> None:
+    path = os.path.join(ix, "shards.json")
+    with open(path, encoding="utf-8") as f:
+        m = json.load(f)
+    change(m)
+    with open(path, "w", encoding="utf-8") as f:
+        json.dump(m, f)
+
+
+EDITS = {
+    "empty shard name": lambda m: m["shards"][0].update(dir=""),
+    "a shard twice": lambda m: m["shards"].__setitem__(1, dict(m["shards"][0])),
+    "a shard left out": lambda m: m["shards"].pop(),
+    "another count's name": lambda m: m["shards"][0].update(dir="shard-000-of-002"),
+    "control characters": lambda m: m["shards"][0].update(dir="\x1b[31mshard"),
+    "a negative generation": lambda m: m["shards"][0].update(generation=-1),
+}
+
+
+@pytest.mark.parametrize("edit", sorted(EDITS))
+def test_a_hand_edited_manifest_is_damaged_and_a_rebuild_deletes_nothing_else(sharded, tmp_path, edit):
+    """A manifest naming shards other than shard-000-of-00N … in order (an empty name, one twice, one
+    left out) is damaged: search and index say so in one line, never answer from some of the shards;
+    and `--rebuild`, which the line suggests, rebuilds the index in its own directory (an empty shard
+    name made it delete the whole index directory)."""
+    ix = str(tmp_path / "ix")
+    shutil.copytree(sharded, ix)
+    (tmp_path / "keep.txt").write_text("not the index's")
+    _edit_manifest(ix, EDITS[edit])
+    _one_error(_cli("search", "复议", "--index", ix), "damaged", "--rebuild")
+    _one_error(_cli("index", str(CORPUS), "--index", ix), "damaged", "--rebuild")
+    res = _cli("index", str(CORPUS), "--index", ix, "--rebuild")
+    assert res.returncode == 0, res.stderr
+    assert (tmp_path / "keep.txt").exists() and os.path.isdir(ix)
+    assert read_manifest(ix).count == 3 and len(reports(ix)) == 5
