@@ -75,3 +75,34 @@ def test_a_hand_edited_manifest_is_damaged_and_a_rebuild_deletes_nothing_else(sh
     assert res.returncode == 0, res.stderr
     assert (tmp_path / "keep.txt").exists() and os.path.isdir(ix)
     assert read_manifest(ix).count == 3 and len(reports(ix)) == 5
+
+
+def _break_shard(ix: str, how: str) -> None:
+    shard = os.path.join(ix, "shard-001-of-003")
+    if how == "deleted":
+        shutil.rmtree(shard)
+    elif how == "a file":
+        shutil.rmtree(shard)
+        with open(shard, "w") as f:
+            f.write("not a shard")
+    else:  # its commit's table of contents gone
+        for name in os.listdir(shard):
+            if name.endswith(".toc"):
+                os.unlink(os.path.join(shard, name))
+
+
+@pytest.mark.parametrize("how", ["deleted", "a file", "without its commit"])
+def test_a_damaged_shard_asks_for_a_rebuild_of_the_index_and_the_rebuild_repairs_it(sharded, tmp_path, how):
+    """A shard directory deleted, replaced by a file, or missing its commit: `index` says the index
+    (not the shard, as if it were an index of its own) is damaged and asks for --rebuild, and
+    `--rebuild` repairs it (it stopped at the broken shard: "cannot create or open an index")."""
+    ix = str(tmp_path / "ix")
+    shutil.copytree(sharded, ix)
+    _break_shard(ix, how)
+    _one_error(_cli("search", "复议", "--index", ix), f"index at {ix} is damaged", f"--rebuild --index {ix}")
+    _one_error(_cli("index", str(CORPUS), "--index", ix), f"index at {ix} is damaged", f"--rebuild --index {ix}")
+    res = _cli("index", str(CORPUS), "--index", ix, "--rebuild")
+    assert res.returncode == 0, res.stderr
+    assert read_manifest(ix).count == 3 and len(reports(ix)) == 5
+    assert sorted(os.listdir(ix)) == ["jieba-dict.sqlite", "reportsearch_WRITELOCK", "shard-000-of-003",
+                                      "shard-001-of-003", "shard-002-of-003", "shards.json"]
