@@ -19,11 +19,11 @@ import re
 import shutil
 from typing import Callable, Iterable
 
-from ..errors import ClusterError, IndexIncompatible, IndexWriteFailed, ReportSearchError
+from ..errors import ClusterError, IndexIncompatible, IndexMissing, IndexWriteFailed, ReportSearchError
 from ..read import display_path
 from .cluster import cluster_address, connect, run_tasks
 from .directory import acquire_lock, ensure_dictionary, open_for_writing, write_failure
-from .files import DICT_FILE, INDEX_NAME, META_FILE, default_index_dir, open_index
+from .files import DICT_FILE, INDEX_NAME, META_FILE, damage_errors, damaged, default_index_dir, open_index
 from .manifest import MANIFEST, Manifest, read_manifest, shard_name, shard_of, stamp, write_manifest
 from .snapshot import read_index
 from .sync import IndexSummary, Known, _plan, _under, scan
@@ -141,6 +141,27 @@ def _rollback(shard_dir: str, generation: int) -> None:
     clean_files(ix.storage, INDEX_NAME, generation, toc.segments)
 
 
+def _broken() -> tuple:
+    """What a shard that is not there or not whole raises (not a full disk, not a permission)."""
+    return (IndexIncompatible, IndexMissing, FileNotFoundError, NotADirectoryError, FileExistsError,
+            *(e for e in damage_errors() if not issubclass(e, OSError)))
+
+
+def _open_shard(path: str, pinned: int | None, rebuild: bool):
+    """A shard opened for writing, first back at the generation the manifest names (pinned)."""
+    if pinned is not None:
+        _rollback(path, pinned)
+    os.makedirs(path, exist_ok=True)
+    return open_for_writing(path, rebuild)
+
+
+def _remove(path: str) -> None:
+    if os.path.isdir(path) and not os.path.islink(path):
+        shutil.rmtree(path)
+    elif os.path.lexists(path):
+        os.unlink(path)
+
+
 class _Run:
     """One sharded index run: its shards opened for writing, the workers (a local pool or the
     cluster) that write their segments, and the commits."""
@@ -160,10 +181,13 @@ class _Run:
         self.generations, self.drop_old, self.ix = [], [], []
         for name in self.dirs:
             path = os.path.join(index_dir, name)
-            if name in pinned:
-                _rollback(path, pinned[name])
-            os.makedirs(path, exist_ok=True)
-            ix, drop_old = open_for_writing(path, rebuild)
+            try:
+                ix, drop_old = _open_shard(path, pinned.get(name), rebuild)
+            except _broken() as e:  # a shard deleted, a file, without its commit: the index is damaged
+                if not rebuild:
+                    raise damaged(index_dir, e)
+                _remove(path)  # a rebuild starts it afresh (no reader can open it anyway)
+                ix, drop_old = _open_shard(path, None, rebuild)
             self.ix.append(ix)
             self.drop_old.append(drop_old)
             self.generations.append(ix.latest_generation())
