@@ -106,3 +106,57 @@ def test_a_damaged_shard_asks_for_a_rebuild_of_the_index_and_the_rebuild_repairs
     assert read_manifest(ix).count == 3 and len(reports(ix)) == 5
     assert sorted(os.listdir(ix)) == ["jieba-dict.sqlite", "reportsearch_WRITELOCK", "shard-000-of-003",
                                       "shard-001-of-003", "shard-002-of-003", "shards.json"]
+
+
+def test_a_port_that_is_not_a_scheduler_is_one_line_not_a_hang(sharded, monkeypatch):
+    """--cluster at a port where a plain HTTP server (or any server that waits for its client to speak
+    first) listens: Dask's client waited forever for the scheduler's greeting; now one line naming the
+    address, within the connect timeout. A server that greets with something else (an SSH banner)
+    is refused at once."""
+    pytest.importorskip("distributed")
+    import socket
+    import threading
+
+    from reportsearch.errors import ClusterError
+    from reportsearch.indexer import cluster
+    from reportsearch.searcher import search
+
+    def serve(greeting: bytes) -> tuple[str, socket.socket]:
+        server = socket.socket()
+        server.bind(("127.0.0.1", 0))
+        server.listen()
+        held = []
+
+        def accept() -> None:
+            while True:
+                try:
+                    conn, _ = server.accept()
+                except OSError:
+                    return
+                held.append(conn)
+                if greeting:
+                    conn.sendall(greeting)
+        threading.Thread(target=accept, daemon=True).start()
+        return f"tcp://127.0.0.1:{server.getsockname()[1]}", server
+
+    silent, s1 = serve(b"")
+    banner, s2 = serve(b"SSH-2.0-OpenSSH_9.6\r\n")
+    try:
+        monkeypatch.setattr(cluster, "CONNECT_SECONDS", 1.0)
+        got: list = []
+
+        def attempt() -> None:
+            try:
+                search("复议", index_dir=sharded, cluster=silent)
+            except BaseException as e:
+                got.append(e)
+        t = threading.Thread(target=attempt, daemon=True)  # a hang fails the test, not the session
+        t.start()
+        t.join(30)
+        assert got, "no answer from --cluster at a silent port in 30 s"
+        assert isinstance(got[0], ClusterError) and silent in str(got[0]), got[0]
+        res = _cli("search", "复议", "--index", sharded, "--cluster", banner, timeout=60)
+        _one_error(res, banner, "scheduler")
+    finally:
+        s1.close()
+        s2.close()
