@@ -160,3 +160,22 @@ def test_a_port_that_is_not_a_scheduler_is_one_line_not_a_hang(sharded, monkeypa
     finally:
         s1.close()
         s2.close()
+
+
+@pytest.mark.parametrize("how", ["deleted", "without its commit"])
+def test_a_damaged_shard_is_the_same_one_line_on_the_cluster(sharded, dask_cluster, tmp_path, how):
+    """On the cluster as here: a shard deleted (or without its commit) after the workers opened it
+    was still searched from their open files (exit 0, as if the index were whole); one never opened
+    was 'no shard … (shared storage)', and a damaged one named the shard as an index to rebuild."""
+    for opened in (True, False):
+        ix = str(tmp_path / f"ix-{opened}")
+        shutil.copytree(sharded, ix)
+        if opened:
+            res = _cli("search", "复议", "--index", ix, "--cluster", dask_cluster)
+            assert res.returncode == 0, res.stderr
+        _break_shard(ix, how)
+        local = _cli("search", "复议", "--index", ix)
+        _one_error(local, f"index at {ix} is damaged", f"--rebuild --index {ix}")
+        res = _cli("search", "复议", "--index", ix, "--cluster", dask_cluster)
+        _one_error(res, f"index at {ix} is damaged", f"--rebuild --index {ix}")
+        assert "shard-001-of-003" in res.stderr and f"--index {ix}/" not in res.stderr
