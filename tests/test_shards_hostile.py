@@ -179,3 +179,18 @@ def test_a_damaged_shard_is_the_same_one_line_on_the_cluster(sharded, dask_clust
         res = _cli("search", "复议", "--index", ix, "--cluster", dask_cluster)
         _one_error(res, f"index at {ix} is damaged", f"--rebuild --index {ix}")
         assert "shard-001-of-003" in res.stderr and f"--index {ix}/" not in res.stderr
+
+
+def test_indexing_into_a_shard_directory_is_refused_and_leaves_the_index_whole(sharded, tmp_path):
+    """`index … --index IX/shard-000-of-003` (a shard is an index of its own, so it looked like one)
+    committed there as into a plain index, and Whoosh's commit deleted the generation the manifest
+    names: the whole sharded index was damaged. Now one line pointing at the index; nothing changed."""
+    ix = str(tmp_path / "ix")
+    shutil.copytree(sharded, ix)
+    shard = os.path.join(ix, "shard-000-of-003")
+    before = sorted(os.listdir(shard))
+    for extra in ([], ["--rebuild"]):
+        res = _cli("index", str(CORPUS / "linfen-2021.txt"), "--index", shard, *extra)
+        _one_error(res, "shard", f"--index {ix}")
+    assert sorted(os.listdir(shard)) == before
+    assert len(reports(ix)) == 5
