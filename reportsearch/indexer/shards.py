@@ -16,6 +16,7 @@ import errno
 import math
 import os
 import re
+import shlex
 import shutil
 from typing import Callable, Iterable
 
@@ -40,6 +41,7 @@ def build(paths: Iterable[str], index_dir: str | None = None, *, shards: int | N
     shards=N is given or the index already is one; then on the Dask cluster at `cluster` (or
     $REPORTSEARCH_CLUSTER) when there is one, else in `jobs` local processes."""
     index_dir = index_dir or default_index_dir()
+    _refuse_shard(index_dir)
     address = cluster_address(cluster)
     if shards is None and stamp(index_dir) is None:
         if cluster:
@@ -110,6 +112,17 @@ def _count(index_dir: str, current: Manifest | None) -> int:
     if len(counts) != 1:
         raise IndexIncompatible(f"cannot tell how many shards the index at {index_dir} has — pass --shards N")
     return counts.pop()
+
+
+def _refuse_shard(index_dir: str) -> None:
+    """A shard is an index of its own, but written alone it would commit past the generation the
+    manifest names (and Whoosh's commit deletes that one): the whole sharded index damaged."""
+    real = os.path.realpath(index_dir)
+    parent = os.path.dirname(real)
+    if _SHARD_DIR.match(os.path.basename(real)) and os.path.exists(os.path.join(parent, MANIFEST)):
+        shown = os.path.dirname(os.path.normpath(index_dir)) or "."
+        raise IndexIncompatible(f"{index_dir} is a shard of the sharded index at {shown} — index that: "
+                                f"--index {shlex.quote(shown)}; nothing was changed")
 
 
 def _refuse_foreign(index_dir: str) -> None:
