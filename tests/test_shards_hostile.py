@@ -194,3 +194,19 @@ def test_indexing_into_a_shard_directory_is_refused_and_leaves_the_index_whole(s
         _one_error(res, "shard", f"--index {ix}")
     assert sorted(os.listdir(shard)) == before
     assert len(reports(ix)) == 5
+
+
+@pytest.mark.parametrize("extra", [[], ["--rebuild"], ["--cluster"]])
+def test_a_first_sharded_run_interrupted_before_its_commit_resumes_without_shards(sharded, dask_cluster, tmp_path,
+                                                                                  extra):
+    """Ctrl-C in a first `index --shards 3` run before its first commit leaves shard directories and
+    no shards.json. Running the command again as the README says later runs go (no --shards), or with
+    --rebuild as `search` then advises, said the directory "holds files that are not an index" (or,
+    with --cluster, asked for --shards); now it carries on with the directories' shard count."""
+    ix = str(tmp_path / "ix")
+    shutil.copytree(sharded, ix)
+    os.unlink(os.path.join(ix, "shards.json"))  # the state such a run leaves
+    args = [a if a != "--cluster" else f"--cluster={dask_cluster}" for a in extra]
+    res = _cli("index", str(CORPUS), "--index", ix, *args)
+    assert res.returncode == 0, res.stderr
+    assert read_manifest(ix).count == 3 and len(reports(ix)) == 5
