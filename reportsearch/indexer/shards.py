@@ -43,7 +43,7 @@ def build(paths: Iterable[str], index_dir: str | None = None, *, shards: int | N
     index_dir = index_dir or default_index_dir()
     _refuse_shard(index_dir)
     address = cluster_address(cluster)
-    if shards is None and stamp(index_dir) is None:
+    if shards is None and stamp(index_dir) is None and not _shard_dirs(index_dir):
         if cluster:
             raise IndexIncompatible("--cluster builds a sharded index: add --shards N (one or two per worker)")
         return build_one(paths, index_dir, rebuild=rebuild, jobs=jobs, wait=wait, progress=progress, batch=batch)
@@ -104,11 +104,19 @@ def _current(index_dir: str, rebuild: bool) -> Manifest | None:
         return None
 
 
+def _shard_dirs(index_dir: str) -> list[str]:
+    """The shard directories in index_dir (without a manifest: a first run stopped before its commit)."""
+    try:
+        return [e for e in os.listdir(index_dir) if _SHARD_DIR.match(e)]
+    except OSError:
+        return []
+
+
 def _count(index_dir: str, current: Manifest | None) -> int:
     """The shard count of an index run without --shards: the manifest's, or the shard directories'."""
     if current is not None:
         return current.count
-    counts = {int(e[-3:]) for e in os.listdir(index_dir) if _SHARD_DIR.match(e)}
+    counts = {int(e[-3:]) for e in _shard_dirs(index_dir)}
     if len(counts) != 1:
         raise IndexIncompatible(f"cannot tell how many shards the index at {index_dir} has — pass --shards N")
     return counts.pop()
