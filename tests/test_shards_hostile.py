@@ -210,3 +210,24 @@ def test_a_first_sharded_run_interrupted_before_its_commit_resumes_without_shard
     res = _cli("index", str(CORPUS), "--index", ix, *args)
     assert res.returncode == 0, res.stderr
     assert read_manifest(ix).count == 3 and len(reports(ix)) == 5
+
+
+def test_stray_files_in_a_sharded_index_directory_are_left_alone_as_in_one_index(sharded, tmp_path):
+    """An editor's backup of a hand-edited shards.json (shards.json~) or a note in the directory of a
+    sharded index stopped every later index run ("choose an empty directory for --index"), where one
+    index keeps working with them. A directory that is not an index yet is still refused."""
+    ix = str(tmp_path / "ix")
+    shutil.copytree(sharded, ix)
+    shutil.copy(os.path.join(ix, "shards.json"), os.path.join(ix, "shards.json~"))
+    with open(os.path.join(ix, "notes.txt"), "w") as f:
+        f.write("mine")
+    res = _cli("index", str(CORPUS), "--index", ix)
+    assert res.returncode == 0, res.stderr
+    assert os.path.exists(os.path.join(ix, "shards.json~")) and os.path.exists(os.path.join(ix, "notes.txt"))
+    res = _cli("index", str(CORPUS), "--index", ix, "--rebuild")
+    assert res.returncode == 0, res.stderr
+    assert os.path.exists(os.path.join(ix, "notes.txt")) and len(reports(ix)) == 5
+    other = tmp_path / "other"
+    other.mkdir()
+    (other / "notes.txt").write_text("mine")
+    _one_error(_cli("index", str(CORPUS), "--index", str(other), "--shards", "2"), "notes.txt")
