@@ -134,13 +134,16 @@ def _refuse_shard(index_dir: str) -> None:
 
 
 def _refuse_foreign(index_dir: str) -> None:
-    """Nothing is written into a directory that holds anything but a sharded index (or nothing)."""
+    """A sharded index is made only in an empty directory (or one holding only its own files)."""
     allowed = {MANIFEST, MANIFEST + ".tmp", DICT_FILE, INDEX_NAME + "_WRITELOCK", "README.md", ".gitkeep"}
     entries = os.listdir(index_dir)
     if META_FILE in entries:
         raise IndexIncompatible(f"{index_dir} holds an index that is not sharded — give --shards a new directory "
                                 f"for --index (or index it without --shards); nothing was changed")
-    unknown = [e for e in entries if e not in allowed and not _SHARD_DIR.match(e)]
+    lock = INDEX_NAME + "_WRITELOCK"  # with shard directories but no manifest: a first run stopped early
+    if MANIFEST in entries or (lock in entries and any(_SHARD_DIR.match(e) for e in entries)):
+        return  # already a sharded index: other files are the user's, left alone (as one index leaves them)
+    unknown = [e for e in entries if e not in allowed]
     if unknown:
         raise IndexIncompatible(f"{index_dir} holds files that are not an index ({', '.join(sorted(unknown)[:3])}) "
                                 f"— choose an empty directory for --index; nothing was deleted")
