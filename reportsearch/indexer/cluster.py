@@ -58,7 +58,28 @@ def connect(address: str):
     _clients[address] = client
     if not workers(client):
         raise ClusterError(f"the Dask scheduler at {address} has no workers — start some (`dask worker {address}`)")
+    _same_version(client, address)
     return client
+
+
+def _same_version(client, address: str) -> None:
+    """Every worker runs this reportsearch's functions, so it needs the same version: a worker with
+    another (or none) would die at its first task, its shards 'lost'. Asked once per client, with a
+    function of the standard library (which every worker can unpickle)."""
+    from importlib.metadata import PackageNotFoundError, version
+
+    mine = version("reportsearch")
+    try:
+        theirs = client.run(version, "reportsearch", on_error="return")
+    except OSError as e:
+        raise ClusterError(f"lost the Dask scheduler at {address} ({e}) — check that it runs")
+    for worker, v in sorted(theirs.items()):
+        if v != mine:
+            what = f"reportsearch {v}" if isinstance(v, str) else (
+                "no reportsearch" if isinstance(v, PackageNotFoundError) else f"an error ({type(v).__name__})")
+            _clients.pop(address, None)
+            raise ClusterError(f"worker {worker} has {what}, this is reportsearch {mine} — install the same version "
+                               f"on every worker (pip install 'reportsearch[cluster]=={mine}')")
 
 
 def _greeted(host: str, port: int, address: str) -> None:
