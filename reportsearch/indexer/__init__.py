@@ -19,7 +19,7 @@ SECTION_ORDER; region_fields(region, year) (what region filters read); labels_of
 compact(text) (folded, white space removed); query_words / search_words (a query's jieba words);
 Features, features_of(code) (a block's stored ranking evidence), opens_with_heading, count_figures,
 count_names; for searching shards where they live: read_manifest(index_dir) -> Manifest | None,
-open_shard(dir, generation), averages(totals) (BM25F's average lengths from summed lengths),
+open_shard(dir, generation), shard_stamp(dir, generation) (None: that commit is gone), averages(totals) (BM25F's average lengths from summed lengths),
 cluster_address, connect(address), workers(client).
 """
 from ..lazy import exports
@@ -27,6 +27,7 @@ from ..lazy import exports
 __getattr__, __dir__ = exports(__name__, {
     "build": "shards", "IndexSummary": "sync",
     "read_manifest": "manifest", "Manifest": "manifest", "open_shard": "snapshot", "averages": "snapshot",
+    "shard_stamp": "snapshot",
     "cluster_address": "cluster", "connect": "cluster", "workers": "cluster",
     "read_index": "snapshot", "reports": "snapshot", "Snapshot": "snapshot",
     "open_index": "files", "default_index_dir": "files", "index_command": "files", "SCHEMA_VERSION": "files",

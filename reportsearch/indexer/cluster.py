@@ -51,14 +51,56 @@ def connect(address: str):
     for name in ("distributed", "tornado"):  # its own warnings (a lost worker, a retry) are ours to report
         logging.getLogger(name).setLevel(logging.CRITICAL)
     try:  # a refused connection fails at once, where Dask would retry until its timeout
-        socket.create_connection((m.group(1).strip("[]"), int(m.group(2))), timeout=CONNECT_SECONDS).close()
+        _greeted(m.group(1).strip("[]"), int(m.group(2)), address)
         client = distributed.Client(address, timeout=CONNECT_SECONDS, set_as_default=False)
     except OSError as e:
         raise _unreachable(address, e.strerror or str(e) or type(e).__name__)
     _clients[address] = client
     if not workers(client):
         raise ClusterError(f"the Dask scheduler at {address} has no workers — start some (`dask worker {address}`)")
+    _same_version(client, address)
     return client
+
+
+def _same_version(client, address: str) -> None:
+    """Every worker runs this reportsearch's functions, so it needs the same version: a worker with
+    another (or none) would die at its first task, its shards 'lost'. Asked once per client, with a
+    function of the standard library (which every worker can unpickle)."""
+    from importlib.metadata import PackageNotFoundError, version
+
+    mine = version("reportsearch")
+    try:
+        theirs = client.run(version, "reportsearch", on_error="return")
+    except OSError as e:
+        raise ClusterError(f"lost the Dask scheduler at {address} ({e}) — check that it runs")
+    for worker, v in sorted(theirs.items()):
+        if v != mine:
+            what = f"reportsearch {v}" if isinstance(v, str) else (
+                "no reportsearch" if isinstance(v, PackageNotFoundError) else f"an error ({type(v).__name__})")
+            _clients.pop(address, None)
+            raise ClusterError(f"worker {worker} has {what}, this is reportsearch {mine} — install the same version "
+                               f"on every worker (pip install 'reportsearch[cluster]=={mine}')")
+
+
+def _greeted(host: str, port: int, address: str) -> None:
+    """A Dask scheduler speaks first: its handshake, a message whose first 8 bytes are its length
+    (little-endian). Dask's client waits for it without a time limit, so a server that waits for its
+    client to speak (a web server) would hang it: wait here, CONNECT_SECONDS at most."""
+    with socket.create_connection((host, port), timeout=CONNECT_SECONDS) as s:
+        head = b""
+        try:
+            while len(head) < 8:
+                got = s.recv(8 - len(head))
+                if not got:
+                    break
+                head += got
+        except TimeoutError:
+            raise ClusterError(f"{address} does not answer as a Dask scheduler (nothing in {CONNECT_SECONDS:g} s) "
+                               f"— check the port (the scheduler's, 8786 unless changed, not its dashboard's) "
+                               f"or fix --cluster / ${ENV}")
+    if len(head) < 8 or not 0 < int.from_bytes(head, "little") < 1 << 20:
+        raise ClusterError(f"{address} is not a Dask scheduler (it answers another protocol) — check the port "
+                           f"(the scheduler's, 8786 unless changed, not its dashboard's) or fix --cluster / ${ENV}")
 
 
 def workers(client) -> list[str]:

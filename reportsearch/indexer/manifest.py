@@ -78,12 +78,16 @@ def read_manifest(index_dir: str) -> Manifest | None:
                                 f"{SCHEMA_VERSION} — {rebuild}")
     try:
         shards = raw["shards"]
-        dirs = [str(s["dir"]) for s in shards]
-        gens = [int(s["generation"]) for s in shards]
+        dirs = [s["dir"] for s in shards]
+        gens = [s["generation"] for s in shards]
         seq = int(raw.get("sequence", 0))
         uid = str(raw.get("uid", ""))
-        if not dirs or any(os.sep in d or d.startswith(".") for d in dirs):
+        # exactly shard-000-of-00N … in order: any other name (empty, `..`, one twice, one left out)
+        # would read some shards as the whole index, or make a rebuild delete what is not a shard
+        if not dirs or dirs != [shard_name(i, len(dirs)) for i in range(len(dirs))]:
             raise ValueError("shard names")
+        if any(type(g) is not int or g < 0 for g in gens):
+            raise ValueError("generations")
     except (KeyError, TypeError, ValueError) as e:
         raise IndexDamaged(f"the index at {index_dir} is damaged ({type(e).__name__}: {MANIFEST}) — {rebuild}")
     return Manifest(dirs, gens, seq, uid)

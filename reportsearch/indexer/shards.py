@@ -16,14 +16,15 @@ import errno
 import math
 import os
 import re
+import shlex
 import shutil
 from typing import Callable, Iterable
 
-from ..errors import ClusterError, IndexIncompatible, IndexWriteFailed, ReportSearchError
+from ..errors import ClusterError, IndexIncompatible, IndexMissing, IndexWriteFailed, ReportSearchError
 from ..read import display_path
 from .cluster import cluster_address, connect, run_tasks
 from .directory import acquire_lock, ensure_dictionary, open_for_writing, write_failure
-from .files import DICT_FILE, INDEX_NAME, META_FILE, default_index_dir, open_index
+from .files import DICT_FILE, INDEX_NAME, META_FILE, damage_errors, damaged, default_index_dir, open_index
 from .manifest import MANIFEST, Manifest, read_manifest, shard_name, shard_of, stamp, write_manifest
 from .snapshot import read_index
 from .sync import IndexSummary, Known, _plan, _under, scan
@@ -40,8 +41,9 @@ def build(paths: Iterable[str], index_dir: str | None = None, *, shards: int | N
     shards=N is given or the index already is one; then on the Dask cluster at `cluster` (or
     $REPORTSEARCH_CLUSTER) when there is one, else in `jobs` local processes."""
     index_dir = index_dir or default_index_dir()
+    _refuse_shard(index_dir)
     address = cluster_address(cluster)
-    if shards is None and stamp(index_dir) is None:
+    if shards is None and stamp(index_dir) is None and not _shard_dirs(index_dir):
         if cluster:
             raise IndexIncompatible("--cluster builds a sharded index: add --shards N (one or two per worker)")
         return build_one(paths, index_dir, rebuild=rebuild, jobs=jobs, wait=wait, progress=progress, batch=batch)
@@ -102,24 +104,46 @@ def _current(index_dir: str, rebuild: bool) -> Manifest | None:
         return None
 
 
+def _shard_dirs(index_dir: str) -> list[str]:
+    """The shard directories in index_dir (without a manifest: a first run stopped before its commit)."""
+    try:
+        return [e for e in os.listdir(index_dir) if _SHARD_DIR.match(e)]
+    except OSError:
+        return []
+
+
 def _count(index_dir: str, current: Manifest | None) -> int:
     """The shard count of an index run without --shards: the manifest's, or the shard directories'."""
     if current is not None:
         return current.count
-    counts = {int(e[-3:]) for e in os.listdir(index_dir) if _SHARD_DIR.match(e)}
+    counts = {int(e[-3:]) for e in _shard_dirs(index_dir)}
     if len(counts) != 1:
         raise IndexIncompatible(f"cannot tell how many shards the index at {index_dir} has — pass --shards N")
     return counts.pop()
 
 
+def _refuse_shard(index_dir: str) -> None:
+    """A shard is an index of its own, but written alone it would commit past the generation the
+    manifest names (and Whoosh's commit deletes that one): the whole sharded index damaged."""
+    real = os.path.realpath(index_dir)
+    parent = os.path.dirname(real)
+    if _SHARD_DIR.match(os.path.basename(real)) and os.path.exists(os.path.join(parent, MANIFEST)):
+        shown = os.path.dirname(os.path.normpath(index_dir)) or "."
+        raise IndexIncompatible(f"{index_dir} is a shard of the sharded index at {shown} — index that: "
+                                f"--index {shlex.quote(shown)}; nothing was changed")
+
+
 def _refuse_foreign(index_dir: str) -> None:
-    """Nothing is written into a directory that holds anything but a sharded index (or nothing)."""
+    """A sharded index is made only in an empty directory (or one holding only its own files)."""
     allowed = {MANIFEST, MANIFEST + ".tmp", DICT_FILE, INDEX_NAME + "_WRITELOCK", "README.md", ".gitkeep"}
     entries = os.listdir(index_dir)
     if META_FILE in entries:
         raise IndexIncompatible(f"{index_dir} holds an index that is not sharded — give --shards a new directory "
                                 f"for --index (or index it without --shards); nothing was changed")
-    unknown = [e for e in entries if e not in allowed and not _SHARD_DIR.match(e)]
+    lock = INDEX_NAME + "_WRITELOCK"  # with shard directories but no manifest: a first run stopped early
+    if MANIFEST in entries or (lock in entries and any(_SHARD_DIR.match(e) for e in entries)):
+        return  # already a sharded index: other files are the user's, left alone (as one index leaves them)
+    unknown = [e for e in entries if e not in allowed]
     if unknown:
         raise IndexIncompatible(f"{index_dir} holds files that are not an index ({', '.join(sorted(unknown)[:3])}) "
                                 f"— choose an empty directory for --index; nothing was deleted")
@@ -141,6 +165,27 @@ def _rollback(shard_dir: str, generation: int) -> None:
     clean_files(ix.storage, INDEX_NAME, generation, toc.segments)
 
 
+def _broken() -> tuple:
+    """What a shard that is not there or not whole raises (not a full disk, not a permission)."""
+    return (IndexIncompatible, IndexMissing, FileNotFoundError, NotADirectoryError, FileExistsError,
+            *(e for e in damage_errors() if not issubclass(e, OSError)))
+
+
+def _open_shard(path: str, pinned: int | None, rebuild: bool):
+    """A shard opened for writing, first back at the generation the manifest names (pinned)."""
+    if pinned is not None:
+        _rollback(path, pinned)
+    os.makedirs(path, exist_ok=True)
+    return open_for_writing(path, rebuild)
+
+
+def _remove(path: str) -> None:
+    if os.path.isdir(path) and not os.path.islink(path):
+        shutil.rmtree(path)
+    elif os.path.lexists(path):
+        os.unlink(path)
+
+
 class _Run:
     """One sharded index run: its shards opened for writing, the workers (a local pool or the
     cluster) that write their segments, and the commits."""
@@ -160,10 +205,13 @@ class _Run:
         self.generations, self.drop_old, self.ix = [], [], []
         for name in self.dirs:
             path = os.path.join(index_dir, name)
-            if name in pinned:
-                _rollback(path, pinned[name])
-            os.makedirs(path, exist_ok=True)
-            ix, drop_old = open_for_writing(path, rebuild)
+            try:
+                ix, drop_old = _open_shard(path, pinned.get(name), rebuild)
+            except _broken() as e:  # a shard deleted, a file, without its commit: the index is damaged
+                if not rebuild:
+                    raise damaged(index_dir, e)
+                _remove(path)  # a rebuild starts it afresh (no reader can open it anyway)
+                ix, drop_old = _open_shard(path, None, rebuild)
             self.ix.append(ix)
             self.drop_old.append(drop_old)
             self.generations.append(ix.latest_generation())

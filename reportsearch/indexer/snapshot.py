@@ -279,6 +279,18 @@ def open_shard(shard_dir: str, generation: int) -> Snapshot:
         raise damaged(shard_dir, e)
 
 
+def shard_stamp(shard_dir: str, generation: int) -> tuple | None:
+    """What identifies the files of a shard's commit (its table of contents' inode and time), or None
+    when that commit is not there (the shard deleted, or not whole): a worker that keeps the shard
+    open checks it before each query, so it never answers from files that are gone or replaced."""
+    from .files import INDEX_NAME
+    try:
+        st = os.stat(os.path.join(shard_dir, f"_{INDEX_NAME}_{generation}.toc"))
+    except (FileNotFoundError, NotADirectoryError):
+        return None
+    return st.st_ino, st.st_mtime_ns
+
+
 def _open_sharded(index_dir: str) -> Snapshot | None:
     """The sharded index's commit, opened (None: not a sharded index). A commit made meanwhile may
     delete files of the shards' generations being opened: then open the new manifest's."""

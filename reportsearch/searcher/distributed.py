@@ -26,8 +26,18 @@ import time
 from collections import Counter
 from dataclasses import dataclass
 
-from ..errors import BadArgument, ClusterError, IndexMissing
-from ..indexer import averages, cluster_address, connect, default_index_dir, open_index, open_shard, read_manifest
+from ..errors import BadArgument, ClusterError, IndexDamaged, IndexIncompatible, IndexMissing
+from ..indexer import (
+    averages,
+    cluster_address,
+    connect,
+    default_index_dir,
+    index_command,
+    open_index,
+    open_shard,
+    read_manifest,
+    shard_stamp,
+)
 from ..indexer import workers as cluster_workers
 from . import engine
 from .query import compile_query
@@ -56,7 +66,7 @@ def search(q: str, *, index_dir: str | None = None, sections: tuple[str, ...] | 
     compiled = compile_query(q, sections=sections, region=region, year=year, index_dir=index_dir)
     client = connect(address)
     place = _placement(client, len(shards))
-    counts, missing = _statistics(client, place, shards, compiled.words, uid, partial)
+    counts, missing = _statistics(client, place, shards, compiled.words, uid, partial, index_dir)
     if not counts:  # every shard lost (partial)
         return _merged(q, by, limit, [], missing, compiled.warnings)
     stats = _Stats(sum(c[0] for c in counts.values()),
@@ -65,7 +75,7 @@ def search(q: str, *, index_dir: str | None = None, sections: tuple[str, ...] | 
     answers, lost = _on_workers(client, place, _shard_search,
                                 [(d, g, uid, stats, compiled, q, by, limit, per_report, snippets, explain)
                                  for d, g in shards],
-                                shards, partial, skip=missing)
+                                shards, partial, skip=missing, index_dir=index_dir)
     return _merged(q, by, limit, list(answers.values()), sorted(set(missing) | set(lost)), compiled.warnings)
 
 
@@ -81,7 +91,7 @@ def tally(q: str, *, index_dir: str | None = None, sections: tuple[str, ...] | s
     compiled = compile_query(q, sections=sections, region=region, year=year, index_dir=index_dir)
     client = connect(address)
     parts, _ = _on_workers(client, _placement(client, len(shards)), _shard_tally,
-                           [(d, g, uid, compiled, q) for d, g in shards], shards, False)
+                           [(d, g, uid, compiled, q) for d, g in shards], shards, False, index_dir=index_dir)
     out = Tally(query=q)
     for t in parts.values():
         out.blocks += t.blocks
@@ -97,7 +107,7 @@ _known: dict[tuple, tuple[int, tuple, dict[str, int]]] = {}  # (index uid, shard
 
 
 def _statistics(client, place: list[str], shards: list[tuple[str, int]], words: list[str], uid: str,
-                partial: bool) -> tuple[dict[int, tuple], list[str]]:
+                partial: bool, index_dir: str) -> tuple[dict[int, tuple], list[str]]:
     """Each shard's report count, field lengths and the words' document frequencies: the first round,
     asked only of shards whose figures for these words at this generation are not known yet (they
     never change within a generation of one index)."""
@@ -108,7 +118,7 @@ def _statistics(client, place: list[str], shards: list[tuple[str, int]], words: 
     if need:
         skip = {os.path.basename(d) for d, _ in shards} - need
         got, missing = _on_workers(client, place, _shard_stats, [(d, g, uid, words) for d, g in shards], shards,
-                                   partial, skip=skip)
+                                   partial, skip=skip, index_dir=index_dir)
     known = {}
     for i, k in enumerate(keys):
         if i in got:
@@ -144,8 +154,23 @@ def _placement(client, n: int) -> list[str]:
     return [ws[i % len(ws)] for i in range(n)]
 
 
+def _shard_failure(index_dir: str, shard: tuple[str, int], worker: str, e: BaseException) -> BaseException:
+    """A shard's task failed: a shard missing or damaged here too is the index's damage (named as a
+    search here names it); one that only the worker cannot find is a matter of shared storage."""
+    if not isinstance(e, (IndexMissing, IndexIncompatible)):
+        return e
+    path, generation = shard
+    if isinstance(e, IndexMissing) and shard_stamp(path, generation) is not None:
+        return ClusterError(f"worker {worker} finds no shard at {path} — the workers must reach the index "
+                            f"directory at the same path as here (shared storage)")
+    what = "" if os.path.abspath(index_dir) == path else f"{os.path.basename(path)}: "
+    why = "its commit is missing" if shard_stamp(path, generation) is None else type(e).__name__
+    return IndexDamaged(f"the index at {index_dir} is damaged ({what}{why}) — run "
+                        f"`{index_command(index_dir, '--rebuild')}` with the report paths to rebuild it")
+
+
 def _on_workers(client, place: list[str], fn, jobs: list[tuple], shards: list[tuple[str, int]], partial: bool,
-                skip=()) -> tuple[dict[int, object], list[str]]:
+                skip=(), *, index_dir: str) -> tuple[dict[int, object], list[str]]:
     """fn(*job) for shard i on worker place[i] (only there: its answer is needed now, not after a
     retry elsewhere): {shard: result} and the names of the shards whose worker left or did not
     answer. Missing shards without partial: ClusterError naming them."""
@@ -170,11 +195,7 @@ def _on_workers(client, place: list[str], fn, jobs: list[tuple], shards: list[tu
                     results[i] = f.result()
                     del futures[i]
                 elif f.status == "error":  # the task's own error (a damaged shard): raised below
-                    failed = failed or f.exception()
-                    if isinstance(failed, IndexMissing):
-                        failed = ClusterError(f"worker {place[i]} finds no shard at {shards[i][0]} — the workers "
-                                              f"must reach the index directory at the same path as here (shared "
-                                              f"storage)")
+                    failed = failed or _shard_failure(index_dir, shards[i], place[i], f.exception())
                     del futures[i]
                 elif f.status != "pending":  # cancelled or lost by the scheduler
                     lost.append(i)
@@ -222,16 +243,19 @@ class _Scoped:
         return self._df[word]
 
 
-_open: dict[str, tuple] = {}  # in a worker: shard directory → (index uid, generation, its snapshot)
+_open: dict[str, tuple] = {}  # in a worker: shard directory → (index uid, generation, its snapshot, stamp)
 _opening = threading.Lock()
 
 
 def _shard(shard_dir: str, generation: int, uid: str):
-    """The shard at this generation of this index (a new index at the same path has other files)."""
+    """The shard at this generation of this index (a new index at the same path has other files),
+    reopened when its commit's files are gone or replaced (a deleted shard fails as it does here)."""
+    stamp = shard_stamp(shard_dir, generation)
     with _opening:
         got = _open.get(shard_dir)
-        if got is None or got[:2] != (uid, generation):  # the old one is left to the garbage collector:
-            got = _open[shard_dir] = (uid, generation, open_shard(shard_dir, generation))  # a query may read it
+        if got is None or got[:2] != (uid, generation) or got[3] != stamp or stamp is None:
+            _open.pop(shard_dir, None)  # the old one is left to the garbage collector: a query may read it
+            got = _open[shard_dir] = (uid, generation, open_shard(shard_dir, generation), stamp)
         return got[2]
 
 
