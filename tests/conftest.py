@@ -1,6 +1,7 @@
 """Shared fixtures: the sample corpus, ../shared when present, and an index in a temp dir."""
 from __future__ import annotations
 
+import contextlib
 import pathlib
 
 import pytest
@@ -53,35 +54,32 @@ def shared_or_skip(*parts: str) -> pathlib.Path:
     return path
 
 
-@pytest.fixture(scope="session")
-def dask_cluster(tmp_path_factory):
-    """A real Dask cluster's scheduler address: $REPORTSEARCH_TEST_CLUSTER's (.ci/run starts one), or
-    else one started here as .ci/run does — a scheduler and two one-thread workers under nannies on
-    127.0.0.1, on free ports — and stopped by process id at the end of the session. Skips when
-    Dask is not installed (it is in the test extra)."""
+@contextlib.contextmanager
+def local_cluster(root: pathlib.Path, workers: int = 2, worker_env: dict | None = None, nanny: bool = True):
+    """A real Dask cluster on 127.0.0.1, on free ports: a scheduler and `workers` one-thread workers
+    (under nannies unless nanny=False; `worker_env` adds to the workers' environment), logs in root;
+    yields the scheduler's address once every worker has joined, and stops them all by process id.
+    Skips when Dask or its `dask` command is not installed (it is in the test extra)."""
+    import json
     import os
     import shutil
     import subprocess
     import sys
     import time
 
-    given = os.environ.get("REPORTSEARCH_TEST_CLUSTER")
-    if given:
-        yield given
-        return
     pytest.importorskip("distributed")
     dask = shutil.which("dask", path=os.path.dirname(sys.executable)) or shutil.which("dask")
     if dask is None:
         pytest.skip("Dask is installed without its `dask` command")
-    root = tmp_path_factory.mktemp("dask-cluster")
+    root.mkdir(parents=True, exist_ok=True)
     env = {k: v for k, v in os.environ.items() if k not in ("REPORTSEARCH_CLUSTER", "REPORTSEARCH_INDEX")}
     env["DASK_CONFIG"] = str(root / "config")  # not the user's ~/.config/dask
     procs = []
 
-    def start(*args: str, log: str) -> None:
+    def start(*args: str, log: str, extra: dict | None = None) -> None:
         with open(root / log, "wb") as out:
-            procs.append(subprocess.Popen([dask, *args], stdout=out, stderr=subprocess.STDOUT, env=env,
-                                          start_new_session=True))
+            procs.append(subprocess.Popen([dask, *args], stdout=out, stderr=subprocess.STDOUT,
+                                          env=dict(env, **(extra or {})), start_new_session=True))
     scheduler_file = root / "scheduler.json"
     try:
         start("scheduler", "--host", "127.0.0.1", "--port", "0", "--dashboard-address", "127.0.0.1:0",
@@ -89,16 +87,14 @@ def dask_cluster(tmp_path_factory):
         end = time.monotonic() + 60
         while not (scheduler_file.exists() and scheduler_file.stat().st_size) and time.monotonic() < end:
             time.sleep(0.1)
-        for w in (1, 2):
+        for w in range(1, workers + 1):
             start("worker", "--scheduler-file", str(scheduler_file), "--host", "127.0.0.1", "--nthreads", "1",
-                  "--dashboard-address", "127.0.0.1:0", "--local-directory", str(root / f"worker-{w}"),
-                  log=f"worker-{w}.log")
-        import json
-
+                  *([] if nanny else ["--no-nanny"]), "--dashboard-address", "127.0.0.1:0",
+                  "--local-directory", str(root / f"worker-{w}"), log=f"worker-{w}.log", extra=worker_env)
         from distributed import Client
         address = json.loads(scheduler_file.read_text())["address"]
         with Client(address, timeout=60, set_as_default=False) as c:
-            c.wait_for_workers(2, timeout=120)
+            c.wait_for_workers(workers, timeout=120)
         yield address
     finally:
         for p in procs:
@@ -109,6 +105,21 @@ def dask_cluster(tmp_path_factory):
             except subprocess.TimeoutExpired:
                 os.killpg(p.pid, 9)
                 p.wait()
+
+
+@pytest.fixture(scope="session")
+def dask_cluster(tmp_path_factory):
+    """A real Dask cluster's scheduler address: $REPORTSEARCH_TEST_CLUSTER's (.ci/run starts one), or
+    else one started here as .ci/run does (local_cluster: a scheduler and two one-thread workers
+    under nannies), stopped at the end of the session."""
+    import os
+
+    given = os.environ.get("REPORTSEARCH_TEST_CLUSTER")
+    if given:
+        yield given
+        return
+    with local_cluster(tmp_path_factory.mktemp("dask-cluster")) as address:
+        yield address
 
 
 def on_terminal(args: list[str], columns: int = 80, env: dict | None = None) -> tuple[int, bytes, str]:

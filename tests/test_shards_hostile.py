@@ -12,7 +12,7 @@ import sys
 
 import pytest
 
-from conftest import CORPUS
+from conftest import CORPUS, local_cluster
 from reportsearch.indexer import build, read_manifest, reports
 
 UNSAFE = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
@@ -237,48 +237,13 @@ def test_a_worker_with_another_reportsearch_is_named_before_any_task(sharded, tm
     """A worker whose Python has another reportsearch (or none) died at its first task, and the search
     said "lost shards … with worker … — search again" (no use), an index run "no workers". Now one line
     naming the worker and both versions, before anything is sent."""
-    pytest.importorskip("distributed")
-    import shutil as sh
-    import time
-
-    dask = sh.which("dask", path=os.path.dirname(sys.executable))
-    if dask is None:
-        pytest.skip("Dask is installed without its `dask` command")
     fake = tmp_path / "fake"
     (fake / "reportsearch").mkdir(parents=True)
     (fake / "reportsearch" / "__init__.py").write_text("raise ImportError('not this reportsearch')\n")
     (fake / "reportsearch-0.0.1.dist-info").mkdir()
     (fake / "reportsearch-0.0.1.dist-info" / "METADATA").write_text(
         "Metadata-Version: 2.1\nName: reportsearch\nVersion: 0.0.1\n")
-    env = {k: v for k, v in os.environ.items() if k not in ("REPORTSEARCH_CLUSTER", "REPORTSEARCH_INDEX")}
-    env["DASK_CONFIG"] = str(tmp_path / "dask-config")
-    sfile = tmp_path / "scheduler.json"
-    procs = []
-    try:
-        procs.append(subprocess.Popen([dask, "scheduler", "--host", "127.0.0.1", "--port", "0", "--dashboard-address",
-                                       "127.0.0.1:0", "--scheduler-file", str(sfile)], env=env,
-                                      stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True))
-        end = time.monotonic() + 60
-        while not (sfile.exists() and sfile.stat().st_size) and time.monotonic() < end:
-            time.sleep(0.1)
-        procs.append(subprocess.Popen([dask, "worker", "--scheduler-file", str(sfile), "--host", "127.0.0.1",
-                                       "--nthreads", "1", "--no-nanny", "--dashboard-address", "127.0.0.1:0",
-                                       "--local-directory", str(tmp_path / "w")],
-                                      env=dict(env, PYTHONPATH=str(fake)), stdout=subprocess.DEVNULL,
-                                      stderr=subprocess.DEVNULL, start_new_session=True))
-        address = json.loads(sfile.read_text())["address"]
-        from distributed import Client
-        with Client(address, timeout=60, set_as_default=False) as c:
-            c.wait_for_workers(1, timeout=120)
+    with local_cluster(tmp_path / "cluster", workers=1, worker_env={"PYTHONPATH": str(fake)}, nanny=False) as address:
         for args in (["search", "复议", "--index", sharded], ["index", str(CORPUS), "--index", str(tmp_path / "ix"),
                                                              "--shards", "2"]):
             _one_error(_cli(*args, "--cluster", address), "reportsearch 0.0.1", "same version")
-    finally:
-        for p in procs:
-            p.terminate()
-        for p in procs:
-            try:
-                p.wait(timeout=30)
-            except subprocess.TimeoutExpired:
-                os.killpg(p.pid, 9)
-                p.wait()
