@@ -198,6 +198,16 @@ def test_edge_queries_give_results_or_one_line_error(ix, q):
         assert res.output.startswith("error: ") and res.output.count("\n") == 1, res.output
 
 
+@pytest.mark.parametrize("args", [["-s", "存在\n问题"], ["-y", "20\n21"], ["-y", "2021-\r2019"], ["-s", "a\u2028b"]])
+def test_option_values_with_line_breaks_give_a_one_line_error(ix, args):
+    res = CliRunner().invoke(main, ["search", "执法", "--index", ix, *args])
+    assert res.exit_code == 2 and res.output.startswith("error: ") and res.output.count("\n") == 1, res.output
+    kw = {"sections": (args[1],)} if args[0] == "-s" else {"year": args[1]}
+    with pytest.raises(ReportSearchError) as got:
+        search("执法", index_dir=ix, **kw)
+    assert not any(c in str(got.value) for c in "\n\r\u2028"), repr(str(got.value))
+
+
 def test_a_closed_pipe_is_quiet(ix):
     """`reportsearch search … | head`: the reader stops early; no traceback."""
     p = subprocess.Popen(f"{sys.executable} -m reportsearch search 复议 -n 100 --format jsonl --index {ix} "

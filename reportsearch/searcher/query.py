@@ -349,7 +349,10 @@ def nothing_to_search(text: str) -> str:
 
     kinds = {unicodedata.category(c)[0] for c in text if not c.isspace()}
     what = " and ".join(name for k, name in (("P", "punctuation"), ("S", "symbols or emoji")) if k in kinds)
-    return f"'{text}' has nothing to search for (only {what or 'marks'}) — use words"
+    shown = " ".join(text.split())  # line breaks and tabs as one space: the message stays one line
+    if not shown:
+        return "the quoted text holds only white space and has nothing to search for — use words"
+    return f"'{shown}' has nothing to search for (only {what or 'marks'}) — use words"
 
 
 def _text_query(term: Term, index_dir: str | None, highlights: list[str] | None,
