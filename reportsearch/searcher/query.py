@@ -251,7 +251,7 @@ def parse_section(value: str) -> Section:
             if value.strip() == short:
                 return s
         names = ", ".join(f"{s.value} ({s.alias}, {SHORT_NAMES[s]})" for s in Section)
-        raise BadQuery(f"unknown section '{value}' — use one of {names}, or {OTHER} (other)")
+        raise BadQuery(f"unknown section '{one_line(value)}' — use one of {names}, or {OTHER} (other)")
 
 
 def section_filter(value: str) -> Section | None:
@@ -271,13 +271,13 @@ def parse_years(value: str) -> tuple[int | None, int | None]:
     if m:
         a, b = int(m.group(1)), int(m.group(2))
         if a > b:
-            raise BadQuery(f"year range {value} runs backwards — write year:{b}-{a}")
+            raise BadQuery(f"year range {one_line(value)} runs backwards — write year:{b}-{a}")
         return a, b
     m = re.fullmatch(r"(>=|<=|>|<)(\d{4})", v)
     if m:
         op, y = m.group(1), int(m.group(2))
         return {">=": (y, None), ">": (y + 1, None), "<=": (None, y), "<": (None, y - 1)}[op]
-    raise BadQuery(f"cannot read year '{value}' — use year:2021, year:2019-2022 or year:>=2021")
+    raise BadQuery(f"cannot read year '{one_line(value)}' — use year:2021, year:2019-2022 or year:>=2021")
 
 
 @dataclass
@@ -343,13 +343,19 @@ def _compact(s: str) -> str:
     return fold(s).replace(" ", "")
 
 
+def one_line(text: str) -> str:
+    """A value typed by the user, for a message: every run of white space (line breaks, tabs, U+2028)
+    as one space, so the message stays one line."""
+    return " ".join(str(text).split())
+
+
 def nothing_to_search(text: str) -> str:
     """The message for a term without a letter, digit or character to look for, saying what it holds."""
     import unicodedata
 
     kinds = {unicodedata.category(c)[0] for c in text if not c.isspace()}
     what = " and ".join(name for k, name in (("P", "punctuation"), ("S", "symbols or emoji")) if k in kinds)
-    shown = " ".join(text.split())  # line breaks and tabs as one space: the message stays one line
+    shown = one_line(text)
     if not shown:
         return "the quoted text holds only white space and has nothing to search for — use words"
     return f"'{shown}' has nothing to search for (only {what or 'marks'}) — use words"
