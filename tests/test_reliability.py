@@ -247,16 +247,23 @@ def _versions(root, n: int):
     return v1, v2
 
 
+def changing_corpus(tmp_path, n: int):
+    """Two versions of n reports (_versions), their names, each version's block texts by (name, 1 or 2),
+    and a live folder holding version 1, which a test then changes."""
+    v1, v2 = _versions(tmp_path, n)
+    names = sorted(os.listdir(v1))
+    texts = {(name, v): _texts(str(d / name)) for name in names for v, d in ((1, v1), (2, v2))}
+    live = tmp_path / "live"
+    shutil.copytree(v1, live)
+    return v1, v2, names, texts, live
+
+
 def test_killed_index_runs_leave_every_report_whole(tmp_path):
     """Change the files, start `index`, SIGKILL it (and its workers) at a random moment; again and
     again. After every kill each report is wholly as before the run or wholly as its file is now."""
     seed = random.randrange(1 << 30)
     rng = random.Random(seed)
-    v1, v2 = _versions(tmp_path, 24)
-    names = sorted(os.listdir(v1))
-    texts = {(n, v): _texts(str(d / n)) for n in names for v, d in ((1, v1), (2, v2))}
-    live = tmp_path / "live"
-    shutil.copytree(v1, live)
+    v1, v2, names, texts, live = changing_corpus(tmp_path, 24)
     ix = str(tmp_path / "ix")
     assert _cli("index", str(live), "--index", ix, "--commit-every", "3").returncode == 0
     for n in names:  # time a run that changes every report (the first one also sets the index up)

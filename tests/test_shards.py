@@ -23,7 +23,7 @@ import time
 import zlib
 
 import pytest
-from test_reliability import _index_state, _texts, _versions
+from test_reliability import _index_state, _texts, _versions, changing_corpus
 
 from conftest import CORPUS, ROOT, SHARED
 from reportsearch.errors import IndexIncompatible
@@ -187,11 +187,7 @@ def test_killed_sharded_index_runs_leave_every_report_whole(tmp_path):
     (a new identity), and every SIGKILL leaves each report wholly old or wholly new, in one shard."""
     seed = random.randrange(1 << 30)
     rng = random.Random(seed)
-    v1, v2 = _versions(tmp_path, 12)
-    names = sorted(os.listdir(v1))
-    texts = {(n, v): _texts(str(d / n)) for n in names for v, d in ((1, v1), (2, v2))}
-    live = tmp_path / "live"
-    shutil.copytree(v1, live)
+    v1, v2, names, texts, live = changing_corpus(tmp_path, 12)
     ix = str(tmp_path / "ix")
     args = ("index", str(live), "--index", ix, "--shards", "3", "--commit-every", "3", "--jobs", "2")
     assert _cli(*args).returncode == 0
