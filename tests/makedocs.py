@@ -22,13 +22,16 @@ def paragraphs(text: str) -> list[str]:
     return [x.strip() for x in text.splitlines() if x.strip()]
 
 
-def _wrap(par: str, width: float, measure) -> list[str]:
-    """Lines of a paragraph wrapped by width, first line indented two characters (Chinese style);
-    like Word, a run of Latin letters and digits is not broken."""
-    lines, cur, used = [], "", 2 * FONT_SIZE
+def wrap(par: str, width: float, width_of, indent: float = 2 * FONT_SIZE, slack: float = 0.0,
+         keep_closing: bool = False) -> list[str]:
+    """Lines of a paragraph wrapped by width (`width_of(piece)` measures a piece), the first line
+    indented (two characters, Chinese style, by default); like Word, a run of Latin letters and
+    digits is not broken. `keep_closing`: closing punctuation never begins a line (it stays on the
+    line before, past the width); `slack` lets a line run that much over."""
+    lines, cur, used = [], "", indent
     for piece in re.findall(r"[A-Za-z0-9.%]+|.", par):
-        w = sum(measure(ch) for ch in piece)
-        if used + w > width and cur:
+        w = width_of(piece)
+        if used + w > width + slack and cur and not (keep_closing and piece in "，。、；：？！）》”’"):
             lines.append(cur)
             cur, used = "", 0.0
         cur += piece
@@ -37,10 +40,24 @@ def _wrap(par: str, width: float, measure) -> list[str]:
     return lines
 
 
+def _body_font(font: str | None) -> str:
+    """Register the body font with reportlab: the TrueType file `font`, or else the built-in CID font
+    STSong-Light; its name."""
+    from reportlab.pdfbase import pdfmetrics
+
+    if font:
+        from reportlab.pdfbase.ttfonts import TTFont
+        pdfmetrics.registerFont(TTFont("Body", font))
+        return "Body"
+    from reportlab.pdfbase.cidfonts import UnicodeCIDFont
+    pdfmetrics.registerFont(UnicodeCIDFont("STSong-Light"))
+    return "STSong-Light"
+
+
 def _page_layout(text: str, measure, width: float, per_page: int) -> list[list[tuple[float, str, bool]]]:
     pages: list[list[tuple[float, str, bool]]] = [[]]
     for par in paragraphs(text):
-        wrapped = _wrap(par, width, measure)
+        wrapped = wrap(par, width, lambda piece: sum(map(measure, piece)))
         for i, line in enumerate(wrapped):
             if len(pages[-1]) == per_page:
                 pages.append([])
@@ -56,14 +73,7 @@ def pdf(text: str, *, header: str = "法治政府建设年度报告", image_page
     from reportlab.pdfbase import pdfmetrics
     from reportlab.pdfgen import canvas
 
-    if font:
-        from reportlab.pdfbase.ttfonts import TTFont
-        pdfmetrics.registerFont(TTFont("Body", font))
-        name = "Body"
-    else:
-        from reportlab.pdfbase.cidfonts import UnicodeCIDFont
-        pdfmetrics.registerFont(UnicodeCIDFont("STSong-Light"))
-        name = "STSong-Light"
+    name = _body_font(font)
 
     def measure(ch: str) -> float:
         return pdfmetrics.stringWidth(ch, name, FONT_SIZE)
@@ -369,14 +379,7 @@ def published_pdf(text: str, lay: Layout, font: str | None = None) -> bytes:
     from reportlab.pdfbase import pdfmetrics
     from reportlab.pdfgen import canvas
 
-    if font:
-        from reportlab.pdfbase.ttfonts import TTFont
-        pdfmetrics.registerFont(TTFont("Body", font))
-        name = "Body"
-    else:
-        from reportlab.pdfbase.cidfonts import UnicodeCIDFont
-        pdfmetrics.registerFont(UnicodeCIDFont("STSong-Light"))
-        name = "STSong-Light"
+    name = _body_font(font)
 
     def measure(ch: str, size: float) -> float:
         return pdfmetrics.stringWidth(ch, name, size)

@@ -15,6 +15,8 @@ import random
 import re
 from dataclasses import dataclass
 
+from makedocs import wrap
+
 MM = 1 / 25.4  # inches per millimetre
 PAGE_W_MM, PAGE_H_MM = 210.0, 297.0
 LEFT_MM, RIGHT_MM, TOP_MM, BOTTOM_MM = 28.0, 26.0, 37.0, 35.0  # GB/T 9704 type area 156 × 225 mm
@@ -53,21 +55,6 @@ def _is_title(par: str, i: int) -> bool:
     return i < 6 and len(par) <= 40 and "报告" in par and not re.search(r"[，。：:]", par)
 
 
-def _wrap(par: str, font, width: float, indent: float) -> list[str]:
-    """Lines of a paragraph by width, first line indented; a run of Latin letters and digits is
-    kept whole, and closing punctuation never begins a line (it stays on the line before)."""
-    lines, cur, used = [], "", indent
-    for piece in re.findall(r"[A-Za-z0-9.%]+|.", par):
-        w = font.getlength(piece)
-        if used + w > width + 0.5 and cur and piece not in "，。、；：？！）》”’":
-            lines.append(cur)
-            cur, used = "", 0.0
-        cur += piece
-        used += w
-    lines.append(cur)
-    return lines
-
-
 @dataclass
 class Row:
     """One drawn line: its text, left edge and top in pixels, and whether it is a title."""
@@ -104,7 +91,7 @@ def layout(text: str, scan: Scan = Scan()) -> tuple[list[list[Row]], list[tuple[
             rows = [Row(par, (left + right - title.getlength(par)) / 2, 0.0, True)]
         else:
             rows = [Row(line, left + (2 * em if k == 0 else 0), 0.0)
-                    for k, line in enumerate(_wrap(par, body, right - left, 2 * em))]
+                    for k, line in enumerate(wrap(par, right - left, body.getlength, 2 * em, slack=0.5, keep_closing=True))]
         for row in rows:
             if y + pitch > bottom:
                 pages.append([])

@@ -258,6 +258,19 @@ def changing_corpus(tmp_path, n: int):
     return v1, v2, names, texts, live
 
 
+def assert_each_report_old_or_new(before: dict, after: dict, path_of: dict, live, versions, texts: dict,
+                                  seed: int) -> None:
+    """After a killed run: every report in the index holds its blocks from before the run or those of
+    its file as it is now (one of the two versions), and a report gone from the index has no file."""
+    for path, blocks in after.items():
+        n = path_of[path]
+        now = [texts[(n, v)] for v, d in enumerate(versions, 1) if (live / n).exists()
+               and (live / n).read_bytes() == (d / n).read_bytes()]
+        assert blocks == before.get(path) or blocks in now, f"seed {seed}: {n} is neither old nor new"
+    for path in set(before) - set(after):
+        assert not (live / path_of[path]).exists(), f"seed {seed}: {path} lost"
+
+
 def test_killed_index_runs_leave_every_report_whole(tmp_path):
     """Change the files, start `index`, SIGKILL it (and its workers) at a random moment; again and
     again. After every kill each report is wholly as before the run or wholly as its file is now."""
@@ -290,13 +303,7 @@ def test_killed_index_runs_leave_every_report_whole(tmp_path):
             kills += 1
         p.wait()
         after = _index_state(ix)  # opens; no report twice; none with missing blocks
-        for path, blocks in after.items():
-            n = path_of[path]
-            now = [texts[(n, v)] for v in (1, 2) if (live / n).exists()
-                   and (live / n).read_bytes() == ((v1 if v == 1 else v2) / n).read_bytes()]
-            assert blocks == before.get(path) or blocks in now, f"seed {seed}: {n} is neither old nor new"
-        for path in set(before) - set(after):
-            assert not (live / path_of[path]).exists(), f"seed {seed}: {path} lost"
+        assert_each_report_old_or_new(before, after, path_of, live, (v1, v2), texts, seed)
         assert search("报告编号", index_dir=ix, limit=100).total >= len(after)
     print(f"{kills} of {KILLS} runs killed (seed {seed})")
     assert kills >= KILLS // 4, f"seed {seed}: the runs finished before they could be killed"

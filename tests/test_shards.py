@@ -23,7 +23,7 @@ import time
 import zlib
 
 import pytest
-from test_reliability import _index_state, _texts, _versions, changing_corpus
+from test_reliability import _index_state, _texts, _versions, assert_each_report_old_or_new, changing_corpus
 
 from conftest import CORPUS, ROOT, SHARED
 from reportsearch.errors import IndexIncompatible
@@ -215,13 +215,7 @@ def test_killed_sharded_index_runs_leave_every_report_whole(tmp_path):
             kills += 1
         p.wait()
         after = _index_state(ix)  # no report twice (in two shards), none with missing blocks
-        for path, blocks in after.items():
-            n = path_of[path]
-            now = [texts[(n, v)] for v in (1, 2) if (live / n).exists()
-                   and (live / n).read_bytes() == ((v1 if v == 1 else v2) / n).read_bytes()]
-            assert blocks == before.get(path) or blocks in now, f"seed {seed}: {n} is neither old nor new"
-        for path in set(before) - set(after):
-            assert not (live / path_of[path]).exists(), f"seed {seed}: {path} lost"
+        assert_each_report_old_or_new(before, after, path_of, live, (v1, v2), texts, seed)
     assert kills >= 1, f"seed {seed}: the runs finished before they could be killed"
     assert _cli(*args).returncode == 0
     final = _index_state(ix)
