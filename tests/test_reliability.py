@@ -208,6 +208,16 @@ def test_option_values_with_line_breaks_give_a_one_line_error(ix, args):
     assert not any(c in str(got.value) for c in "\n\r\u2028"), repr(str(got.value))
 
 
+@pytest.mark.parametrize("args", [["search", "执法", "-o", "x.c\nsv"], ["search", "执法", "-o", "/nonexist\nd/a.csv"],
+                                  ["indicators", "--where", "复议纠错率>20\nx"]])
+def test_values_with_line_breaks_anywhere_give_a_one_line_error(ix, args, tmp_path, monkeypatch):
+    """Whatever message a typed value with a line break ends up in, the CLI prints one error line."""
+    monkeypatch.chdir(tmp_path)
+    res = CliRunner().invoke(main, [*args, "--index", ix])
+    assert res.exception is None or isinstance(res.exception, SystemExit), repr(res.exception)
+    assert res.exit_code == 2 and res.output.startswith("error: ") and res.output.count("\n") == 1, res.output
+
+
 def test_a_closed_pipe_is_quiet(ix):
     """`reportsearch search … | head`: the reader stops early; no traceback."""
     p = subprocess.Popen(f"{sys.executable} -m reportsearch search 复议 -n 100 --format jsonl --index {ix} "

@@ -370,7 +370,7 @@ def test_a_worker_lost_during_a_search_is_named_or_left_out_with_partial(samples
         assert "shard-000-of-003" in err and "shard-002-of-003" in err and "shard-001" not in err
         assert victim in err and "--partial" in err
         out, err = partial.communicate(timeout=120)
-        assert partial.returncode in (0, 1), err
+        assert partial.returncode == 0, err  # 行政复议 has hits in the shard that answered
         assert err.count("\n") == 1 and "incomplete" in err and "shard-000-of-003, shard-002-of-003" in err
         doc = json.loads(out)
         assert doc["incomplete"] is True and doc["missing_shards"] == ["shard-000-of-003", "shard-002-of-003"]

@@ -181,6 +181,15 @@ def test_a_damaged_shard_is_the_same_one_line_on_the_cluster(sharded, dask_clust
         assert "shard-001-of-003" in res.stderr and f"--index {ix}/" not in res.stderr
 
 
+def test_searching_a_shard_directory_is_refused_and_points_at_the_index(sharded):
+    """`search --index IX/shard-000-of-003` answered silently from one shard, with that shard's
+    statistics (other scores and reports than the index's) and its latest commit rather than the one
+    the manifest names. Now one line pointing at the index, as `index` gives."""
+    shard = os.path.join(sharded, "shard-000-of-003")
+    for args in (["search", "执法"], ["stats"], ["indicators"]):
+        _one_error(_cli(*args, "--index", shard), "shard", f"--index {sharded}")
+
+
 def test_indexing_into_a_shard_directory_is_refused_and_leaves_the_index_whole(sharded, tmp_path):
     """`index … --index IX/shard-000-of-003` (a shard is an index of its own, so it looked like one)
     committed there as into a plain index, and Whoosh's commit deleted the generation the manifest
