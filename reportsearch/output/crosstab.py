@@ -128,7 +128,8 @@ def recurring_text(rec: Recurrence, fmt: Format) -> str:
                              f"{md_text(p['later']['quote'])} ← {md_text(p['earlier']['quote'])}")
             lines.append("")
         for d in duplicates:
-            lines.append(f"- duplicate: {md_text(d['dropped'])} holds the same report as {md_text(d['kept'])}")
+            lines.append(f"- duplicate: {md_text(printable_path(d['dropped']))} holds the same report as "
+                         f"{md_text(printable_path(d['kept']))}")
         return "\n".join(lines) + "\n"
     rows = [{"region": p["region"], "issuer": p["issuer"], "similarity": p["similarity"],
              "earlier_year": p["earlier"]["year"], "earlier_quote": p["earlier"]["quote"],
