@@ -11,7 +11,7 @@ import traceback
 import click
 from rich.console import Console
 
-from ..errors import ExportError, ReportSearchError
+from ..errors import BadQueryFile, ExportError, ReportSearchError
 from ..output import safe
 
 
@@ -149,7 +149,10 @@ class _Group(click.Group):
         except ReportSearchError as e:
             if debug:
                 traceback.print_exc()
-            for line in str(e).splitlines() or [type(e).__name__]:
+            # one line, whatever typed value the message quotes (say shows a line break in it as \n);
+            # a query file's problems are a line each, on purpose
+            lines = str(e).splitlines() if isinstance(e, BadQueryFile) else [str(e)]
+            for line in [x for x in lines if x] or [type(e).__name__]:
                 say(f"error: {line}")
             sys.exit(Exit.ERROR)
         except Exception as e:  # a bug: one line for the user, the traceback on request
