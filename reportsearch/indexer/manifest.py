@@ -13,12 +13,15 @@ from __future__ import annotations
 
 import json
 import os
+import re
+import shlex
 from dataclasses import dataclass
 
 from ..errors import IndexDamaged, IndexIncompatible
 from .files import SCHEMA_VERSION, index_command
 
 MANIFEST = "shards.json"
+SHARD_DIR = re.compile(r"^shard-\d{3}-of-\d{3}$")  # a shard's directory name (shard_name)
 FORMAT = 1
 
 
@@ -115,3 +118,16 @@ def write_manifest(index_dir: str, manifest: Manifest) -> None:
         pass
     finally:
         os.close(fd)
+
+
+def refuse_shard(index_dir: str) -> None:
+    """A shard is an index of its own, but not one to give as --index: written alone it would commit
+    past the generation the manifest names (and Whoosh's commit deletes that one: the whole sharded
+    index damaged); read alone it answers with one shard's statistics and its latest commit rather
+    than the manifest's. IndexIncompatible pointing at the index."""
+    real = os.path.realpath(index_dir)
+    parent = os.path.dirname(real)
+    if SHARD_DIR.match(os.path.basename(real)) and os.path.exists(os.path.join(parent, MANIFEST)):
+        shown = os.path.dirname(os.path.normpath(index_dir)) or "."
+        raise IndexIncompatible(f"{index_dir} is a shard of the sharded index at {shown} — give that: "
+                                f"--index {shlex.quote(shown)}; nothing was changed")

@@ -15,8 +15,6 @@ from __future__ import annotations
 import errno
 import math
 import os
-import re
-import shlex
 import shutil
 from typing import Callable, Iterable
 
@@ -25,13 +23,21 @@ from ..read import display_path
 from .cluster import cluster_address, connect, run_tasks
 from .directory import acquire_lock, ensure_dictionary, open_for_writing, write_failure
 from .files import DICT_FILE, INDEX_NAME, META_FILE, damage_errors, damaged, default_index_dir, open_index
-from .manifest import MANIFEST, Manifest, read_manifest, shard_name, shard_of, stamp, write_manifest
+from .manifest import (
+    MANIFEST,
+    SHARD_DIR,
+    Manifest,
+    read_manifest,
+    refuse_shard,
+    shard_name,
+    shard_of,
+    stamp,
+    write_manifest,
+)
 from .snapshot import read_index
 from .sync import IndexSummary, Known, _plan, _under, scan
 from .sync import build as build_one
 from .writer import _chunks, _write_segment_job, report_id, start_pool, write_segment
-
-_SHARD_DIR = re.compile(r"^shard-\d{3}-of-\d{3}$")
 
 
 def build(paths: Iterable[str], index_dir: str | None = None, *, shards: int | None = None,
@@ -41,7 +47,7 @@ def build(paths: Iterable[str], index_dir: str | None = None, *, shards: int | N
     shards=N is given or the index already is one; then on the Dask cluster at `cluster` (or
     $REPORTSEARCH_CLUSTER) when there is one, else in `jobs` local processes."""
     index_dir = index_dir or default_index_dir()
-    _refuse_shard(index_dir)
+    refuse_shard(index_dir)
     address = cluster_address(cluster)
     if shards is None and stamp(index_dir) is None and not _shard_dirs(index_dir):
         if cluster:
@@ -107,7 +113,7 @@ def _current(index_dir: str, rebuild: bool) -> Manifest | None:
 def _shard_dirs(index_dir: str) -> list[str]:
     """The shard directories in index_dir (without a manifest: a first run stopped before its commit)."""
     try:
-        return [e for e in os.listdir(index_dir) if _SHARD_DIR.match(e)]
+        return [e for e in os.listdir(index_dir) if SHARD_DIR.match(e)]
     except OSError:
         return []
 
@@ -122,17 +128,6 @@ def _count(index_dir: str, current: Manifest | None) -> int:
     return counts.pop()
 
 
-def _refuse_shard(index_dir: str) -> None:
-    """A shard is an index of its own, but written alone it would commit past the generation the
-    manifest names (and Whoosh's commit deletes that one): the whole sharded index damaged."""
-    real = os.path.realpath(index_dir)
-    parent = os.path.dirname(real)
-    if _SHARD_DIR.match(os.path.basename(real)) and os.path.exists(os.path.join(parent, MANIFEST)):
-        shown = os.path.dirname(os.path.normpath(index_dir)) or "."
-        raise IndexIncompatible(f"{index_dir} is a shard of the sharded index at {shown} — index that: "
-                                f"--index {shlex.quote(shown)}; nothing was changed")
-
-
 def _refuse_foreign(index_dir: str) -> None:
     """A sharded index is made only in an empty directory (or one holding only its own files)."""
     allowed = {MANIFEST, MANIFEST + ".tmp", DICT_FILE, INDEX_NAME + "_WRITELOCK", "README.md", ".gitkeep"}
@@ -141,7 +136,7 @@ def _refuse_foreign(index_dir: str) -> None:
         raise IndexIncompatible(f"{index_dir} holds an index that is not sharded — give --shards a new directory "
                                 f"for --index (or index it without --shards); nothing was changed")
     lock = INDEX_NAME + "_WRITELOCK"  # with shard directories but no manifest: a first run stopped early
-    if MANIFEST in entries or (lock in entries and any(_SHARD_DIR.match(e) for e in entries)):
+    if MANIFEST in entries or (lock in entries and any(SHARD_DIR.match(e) for e in entries)):
         return  # already a sharded index: other files are the user's, left alone (as one index leaves them)
     unknown = [e for e in entries if e not in allowed]
     if unknown:
@@ -199,7 +194,7 @@ class _Run:
         self.manifest_written = current is not None
         pinned = dict(zip(current.dirs, current.generations)) if current else {}
         for e in os.listdir(index_dir):  # a shard no manifest names: left by a killed first run or reshard
-            if _SHARD_DIR.match(e) and e not in pinned:
+            if SHARD_DIR.match(e) and e not in pinned:
                 shutil.rmtree(os.path.join(index_dir, e))
         self.old = [d for d in pinned if d not in self.dirs]  # a reshard: deleted after the first commit
         self.generations, self.drop_old, self.ix = [], [], []

@@ -18,7 +18,7 @@ from typing import Callable
 from ..errors import IndexIncompatible, IndexMissing
 from . import store
 from .files import damage_errors, damaged, default_index_dir, open_index
-from .manifest import Manifest, read_manifest
+from .manifest import Manifest, read_manifest, refuse_shard
 from .manifest import stamp as manifest_stamp
 from .store import bucket
 
@@ -309,7 +309,9 @@ def _open_sharded(index_dir: str) -> Snapshot | None:
 
 def open_snapshot(index_dir: str) -> Snapshot:
     """The latest commit, opened. A commit made meanwhile may delete the files of the generation
-    being opened: then open the new one. Files that stay missing or unreadable: damaged."""
+    being opened: then open the new one. Files that stay missing or unreadable: damaged. A shard of
+    a sharded index given as the index: IndexIncompatible pointing at the index (refuse_shard)."""
+    refuse_shard(index_dir)
     sharded = _open_sharded(index_dir)
     if sharded is not None:
         return sharded
