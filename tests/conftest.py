@@ -93,8 +93,9 @@ def local_cluster(root: pathlib.Path, workers: int = 2, worker_env: dict | None 
                   "--local-directory", str(root / f"worker-{w}"), log=f"worker-{w}.log", extra=worker_env)
         from distributed import Client
         address = json.loads(scheduler_file.read_text())["address"]
-        with Client(address, timeout=60, set_as_default=False) as c:
-            c.wait_for_workers(workers, timeout=120)
+        if workers:
+            with Client(address, timeout=60, set_as_default=False) as c:
+                c.wait_for_workers(workers, timeout=120)
         yield address
     finally:
         for p in procs:

@@ -256,3 +256,16 @@ def test_a_worker_with_another_reportsearch_is_named_before_any_task(sharded, tm
         for args in (["search", "复议", "--index", sharded], ["index", str(CORPUS), "--index", str(tmp_path / "ix"),
                                                              "--shards", "2"]):
             _one_error(_cli(*args, "--cluster", address), "reportsearch 0.0.1", "same version")
+
+
+def test_a_scheduler_without_workers_is_refused_every_time_not_only_the_first(tmp_path):
+    """The client was kept for the process before its checks: a second build or search in one process
+    got it back unchecked and waited for workers forever (holding the write lock). Every try now says
+    there are no workers."""
+    from reportsearch.errors import ClusterError
+    from reportsearch.indexer import connect
+
+    with local_cluster(tmp_path / "cluster", workers=0) as address:
+        for _ in range(2):
+            with pytest.raises(ClusterError, match="has no workers"):
+                connect(address)
