@@ -55,10 +55,11 @@ def connect(address: str):
         client = distributed.Client(address, timeout=CONNECT_SECONDS, set_as_default=False)
     except OSError as e:
         raise _unreachable(address, e.strerror or str(e) or type(e).__name__)
-    _clients[address] = client
-    if not workers(client):
+    if not workers(client):  # kept for the process only once it has passed its checks
+        client.close()
         raise ClusterError(f"the Dask scheduler at {address} has no workers — start some (`dask worker {address}`)")
     _same_version(client, address)
+    _clients[address] = client
     return client
 
 
@@ -77,7 +78,7 @@ def _same_version(client, address: str) -> None:
         if v != mine:
             what = f"reportsearch {v}" if isinstance(v, str) else (
                 "no reportsearch" if isinstance(v, PackageNotFoundError) else f"an error ({type(v).__name__})")
-            _clients.pop(address, None)
+            client.close()
             raise ClusterError(f"worker {worker} has {what}, this is reportsearch {mine} — install the same version "
                                f"on every worker (pip install 'reportsearch[cluster]=={mine}')")
 
