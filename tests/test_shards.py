@@ -350,7 +350,7 @@ def test_a_worker_killed_during_a_build_still_gives_a_complete_index(cluster, cl
     assert search("报告编号", index_dir=ix, by="block", limit=1000).total >= 16
 
 
-def test_a_worker_lost_during_a_search_is_named_or_left_out_with_partial(samples, cluster, client):
+def test_a_worker_lost_during_a_search_is_named_or_left_out_with_partial(samples, cluster, client, tmp_path):
     """One worker is kept busy, so the shards it searches wait; it is killed while they wait. The
     search names them in one line (exit 2); with --partial it answers from the other worker's
     shard and says the answer is incomplete, on stderr and in the JSON."""
@@ -370,11 +370,13 @@ def test_a_worker_lost_during_a_search_is_named_or_left_out_with_partial(samples
         assert "shard-000-of-003" in err and "shard-002-of-003" in err and "shard-001" not in err
         assert victim in err and "--partial" in err
         out, err = partial.communicate(timeout=120)
-        assert partial.returncode == 0, err  # 行政复议 has hits in the shard that answered
+        assert partial.returncode in (0, 1), err  # 1: no hits in the shard left; a crash fails the line checks below
         assert err.count("\n") == 1 and "incomplete" in err and "shard-000-of-003, shard-002-of-003" in err
         doc = json.loads(out)
         assert doc["incomplete"] is True and doc["missing_shards"] == ["shard-000-of-003", "shard-002-of-003"]
-        alone = search("行政复议", index_dir=os.path.join(sharded, "shard-001-of-003"))  # the shard as an index
+        copy = str(tmp_path / "shard-001-alone")  # the shard as an index of its own (a copy: in the
+        shutil.copytree(os.path.join(sharded, "shard-001-of-003"), copy)  # index, --index refuses it)
+        alone = search("行政复议", index_dir=copy)
         assert doc["total_blocks"] == alone.total
         assert [r["report"] for r in doc["reports"]] == [r.report_id for r in alone.reports]
     finally:

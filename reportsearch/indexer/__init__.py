@@ -16,7 +16,7 @@
 Public: build(paths, index_dir, …, shards=N, cluster=ADDRESS) -> IndexSummary; read_index(index_dir, fn);
 reports(index_dir); open_index; default_index_dir; index_command; SCHEMA_VERSION; DICT_FILE; SECTION_BITS;
 SECTION_ORDER; region_fields(region, year) (what region filters read); labels_of(mask); fold(text),
-compact(text) (folded, white space removed); query_words / search_words (a query's jieba words);
+compact(text) (folded, white space removed); search_words (a query's jieba words);
 Features, features_of(code) (a block's stored ranking evidence), opens_with_heading, count_figures,
 count_names; for searching shards where they live: read_manifest(index_dir) -> Manifest | None,
 open_shard(dir, generation), shard_stamp(dir, generation) (None: that commit is gone), averages(totals) (BM25F's average lengths from summed lengths),
@@ -34,6 +34,6 @@ __getattr__, __dir__ = exports(__name__, {
     "DICT_FILE": "files",
     "region_fields": "places",
     "SECTION_BITS": "store", "SECTION_ORDER": "store", "labels_of": "store", "compact": "store",
-    "fold": "tokens", "query_words": "tokens", "search_words": "tokens",
+    "fold": "tokens", "search_words": "tokens",
     "Features": "features", "features_of": "features", "opens_with_heading": "features",
     "count_figures": "features", "count_names": "features"})

@@ -101,7 +101,7 @@ def open_for_writing(index_dir: str, rebuild: bool) -> tuple[object, bool]:
         ix = index.create_in(index_dir, make_schema(), indexname=INDEX_NAME)
     else:
         ix = open_index(index_dir)
-        open_snapshot(index_dir).close()  # a damaged index: one line that asks for --rebuild
+        open_snapshot(index_dir, shard_ok=True).close()  # a damaged index: one line that asks for --rebuild
     clean_leftovers(index_dir, ix)
     tmp = os.path.join(index_dir, META_FILE) + ".tmp"
     with open(tmp, "w", encoding="utf-8") as f:

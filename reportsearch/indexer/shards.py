@@ -34,8 +34,7 @@ from .manifest import (
     stamp,
     write_manifest,
 )
-from .snapshot import read_index
-from .sync import IndexSummary, Known, _plan, _under, scan
+from .sync import IndexSummary, _known, _plan, _under, scan
 from .sync import build as build_one
 from .writer import _chunks, _write_segment_job, report_id, start_pool, write_segment
 
@@ -79,7 +78,7 @@ def build(paths: Iterable[str], index_dir: str | None = None, *, shards: int | N
         for start in range(0, max(len(todo), 1), max(1, batch)):
             part = todo[start:start + batch]
             tick = (lambda n, s=start: progress(s + n, len(todo))) if progress else None
-            run.commit(part, run.write(part, tick), gone, replaces, summary)
+            run.commit(run.write(part, tick), gone, replaces, summary)
             gone = []
     except OSError as e:
         if run is not None:
@@ -142,12 +141,6 @@ def _refuse_foreign(index_dir: str) -> None:
     if unknown:
         raise IndexIncompatible(f"{index_dir} holds files that are not an index ({', '.join(sorted(unknown)[:3])}) "
                                 f"— choose an empty directory for --index; nothing was deleted")
-
-
-def _known(index_dir: str) -> dict[str, Known]:
-    def run(snap):
-        return {doc["id"]: Known(doc["id"], doc["path"], doc["real"], doc["hash"]) for _, _, doc in snap.each_report()}
-    return read_index(index_dir, run)
 
 
 def _rollback(shard_dir: str, generation: int) -> None:
@@ -271,8 +264,7 @@ class _Run:
             out[i].append(result)
         return out
 
-    def commit(self, part: list, written: list[list], gone: list[str], replaces: dict[str, list[str]],
-               summary: IndexSummary) -> None:
+    def commit(self, written: list[list], gone: list[str], replaces: dict[str, list[str]], summary: IndexSummary) -> None:
         """Every shard's deletions and new segments committed (a new generation each, the old kept),
         then the manifest that names the new generations, then the old generations' files deleted."""
         from whoosh.index import TOC

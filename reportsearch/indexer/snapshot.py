@@ -17,7 +17,7 @@ from typing import Callable
 
 from ..errors import IndexIncompatible, IndexMissing
 from . import store
-from .files import damage_errors, damaged, default_index_dir, open_index
+from .files import INDEX_NAME, damage_errors, damaged, default_index_dir, open_index
 from .manifest import Manifest, read_manifest, refuse_shard
 from .manifest import stamp as manifest_stamp
 from .store import bucket
@@ -210,9 +210,19 @@ class Snapshot:
         self.blocks = sum(s.data.docs[d]["n"] for s in self.segments for d in s.live)
         self.totals = lengths(self.segments)
         self.avg_text, self.avg_heading, self.avg_title = averages(self.totals)
+        self._df: dict[str, int] = {}  # doc_freq's answers: fixed for a commit
 
     def doc_freq(self, word: str) -> int:
-        """The live reports whose text may hold the word: those with all its bigrams (postings)."""
+        """The live reports whose text may hold the word: those with all its bigrams (postings);
+        counted once per word and commit."""
+        got = self._df.get(word)
+        if got is None:
+            if len(self._df) > 10_000:
+                self._df.clear()
+            got = self._df[word] = self._count_df(word)
+        return got
+
+    def _count_df(self, word: str) -> int:
         df = 0
         for seg in self.segments:
             if len(word) < 2:
@@ -251,7 +261,7 @@ class ShardedSnapshot(Snapshot):
     frequencies are over all shards, so scores are those of one index holding the same reports."""
 
     def __init__(self, index_dir: str, manifest: Manifest, stamp: tuple) -> None:
-        self.index_dir, self.stamp, self.manifest = index_dir, stamp, manifest
+        self.index_dir, self.stamp = index_dir, stamp
         self.generation = manifest.sequence
         self.parts: list[Snapshot] = []
         try:
@@ -283,7 +293,6 @@ def shard_stamp(shard_dir: str, generation: int) -> tuple | None:
     """What identifies the files of a shard's commit (its table of contents' inode and time), or None
     when that commit is not there (the shard deleted, or not whole): a worker that keeps the shard
     open checks it before each query, so it never answers from files that are gone or replaced."""
-    from .files import INDEX_NAME
     try:
         st = os.stat(os.path.join(shard_dir, f"_{INDEX_NAME}_{generation}.toc"))
     except (FileNotFoundError, NotADirectoryError):
@@ -307,11 +316,13 @@ def _open_sharded(index_dir: str) -> Snapshot | None:
     raise AssertionError("unreachable")
 
 
-def open_snapshot(index_dir: str) -> Snapshot:
+def open_snapshot(index_dir: str, shard_ok: bool = False) -> Snapshot:
     """The latest commit, opened. A commit made meanwhile may delete the files of the generation
     being opened: then open the new one. Files that stay missing or unreadable: damaged. A shard of
-    a sharded index given as the index: IndexIncompatible pointing at the index (refuse_shard)."""
-    refuse_shard(index_dir)
+    a sharded index given as the index: IndexIncompatible pointing at the index (refuse_shard), unless
+    shard_ok (an index run, which checked its --index, reading a shard it writes)."""
+    if not shard_ok:
+        refuse_shard(index_dir)
     sharded = _open_sharded(index_dir)
     if sharded is not None:
         return sharded
@@ -330,10 +341,12 @@ def open_snapshot(index_dir: str) -> Snapshot:
     raise AssertionError("unreachable")
 
 
-def read_index(index_dir: str | None, fn: Callable):
+def read_index(index_dir: str | None, fn: Callable, shard_ok: bool = False):
     """fn(snapshot) on the index's latest commit. Snapshots stay open between calls in one process
-    and are replaced when a commit has made a new generation."""
+    and are replaced when a commit has made a new generation. shard_ok: as open_snapshot's."""
     index_dir = index_dir or default_index_dir()
+    if not shard_ok:  # before the kept snapshot too: an index run may have kept one of this shard
+        refuse_shard(index_dir)
     key = os.path.abspath(index_dir)
     snap = _snapshots.get(key)
     try:
@@ -343,7 +356,7 @@ def read_index(index_dir: str | None, fn: Callable):
     if not fresh:
         if snap is not None:
             _snapshots.pop(key).close()
-        snap = _snapshots[key] = open_snapshot(index_dir)
+        snap = _snapshots[key] = open_snapshot(index_dir, shard_ok=True)  # checked above
     return fn(snap)
 
 

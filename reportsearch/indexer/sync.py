@@ -52,7 +52,7 @@ class Known:
 def _known(index_dir: str) -> dict[str, Known]:
     def run(snap):
         return {doc["id"]: Known(doc["id"], doc["path"], doc["real"], doc["hash"]) for _, _, doc in snap.each_report()}
-    return read_index(index_dir, run)
+    return read_index(index_dir, run, shard_ok=True)  # an index run's own index, or one of its shards
 
 
 def _under(k: Known, roots: list[str]) -> bool:

@@ -213,11 +213,6 @@ def query_tokenizer(index_dir: str | None):
     return _query_tokenizers[path]
 
 
-def query_words(text: str, index_dir: str | None) -> list[str]:
-    """jieba's precise-mode words of an unquoted query term, folded, punctuation dropped."""
-    return _keep_words(query_tokenizer(index_dir).cut(fold(text)))
-
-
 def search_words(text: str, index_dir: str | None) -> list[str]:
     """jieba's search-mode words of a query term (the ones the body field was indexed with)."""
     return words(text, query_tokenizer(index_dir))

@@ -101,7 +101,7 @@ def _idf(snap, word: str) -> float:
     return math.log(max(1, snap.reports) / (snap.doc_freq(word) + 1)) + 1
 
 
-def scored(snap, compiled, factors: dict[int, float] | None = None):
+def scored(snap, compiled):
     """Per segment with a matching block: (segment index, segment, matching blocks, their first-pass
     scores, each report's range in them — see segment_matches — the blocks' folded texts and their
     feature codes; no texts or codes for a query without words to rank by).
@@ -111,7 +111,7 @@ def scored(snap, compiled, factors: dict[int, float] | None = None):
     weighted (FIELD_WEIGHT), added up, and saturated once — so a word in both a short block and
     its heading does not score twice. Broad queries score tens of thousands of blocks, so a
     segment's blocks are scored a word at a time in C-level loops (map, count)."""
-    factors = _factors if factors is None else factors
+    factors = _factors
     words = [(w.encode("utf-8"), _idf(snap, w) * (K1 + 1)) for w in compiled.words]
     heads = [w for w, _ in words]
     k1, text_norm, base_norm = K1, B / snap.avg_text, 1 - B
@@ -163,10 +163,11 @@ def scored(snap, compiled, factors: dict[int, float] | None = None):
         yield si, seg, blocks, scores, groups, texts, codes
 
 
-def explain_first_pass(snap, compiled, seg, b: int, priors: Priors = PRIORS) -> dict:
+def explain_first_pass(snap, compiled, seg, b: int) -> dict:
     """The first-pass score of block b of a segment, taken apart: per query word its counts in the
     block's text, heading and title, its idf and its BM25F part; then the prior's factors. The
     same formulas as scored(), for one block (tests hold the two equal)."""
+    priors = current_priors()
     data = seg.data
     text = data.text[data.starts[b]:data.starts[b + 1] - 1]
     heading = seg.headings([data.heading_of[b]])[0]

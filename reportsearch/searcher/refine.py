@@ -28,7 +28,7 @@ from itertools import compress
 
 from ..indexer import count_figures, count_names, features_of, fold
 from .match import conjunction
-from .rank import Priors, current_priors
+from .rank import current_priors
 
 CLAUSE, SENTENCE, NEAR, APART = "clause", "sentence", "near", "apart"
 FACTORS = {CLAUSE: 1.0, SENTENCE: 0.85, NEAR: 0.7, APART: 0.5}
@@ -55,13 +55,12 @@ class Refiner:
     """The second pass of one query: its strings' proximity and the concreteness near them. Works on
     the positions of the strings in a block's folded text (UTF-8), found once per block."""
 
-    def __init__(self, pieces: list[str], proximity: bool, priors: Priors | None = None,
-                 factors: dict[str, float] | None = None) -> None:
+    def __init__(self, pieces: list[str], proximity: bool) -> None:
         self.words = sorted(set(pieces), key=len, reverse=True)
         self.pieces = [p.encode("utf-8") for p in self.words]
         self.proximity = proximity
-        self.priors = current_priors() if priors is None else priors
-        self.factors = FACTORS if factors is None else factors
+        self.priors = current_priors()
+        self.factors = FACTORS
         self._memo: dict[tuple[bytes, int], float] = {}  # a block read twice (its report's and its own rank)
 
     def _occurrences(self, text: bytes) -> list[list[int]]:
